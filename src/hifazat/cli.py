@@ -1,0 +1,411 @@
+"""The command line. It only translates: arguments in, a service call, a table or JSON out.
+
+A refusal prints `error: RULE-ID: message` on stderr and exits 2, as does input that cannot be
+understood; anything else that fails exits 1."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from hifazat.domain.decision import Action, Basis
+from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
+from hifazat.domain.times import Clock, parse_duration, parse_instant, system_clock
+from hifazat.domain.users import User
+from hifazat.services import decide, importer, oversight, registry_entries, users, views
+from hifazat.services.status import protectee_status
+from hifazat.store.engine import database_url, make_engine
+from hifazat.store.migrate import upgrade
+from hifazat.store.uow import UnitOfWork
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class State:
+    """What every command shares; tests hand in their own clock."""
+
+    clock: Clock = system_clock
+    url: str | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(database_url(self.url))
+        return self._engine
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def zone(self) -> str:
+        with self.uow() as uow:
+            try:
+                return uow.repo.policy().timezone
+            except InvalidInput:
+                return "UTC"
+
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    help="Hifazat: the accountable registry of protective security.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="The database.")
+users_app = typer.Typer(no_args_is_help=True, help="Users and their roles.")
+threat_app = typer.Typer(no_args_is_help=True, help="Threat assessments.")
+report_app = typer.Typer(no_args_is_help=True, help="Ground reports.")
+reviews_app = typer.Typer(no_args_is_help=True, help="Periodic reviews.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(threat_app, name="threat")
+app.add_typer(report_app, name="report")
+app.add_typer(reviews_app, name="reviews")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def translating(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turns domain errors into the contract's messages and exit codes."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except Refusal as refusal:
+            for v in refusal.violations:
+                typer.echo(f"error: {v.rule}: {v.message}", err=True)
+            raise typer.Exit(2) from None
+        except InvalidInput as error:
+            raise fail(f"{error.field}: {error.message}", 2) from None
+        except (NotFound, Conflict) as error:
+            raise fail(str(error), 1) from None
+        except DomainError as error:
+            raise fail(str(error), 1) from None
+        except OperationalError as error:
+            raise fail(f"database: {error.orig}", 1) from None
+
+    return wrapper
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def instant(text: str | None, option: str) -> datetime | None:
+    return None if text is None else parse_instant(text, option)
+
+
+def emit(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Database URL (default: $HIFAZAT_DATABASE_URL, else sqlite:///hifazat.db)."
+        ),
+    ] = None,
+) -> None:
+    if not isinstance(ctx.obj, State):
+        ctx.obj = State()
+    if db is not None:
+        ctx.obj.url = db
+
+
+@db_app.command("upgrade")
+@translating
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create the schema, or migrate it to the latest version."""
+    upgrade(state(ctx).engine)
+    typer.echo("database is at the latest schema")
+
+
+@app.command("import")
+@translating
+def import_(ctx: typer.Context, file: Path, json_: JsonOpt = False) -> None:
+    """Load a scenario file in one transaction; a refused row fails the whole file."""
+    s = state(ctx)
+    summary = importer.import_scenario(s.uow(), file, s.clock)
+    if json_:
+        emit({"policy": summary.policy, **summary.counts})
+        return
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items())
+    typer.echo(f"imported {file} under policy {summary.policy}: {counts}")
+
+
+@app.command()
+@translating
+def status(
+    ctx: typer.Context,
+    protectee: str,
+    at: Annotated[
+        str | None, typer.Option(help="An instant with offset, e.g. 2026-01-27T08:00:00+05:00.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """The layered cover of a protectee now, or at a past instant."""
+    s = state(ctx)
+    when = instant(at, "--at") or s.clock()
+    result = protectee_status(s.uow(), protectee, when)
+    if json_:
+        emit(views.status_view(result))
+    else:
+        from hifazat import console
+
+        console.status_table(result, s.zone())
+
+
+@app.command("decide")
+@translating
+def decide_(
+    ctx: typer.Context,
+    action: Action,
+    protectee: Annotated[str, typer.Option()],
+    provider: Annotated[str, typer.Option()],
+    by: ByOpt,
+    category: Annotated[str | None, typer.Option()] = None,
+    basis: Annotated[Basis | None, typer.Option(help="For a grant.")] = None,
+    reason_code: Annotated[str, typer.Option("--reason-code")] = "",
+    reason: Annotated[str, typer.Option()] = "",
+    emergency: Annotated[bool, typer.Option("--emergency")] = False,
+    effective: Annotated[
+        str | None, typer.Option(help="When it takes effect, with offset.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Propose a decision; prints its id."""
+    s = state(ctx)
+    if action is Action.GRANT and basis is None:
+        basis = Basis.POSITIONAL
+    proposal = decide.Proposal(
+        action=action,
+        protectee=protectee,
+        provider=provider,
+        reason_code=reason_code,
+        reason=reason,
+        by=by,
+        category=category,
+        basis=basis,
+        emergency=emergency,
+        effective_at=instant(effective, "--effective"),
+    )
+    proposed = decide.propose(s.uow(), proposal, s.clock)
+    if json_:
+        emit(
+            {
+                "decision": proposed.decision.id,
+                "state": "proposed",
+                "needs_committee": proposed.needs_committee,
+            }
+        )
+        return
+    typer.echo(proposed.decision.id)
+    for why in proposed.needs_committee:
+        typer.echo(f"note: the committee must approve: {why}", err=True)
+
+
+@app.command()
+@translating
+def approve(
+    ctx: typer.Context,
+    decision: str,
+    by: ByOpt,
+    effective: Annotated[
+        str | None, typer.Option(help="Set or correct the effective time.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Approve a proposed decision; it takes effect at its effective time."""
+    s = state(ctx)
+    decided = decide.approve(s.uow(), decision, by, s.clock, instant(effective, "--effective"))
+    if json_:
+        emit(views.decision_view(decided, s.clock()))
+        return
+    assert decided.effective_at is not None
+    typer.echo(f"{decided.id} approved by {by}; effective {decided.effective_at.isoformat()}")
+
+
+@app.command()
+@translating
+def rescind(
+    ctx: typer.Context,
+    decision: str,
+    by: ByOpt,
+    reason: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Withdraw a decision before it takes effect."""
+    s = state(ctx)
+    decide.rescind(s.uow(), decision, by, reason, s.clock)
+    typer.echo(f"{decision} rescinded by {by}")
+
+
+@report_app.command("discrepancy")
+@translating
+def report_discrepancy(
+    ctx: typer.Context,
+    protectee: Annotated[str, typer.Option()],
+    provider: Annotated[str, typer.Option()],
+    by: ByOpt,
+    observed: Annotated[str, typer.Option(help="When it was seen, with offset.")],
+    text: Annotated[str, typer.Option()],
+    json_: JsonOpt = False,
+) -> None:
+    """File a ground report: what is deployed differs from what is authorised."""
+    s = state(ctx)
+    observed_at = parse_instant(observed, "--observed")
+    report = registry_entries.report_discrepancy(
+        s.uow(), registry_entries.NewReport(protectee, provider, by, observed_at, text), s.clock
+    )
+    if json_:
+        emit({"report": report.id})
+    else:
+        typer.echo(report.id)
+
+
+@threat_app.command("add")
+@translating
+def threat_add(
+    ctx: typer.Context,
+    protectee: Annotated[str, typer.Option()],
+    level: Annotated[str, typer.Option()],
+    agency: Annotated[str, typer.Option()],
+    valid_until: Annotated[str, typer.Option("--valid-until")],
+    summary: Annotated[str, typer.Option()],
+    by: ByOpt,
+    assessed: Annotated[str | None, typer.Option(help="Default: now.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Enter a threat assessment (intelligence only)."""
+    s = state(ctx)
+    now = s.clock()
+    new = registry_entries.NewAssessment(
+        protectee,
+        level,
+        agency,
+        instant(assessed, "--assessed") or now,
+        parse_instant(valid_until, "--valid-until"),
+        summary,
+        by,
+    )
+    assessment = registry_entries.add_assessment(s.uow(), new, lambda: now)
+    if json_:
+        emit({"assessment": assessment.id})
+    else:
+        typer.echo(assessment.id)
+
+
+@app.command()
+@translating
+def flags(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option(help="An instant with offset.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Every open flag: overdue reviews, cover without basis, ground reports, clusters."""
+    s = state(ctx)
+    when = instant(at, "--at") or s.clock()
+    with s.uow() as uow:
+        found = oversight.flags_at(uow, when)
+    if json_:
+        emit([views.flag_view(f) for f in found])
+    else:
+        from hifazat import console
+
+        console.flags_table(found, s.zone())
+
+
+@reviews_app.command("due")
+@translating
+def reviews_due(
+    ctx: typer.Context,
+    within: Annotated[str, typer.Option(help="Also list reviews due within this long.")] = "30d",
+    json_: JsonOpt = False,
+) -> None:
+    """The review queue: covers whose periodic review is due or overdue."""
+    s = state(ctx)
+    queue = oversight.reviews_due(s.uow(), s.clock(), parse_duration(within, "--within"))
+    if json_:
+        emit([views.review_view(item) for item in queue])
+    else:
+        from hifazat import console
+
+        console.reviews_table(queue, s.zone())
+
+
+@users_app.command("add")
+@translating
+def users_add(
+    ctx: typer.Context,
+    user_id: Annotated[str, typer.Argument(metavar="ID")],
+    name: Annotated[str, typer.Option()],
+    role: Annotated[list[str] | None, typer.Option(help="Repeat for several roles.")] = None,
+    protectee: Annotated[str | None, typer.Option(help="For a protectee's own login.")] = None,
+    by: Annotated[str | None, typer.Option(help="The admin acting.")] = None,
+) -> None:
+    """Add a user (admin only; the first admin may be added without --by)."""
+    s = state(ctx)
+    user = User(user_id, name, frozenset(role or []), protectee)
+    users.add_user(s.uow(), user, by, s.clock)
+    typer.echo(f"added {user_id}: {', '.join(sorted(user.roles)) or 'no roles'}")
+
+
+@users_app.command("grant")
+@translating
+def users_grant(
+    ctx: typer.Context,
+    user_id: Annotated[str, typer.Argument(metavar="ID")],
+    role: str,
+    by: Annotated[str | None, typer.Option(help="The admin acting.")] = None,
+) -> None:
+    """Give a user a role."""
+    s = state(ctx)
+    user = users.grant_role(s.uow(), user_id, role, by, s.clock)
+    typer.echo(f"{user_id}: {', '.join(sorted(user.roles))}")
+
+
+@users_app.command("list")
+@translating
+def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Every user and their roles."""
+    with state(ctx).uow() as uow:
+        found = uow.repo.users()
+    rows = [views.user_view(u) for u in found.values()]
+    if json_:
+        emit(rows)
+        return
+    for u in found.values():
+        typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")
+
+
+def main() -> None:
+    try:
+        app(obj=State())
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+__all__ = ["State", "app", "main"]

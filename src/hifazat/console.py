@@ -1,0 +1,92 @@
+"""Human output of the command line: Rich tables, times in the policy's zone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from rich.console import Console
+from rich.table import Table
+
+from hifazat.domain.flags import Flag
+from hifazat.domain.status import Status
+from hifazat.domain.times import local_text
+from hifazat.services.oversight import ReviewDue
+
+out = Console(highlight=False, soft_wrap=False, width=160)
+
+
+def _t(value: datetime | None, zone: str) -> str:
+    return local_text(value, zone) if value is not None else "—"
+
+
+def status_table(status: Status, zone: str) -> None:
+    p = status.protectee
+    out.print(f"[bold]{p.name}[/bold] ({p.id}) — cover at {_t(status.at, zone)}")
+    table = Table(
+        "provider",
+        "category",
+        "rank",
+        "state",
+        "basis",
+        "personnel",
+        "vehicles",
+        "since",
+        "decision",
+    )
+    for c in status.covers:
+        table.add_row(
+            c.provider_id,
+            c.category_id,
+            str(c.rank),
+            c.state.value,
+            c.basis.value,
+            str(c.personnel),
+            str(c.vehicles),
+            _t(c.since, zone),
+            c.decision,
+        )
+    personnel, vehicles = status.totals
+    table.add_row(
+        "[bold]total deployed[/bold]", "", "", "", "", str(personnel), str(vehicles), "", ""
+    )
+    out.print(table)
+    if not status.covers:
+        out.print("No cover in force.")
+    for d in status.pending:
+        out.print(
+            f"pending: {d.id} {d.action} {d.category_id or ''} from {d.provider_id}, "
+            f"effective {_t(d.effective_at, zone)}"
+        )
+    for d in status.proposed:
+        out.print(
+            f"awaiting approval: {d.id} {d.action} {d.category_id or ''} from "
+            f"{d.provider_id}, proposed by {d.proposed_by}"
+        )
+    if status.flags:
+        flags_table(status.flags, zone)
+
+
+def flags_table(flags: Iterable[Flag], zone: str) -> None:
+    table = Table("rule", "protectee", "provider", "subject", "since", "detail")
+    for f in flags:
+        table.add_row(
+            f.rule, f.protectee or "—", f.provider or "—", f.subject, _t(f.since, zone), f.detail
+        )
+    out.print(table)
+
+
+def reviews_table(queue: Iterable[ReviewDue], zone: str) -> None:
+    table = Table("coverage", "protectee", "provider", "category", "last examined", "due", "")
+    for item in queue:
+        c = item.cover
+        table.add_row(
+            c.coverage,
+            c.protectee_id,
+            c.provider_id,
+            c.category_id,
+            _t(item.last_examined, zone),
+            _t(item.due, zone),
+            "[bold red]overdue[/bold red]" if item.overdue else "",
+        )
+    out.print(table)

@@ -1,0 +1,130 @@
+"""Coverage: the protection one provider gives one protectee, and the state machine that every
+decision must fit (R-STATE). A coverage is named by the grant that opened it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from hifazat.domain.decision import Action, Basis, Decision, replay_order
+from hifazat.domain.errors import Refusal, Violation
+from hifazat.domain.provider import Provider
+
+
+class CoverState(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Cover:
+    coverage: str
+    protectee_id: str
+    provider_id: str
+    category_id: str
+    rank: int
+    personnel: int
+    vehicles: int
+    state: CoverState
+    basis: Basis
+    since: datetime
+    decision: str
+
+    @property
+    def open(self) -> bool:
+        return self.state is not CoverState.WITHDRAWN
+
+    @property
+    def committed(self) -> tuple[int, int]:
+        """Officers and vehicles tied up: a suspended detail is stood down."""
+        if self.state is CoverState.ACTIVE:
+            return self.personnel, self.vehicles
+        return 0, 0
+
+
+_ALLOWED: dict[Action, tuple[CoverState | None, ...]] = {
+    Action.GRANT: (None, CoverState.WITHDRAWN),
+    Action.UPGRADE: (CoverState.ACTIVE,),
+    Action.DOWNGRADE: (CoverState.ACTIVE,),
+    Action.SUSPEND: (CoverState.ACTIVE,),
+    Action.RESUME: (CoverState.SUSPENDED,),
+    Action.WITHDRAW: (CoverState.ACTIVE, CoverState.SUSPENDED),
+}
+
+
+def _refuse(decision: Decision, cover: Cover | None, why: str) -> Refusal:
+    where = f"{decision.protectee_id} / {decision.provider_id}"
+    state = cover.state.value if cover else "no cover"
+    return Refusal(Violation("R-STATE", f"cannot {decision.action} {where} ({state}): {why}"))
+
+
+def apply(cover: Cover | None, decision: Decision, provider: Provider, at: datetime) -> Cover:
+    """The cover after `decision` takes effect at `at`; refuses (R-STATE) what does not fit."""
+    current = cover.state if cover else None
+    if current not in _ALLOWED[decision.action]:
+        raise _refuse(decision, cover, "the action does not fit the coverage's state")
+    if decision.action is Action.GRANT:
+        if decision.category_id is None or decision.basis is None:
+            raise _refuse(decision, cover, "a grant names its category and basis")
+        category = provider.category(decision.category_id)
+        return Cover(
+            coverage=decision.id,
+            protectee_id=decision.protectee_id,
+            provider_id=provider.id,
+            category_id=category.id,
+            rank=category.rank,
+            personnel=category.personnel,
+            vehicles=category.vehicles,
+            state=CoverState.ACTIVE,
+            basis=decision.basis,
+            since=at,
+            decision=decision.id,
+        )
+    assert cover is not None
+    changed = replace(cover, since=at, decision=decision.id)
+    if decision.action in (Action.UPGRADE, Action.DOWNGRADE):
+        if decision.category_id is None:
+            raise _refuse(decision, cover, "an upgrade or downgrade names its new category")
+        category = provider.category(decision.category_id)
+        rising = category.rank > cover.rank
+        if category.rank == cover.rank or rising != (decision.action is Action.UPGRADE):
+            direction = "higher" if decision.action is Action.UPGRADE else "lower"
+            raise _refuse(
+                decision,
+                cover,
+                f"{category.id} is not {direction} than the current {cover.category_id}",
+            )
+        return replace(
+            changed,
+            category_id=category.id,
+            rank=category.rank,
+            personnel=category.personnel,
+            vehicles=category.vehicles,
+        )
+    target = {
+        Action.SUSPEND: CoverState.SUSPENDED,
+        Action.RESUME: CoverState.ACTIVE,
+        Action.WITHDRAW: CoverState.WITHDRAWN,
+    }[decision.action]
+    return replace(changed, state=target)
+
+
+def replay(decisions: Iterable[Decision], provider: Provider) -> Cover | None:
+    """The cover one provider gives after these approved decisions, in effective order."""
+    cover: Cover | None = None
+    for decision in sorted(decisions, key=replay_order):
+        assert decision.effective_at is not None
+        cover = apply(cover, decision, provider, decision.effective_at)
+    return cover
+
+
+def resulting_rank(cover: Cover | None, decision: Decision, provider: Provider) -> int:
+    """The rank the protectee is left with from this provider: 0 once suspended or withdrawn."""
+    if decision.action in (Action.SUSPEND, Action.WITHDRAW):
+        return 0
+    if decision.category_id is not None:
+        return provider.category(decision.category_id).rank
+    return cover.rank if cover else 0

@@ -1,0 +1,55 @@
+"""Errors the domain raises; interfaces translate them into exit codes and HTTP statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of every error a caller is expected to show to a person."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One rule that refused a change; a refusal may carry several."""
+
+    rule: str
+    message: str
+
+
+class Refusal(DomainError):
+    """A policy rule stopped the change: nothing was written but the attempt."""
+
+    def __init__(self, violations: list[Violation] | Violation) -> None:
+        self.violations = violations if isinstance(violations, list) else [violations]
+        if not self.violations:
+            raise ValueError("a refusal needs at least one violation")
+        super().__init__(f"{self.rule}: {self.message}")
+
+    @property
+    def rule(self) -> str:
+        return self.violations[0].rule
+
+    @property
+    def message(self) -> str:
+        return self.violations[0].message
+
+
+class InvalidInput(DomainError):
+    """Input that cannot be understood; `field` names the key, option or line at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class NotFound(DomainError):
+    def __init__(self, kind: str, ident: str) -> None:
+        self.kind = kind
+        self.ident = ident
+        super().__init__(f"unknown {kind} {ident!r}")
+
+
+class Conflict(DomainError):
+    """The change collides with one made meanwhile (a duplicate id, a double approval)."""

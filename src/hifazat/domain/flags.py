@@ -1,0 +1,189 @@
+"""Flags: what oversight must look at. Unlike refusals they never block a change."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from hifazat.domain.coverage import Cover, CoverState
+from hifazat.domain.decision import Basis
+from hifazat.domain.discrepancy import DiscrepancyReport
+from hifazat.domain.policy import Policy
+from hifazat.domain.protectee import Protectee
+from hifazat.domain.provider import Provider
+from hifazat.domain.threat import ThreatAssessment, current_assessment
+from hifazat.domain.times import format_duration, local_date, utc_text
+
+CLUSTER_WINDOW = timedelta(days=7)
+CLUSTER_MIN_EVENTS = 3
+
+
+@dataclass(frozen=True)
+class Flag:
+    rule: str
+    protectee: str | None
+    provider: str | None
+    subject: str
+    since: datetime
+    detail: str
+    evidence: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "protectee": self.protectee,
+            "provider": self.provider,
+            "subject": self.subject,
+            "since": utc_text(self.since),
+            "detail": self.detail,
+            "evidence": list(self.evidence),
+        }
+
+
+def review_flags(
+    covers: Iterable[Cover], last_reviewed: Mapping[str, datetime], policy: Policy, now: datetime
+) -> list[Flag]:
+    """R-REVIEW: every open cover is re-examined within `review_every` of its last look."""
+    flags = []
+    for cover in covers:
+        if not cover.open:
+            continue
+        looked = max(cover.since, last_reviewed.get(cover.coverage, cover.since))
+        due = looked + policy.review_every
+        if due < now:
+            flags.append(
+                Flag(
+                    "R-REVIEW",
+                    cover.protectee_id,
+                    cover.provider_id,
+                    cover.coverage,
+                    due,
+                    f"review overdue since {utc_text(due)}: last examined {utc_text(looked)}, "
+                    f"policy requires every {format_duration(policy.review_every)}",
+                )
+            )
+    return flags
+
+
+def basis_flags(
+    covers: Iterable[Cover],
+    protectee: Protectee,
+    assessments: Iterable[ThreatAssessment],
+    policy: Policy,
+    now: datetime,
+) -> list[Flag]:
+    """R-BASIS: threat cover needs a valid assessment; positional cover needs an office held."""
+    assessments = list(assessments)
+    flags = []
+    for cover in covers:
+        if not cover.open:
+            continue
+        if cover.basis is Basis.THREAT and current_assessment(assessments, now) is None:
+            expired = [a.valid_until for a in assessments if a.valid_until <= now]
+            since = max([cover.since, *expired])
+            detail = "threat-based cover with no valid threat assessment"
+        elif cover.basis is Basis.POSITIONAL and not protectee.offices_on(
+            local_date(now, policy.timezone)
+        ):
+            ended = [o.until for o in protectee.offices if o.until is not None]
+            since = max(cover.since, *(_day_start(d, cover.since) for d in ended))
+            detail = "positional cover but no office is held"
+        else:
+            continue
+        flags.append(
+            Flag("R-BASIS", protectee.id, cover.provider_id, cover.coverage, since, detail)
+        )
+    return flags
+
+
+def _day_start(day: Any, like: datetime) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=like.tzinfo)
+
+
+def sanction_flags(provider: Provider, covers: Iterable[Cover], now: datetime) -> list[Flag]:
+    """R-SANCTION: a provider has committed more officers or vehicles than its sanctioned pool."""
+    personnel = vehicles = 0
+    for cover in covers:
+        p, v = cover.committed
+        personnel, vehicles = personnel + p, vehicles + v
+    over = []
+    if personnel > provider.pool_personnel:
+        over.append(f"{personnel} personnel committed against a pool of {provider.pool_personnel}")
+    if vehicles > provider.pool_vehicles:
+        over.append(f"{vehicles} vehicles committed against a pool of {provider.pool_vehicles}")
+    if not over:
+        return []
+    return [Flag("R-SANCTION", None, provider.id, provider.id, now, "; ".join(over))]
+
+
+def discrepancy_flags(reports: Iterable[DiscrepancyReport], now: datetime) -> list[Flag]:
+    """DISCREPANCY: an open ground report that what is deployed is not what is authorised."""
+    return [
+        Flag("DISCREPANCY", r.protectee_id, r.provider_id, r.id, r.observed_at, r.text)
+        for r in reports
+        if r.open_at(now)
+    ]
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    """A withdrawal, downgrade or ground report, as the cluster rule counts it."""
+
+    id: str
+    kind: str
+    protectee_id: str
+    provider_id: str
+    affiliation: str
+    at: datetime
+
+
+def cluster_flags(events: Iterable[AdverseEvent]) -> list[Flag]:
+    """CLUSTER: 3+ adverse events against one affiliation by one provider within 7 days.
+    Overlapping windows chain into one finding, so one purge is one flag."""
+    groups: dict[tuple[str, str], list[AdverseEvent]] = defaultdict(list)
+    for event in events:
+        groups[(event.provider_id, event.affiliation)].append(event)
+    flags = []
+    for (provider, affiliation), group in sorted(groups.items()):
+        group.sort(key=lambda e: (e.at, e.id))
+        for run in _chains(group):
+            kinds = sorted({e.kind for e in run})
+            people = sorted({e.protectee_id for e in run})
+            flags.append(
+                Flag(
+                    "CLUSTER",
+                    None,
+                    provider,
+                    affiliation,
+                    run[0].at,
+                    f"{len(run)} {' and '.join(kinds)} against {affiliation} by {provider} "
+                    f"between {utc_text(run[0].at)} and {utc_text(run[-1].at)} "
+                    f"({len(people)} protectees)",
+                    tuple(e.id for e in run),
+                )
+            )
+    return flags
+
+
+def _chains(events: list[AdverseEvent]) -> list[list[AdverseEvent]]:
+    """Windows of 3+ events, merged where they share an event."""
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for start in range(len(events)):
+        end = max(end, start)
+        while end + 1 < len(events) and events[end + 1].at - events[start].at <= CLUSTER_WINDOW:
+            end += 1
+        if end - start + 1 < CLUSTER_MIN_EVENTS:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return [events[a : b + 1] for a, b in spans]
+
+
+def open_covers(covers: Iterable[Cover]) -> list[Cover]:
+    return [c for c in covers if c.state is not CoverState.WITHDRAWN]

@@ -1,0 +1,48 @@
+"""A jurisdiction's protection policy: the parameters every rule reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+THREAT_LEVELS = ("none", "low", "moderate", "high", "severe")
+PROVIDER_LEVELS = ("federal", "provincial", "district", "private")
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    office_class: str
+    provider_level: str
+    min_rank: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    name: str
+    timezone: str
+    reason_codes: Mapping[str, str]
+    min_reason_length: int
+    two_person_rule: bool
+    notice_period: timedelta
+    emergency_ratification_within: timedelta
+    review_every: timedelta
+    appeal_decide_within: timedelta
+    small_cell_threshold: int
+    entitlements: tuple[Entitlement, ...] = ()
+    floor_exempt_reasons: frozenset[str] = frozenset()
+    threat_floors: Mapping[str, int] = field(default_factory=dict)
+
+    def entitled_rank(self, office_classes: Iterable[str], provider_level: str) -> int:
+        """The highest floor any office held gives at this provider level (0: none)."""
+        classes = set(office_classes)
+        ranks = [
+            e.min_rank
+            for e in self.entitlements
+            if e.office_class in classes and e.provider_level == provider_level
+        ]
+        return max(ranks, default=0)
+
+    def threat_floor(self, level: str | None) -> int:
+        return self.threat_floors.get(level, 0) if level else 0

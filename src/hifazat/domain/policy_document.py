@@ -1,0 +1,33 @@
+"""A policy from its stored document (already validated where it was loaded)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hifazat.domain.policy import Entitlement, Policy
+from hifazat.domain.times import parse_duration
+
+
+def policy_from_document(doc: Mapping[str, Any]) -> Policy:
+    return Policy(
+        id=doc["id"],
+        name=doc["name"],
+        timezone=doc["timezone"],
+        reason_codes=dict(doc["reason_codes"]),
+        min_reason_length=int(doc["min_reason_length"]),
+        two_person_rule=bool(doc["two_person_rule"]),
+        notice_period=parse_duration(doc["notice_period"], "notice_period"),
+        emergency_ratification_within=parse_duration(
+            doc["emergency_ratification_within"], "emergency_ratification_within"
+        ),
+        review_every=parse_duration(doc["review_every"], "review_every"),
+        appeal_decide_within=parse_duration(doc["appeal_decide_within"], "appeal_decide_within"),
+        small_cell_threshold=int(doc["small_cell_threshold"]),
+        entitlements=tuple(
+            Entitlement(e["office_class"], e["provider_level"], int(e["min_rank"]))
+            for e in doc.get("entitlements", [])
+        ),
+        floor_exempt_reasons=frozenset(doc.get("floor_exempt_reasons", [])),
+        threat_floors={k: int(v["min_rank"]) for k, v in doc.get("threat_floors", {}).items()},
+    )

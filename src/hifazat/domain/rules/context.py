@@ -1,0 +1,56 @@
+"""What every refusing rule looks at: one decision, at one stage, against its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from hifazat.domain.coverage import Cover, replay
+from hifazat.domain.decision import Decision, replay_order
+from hifazat.domain.policy import Policy
+from hifazat.domain.protectee import Protectee
+from hifazat.domain.provider import Provider
+from hifazat.domain.threat import ThreatAssessment
+from hifazat.domain.times import local_date
+from hifazat.domain.users import User
+
+
+class Stage(StrEnum):
+    PROPOSE = "propose"
+    APPROVE = "approve"
+
+
+@dataclass(frozen=True)
+class DecisionContext:
+    policy: Policy
+    decision: Decision
+    protectee: Protectee
+    provider: Provider
+    #: the other approved, unrescinded decisions of this protectee at this provider
+    history: tuple[Decision, ...]
+    assessments: tuple[ThreatAssessment, ...]
+    #: the proposer when proposing, the approver when approving
+    actor: User
+    stage: Stage
+    at: datetime
+
+    @property
+    def effective_at(self) -> datetime:
+        """When the change would bite: its effective time once approved, else the soonest."""
+        d = self.decision
+        return d.effective_at or d.requested_effective_at or self.at
+
+    def cover_before(self) -> Cover | None:
+        """The cover in force just before this decision would take effect."""
+        when = self.effective_at
+        earlier = [
+            d
+            for d in self.history
+            if d.effective_at is not None and replay_order(d) <= (when, self.at, self.decision.id)
+        ]
+        return replay(earlier, self.provider)
+
+    def office_classes(self) -> list[str]:
+        day = local_date(self.effective_at, self.policy.timezone)
+        return [o.office_class for o in self.protectee.offices_on(day)]

@@ -1,0 +1,25 @@
+"""R-REASON: every decision carries a reason code from the policy and a real explanation."""
+
+from __future__ import annotations
+
+from hifazat.domain.errors import Violation
+from hifazat.domain.rules.context import DecisionContext
+
+RULE = "R-REASON"
+
+
+def check(ctx: DecisionContext) -> Violation | None:
+    policy, decision = ctx.policy, ctx.decision
+    if not decision.reason_code:
+        return Violation(RULE, "a reason code is required: " + ", ".join(policy.reason_codes))
+    if decision.reason_code not in policy.reason_codes:
+        codes = ", ".join(policy.reason_codes)
+        return Violation(RULE, f"unknown reason code {decision.reason_code!r}; use one of {codes}")
+    length = len(" ".join(decision.reason.split()))
+    if length < policy.min_reason_length:
+        return Violation(
+            RULE,
+            f"the reason must say why in at least {policy.min_reason_length} characters "
+            f"(got {length})",
+        )
+    return None

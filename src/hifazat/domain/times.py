@@ -1,0 +1,73 @@
+"""Instants and durations. Every instant is timezone-aware: a naive one is refused, since a
+decision's effective time must never depend on the clock of whoever typed it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from hifazat.domain.errors import InvalidInput
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_duration(text: str, field: str = "duration") -> timedelta:
+    """'72h', '180d', '30m', '2w' — the policy file's durations."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise InvalidInput(field, f"{text!r} is not a duration such as 72h, 180d or 30m")
+    amount, unit = match.groups()
+    return timedelta(**{_UNITS[unit]: int(amount)})
+
+
+def format_duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0 and seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def require_aware(value: datetime, field: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(field, f"{value.isoformat()} has no UTC offset; add one, e.g. +05:00")
+    return value.astimezone(UTC)
+
+
+def parse_instant(text: str | datetime, field: str) -> datetime:
+    """An ISO 8601 instant with an offset ('Z' accepted), returned in UTC."""
+    if isinstance(text, datetime):
+        return require_aware(text, field)
+    raw = str(text).strip()
+    try:
+        value = datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        raise InvalidInput(field, f"{raw!r} is not an ISO 8601 time with an offset") from None
+    return require_aware(value, field)
+
+
+def utc_text(value: datetime) -> str:
+    """The one way instants are written out: UTC, seconds precision unless finer, 'Z'."""
+    value = value.astimezone(UTC)
+    spec = "seconds" if value.microsecond == 0 else "microseconds"
+    return value.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def local_date(value: datetime, timezone: str) -> date:
+    """Office dates are calendar dates where the policy applies."""
+    return value.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_text(value: datetime, timezone: str) -> str:
+    return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")

@@ -1,0 +1,215 @@
+"""Proposing, approving and rescinding decisions: the only way cover changes.
+
+The `*_in` functions work inside a caller's unit of work so that an import can run many of them in
+one transaction; the plain functions are the use cases, each committing once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from hifazat.domain.coverage import replay
+from hifazat.domain.decision import REDUCING, WITH_CATEGORY, Action, Basis, Decision, DecisionState
+from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Refusal, Violation
+from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce
+from hifazat.domain.times import Clock, utc_text
+from hifazat.domain.users import User
+from hifazat.services.ids import new_id
+from hifazat.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Proposal:
+    action: Action
+    protectee: str
+    provider: str
+    reason_code: str
+    reason: str
+    by: str
+    category: str | None = None
+    basis: Basis | None = None
+    emergency: bool = False
+    effective_at: datetime | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Proposed:
+    decision: Decision
+    #: why only the committee may approve it; empty when the provider's approver may
+    needs_committee: list[str]
+
+
+def _context(
+    uow: UnitOfWork, decision: Decision, actor: User, stage: Stage, now: datetime
+) -> DecisionContext:
+    repo = uow.repo
+    history = tuple(
+        d
+        for d in repo.decisions(decision.protectee_id, decision.provider_id)
+        if d.id != decision.id and d.approved
+    )
+    return DecisionContext(
+        policy=repo.policy(),
+        decision=decision,
+        protectee=repo.protectee(decision.protectee_id),
+        provider=repo.provider(decision.provider_id),
+        history=history,
+        assessments=tuple(
+            a for a in repo.assessments(decision.protectee_id) if a.entered_at <= now
+        ),
+        actor=actor,
+        stage=stage,
+        at=now,
+    )
+
+
+def _check_shape(p: Proposal, uow: UnitOfWork) -> None:
+    if p.action in WITH_CATEGORY and not p.category:
+        raise InvalidInput("category", f"a {p.action} names the category it leads to")
+    if p.action not in WITH_CATEGORY and p.category:
+        raise InvalidInput("category", f"a {p.action} keeps the current category; omit it")
+    if p.action is Action.GRANT and p.basis is None:
+        raise InvalidInput("basis", "a grant names its basis: positional or threat")
+    if p.action is not Action.GRANT and p.basis is not None:
+        raise InvalidInput("basis", "only a grant sets the basis of cover")
+    if p.category:
+        uow.repo.provider(p.provider).category(p.category)
+    if p.id and uow.repo.exists("decisions", p.id):
+        raise Conflict(f"decision {p.id} already exists")
+
+
+def propose_in(uow: UnitOfWork, p: Proposal, now: datetime) -> Proposed:
+    repo = uow.repo
+    repo.lock_protectee(p.protectee)
+    _check_shape(p, uow)
+    decision = Decision(
+        id=p.id or new_id("d"),
+        protectee_id=p.protectee,
+        provider_id=p.provider,
+        action=p.action,
+        category_id=p.category,
+        basis=p.basis,
+        reason_code=p.reason_code or "",
+        reason=p.reason or "",
+        proposed_by=p.by,
+        proposed_at=now,
+        emergency=p.emergency,
+        requested_effective_at=p.effective_at,
+    )
+    ctx = _context(uow, decision, repo.user(p.by), Stage.PROPOSE, now)
+    enforce(ctx)
+    repo.add_decision(decision)
+    uow.record("decision.proposed", now, p.by, {"decision": decision.id})
+    return Proposed(decision, committee_required(ctx))
+
+
+def default_effective(decision: Decision, uow: UnitOfWork, now: datetime) -> datetime:
+    """The soonest lawful time: at once, or after the notice period for a reduction."""
+    if decision.requested_effective_at is not None:
+        return decision.requested_effective_at
+    if decision.action in REDUCING and not decision.emergency:
+        return now + uow.repo.policy().notice_period
+    return now
+
+
+def approve_in(
+    uow: UnitOfWork,
+    decision_id: str,
+    by: str,
+    now: datetime,
+    effective_at: datetime | None = None,
+) -> Decision:
+    repo = uow.repo
+    repo.lock_protectee(repo.decision(decision_id).protectee_id)
+    decision = repo.decision(decision_id)
+    state = decision.state_at(now)
+    if state in (DecisionState.APPROVED, DecisionState.EFFECTIVE):
+        raise Conflict(f"decision {decision_id} was already approved by {decision.approved_by}")
+    if state is not DecisionState.PROPOSED:
+        raise Refusal(
+            Violation("R-STATE", f"decision {decision_id} is {state}; it cannot be approved")
+        )
+    effective = effective_at or default_effective(decision, uow, now)
+    decided = replace(decision, approved_by=by, decided_at=now, effective_at=effective)
+    enforce(_context(uow, decided, repo.user(by), Stage.APPROVE, now))
+    repo.add_approval(decision_id, by, now, effective)
+    uow.record(
+        "decision.approved",
+        now,
+        by,
+        {"decision": decision_id, "effective_at": utc_text(effective)},
+    )
+    return decided
+
+
+def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: datetime) -> Decision:
+    repo = uow.repo
+    repo.lock_protectee(repo.decision(decision_id).protectee_id)
+    decision = repo.decision(decision_id)
+    actor = repo.user(by)
+    policy = repo.policy()
+    state = decision.state_at(now)
+    if state not in (DecisionState.PROPOSED, DecisionState.APPROVED):
+        why = "already in effect: a new decision is needed" if state else "not yet proposed"
+        raise Refusal(Violation("R-STATE", f"decision {decision_id} is {state}; {why}"))
+    if actor.id != decision.proposed_by and not actor.can_approve_for(decision.provider_id):
+        raise Refusal(
+            Violation(
+                "R-AUTHORITY",
+                f"{by} may not rescind {decision_id}: only its proposer, an approver of "
+                f"{decision.provider_id} or the committee may",
+            )
+        )
+    if len(" ".join(reason.split())) < policy.min_reason_length:
+        raise Refusal(
+            Violation("R-REASON", f"say why in at least {policy.min_reason_length} characters")
+        )
+    if state is DecisionState.APPROVED:
+        _check_rest_still_fits(uow, decision)
+    repo.add_rescission(decision_id, by, now, reason)
+    uow.record("decision.rescinded", now, by, {"decision": decision_id})
+    return replace(decision, rescinded_by=by, rescinded_at=now, rescind_reason=reason)
+
+
+def _check_rest_still_fits(uow: UnitOfWork, decision: Decision) -> None:
+    """Rescinding a pending grant must not strand a pending change that builds on it."""
+    rest = [
+        d
+        for d in uow.repo.decisions(decision.protectee_id, decision.provider_id)
+        if d.approved and d.id != decision.id
+    ]
+    try:
+        replay(rest, uow.repo.provider(decision.provider_id))
+    except Refusal as refusal:
+        raise Refusal(
+            Violation(
+                "R-STATE", f"rescinding {decision.id} breaks a later decision: {refusal.message}"
+            )
+        ) from None
+
+
+def propose(uow: UnitOfWork, p: Proposal, clock: Clock) -> Proposed:
+    with uow:
+        proposed = propose_in(uow, p, clock())
+        uow.commit()
+    return proposed
+
+
+def approve(
+    uow: UnitOfWork, decision_id: str, by: str, clock: Clock, effective_at: datetime | None = None
+) -> Decision:
+    with uow:
+        decided = approve_in(uow, decision_id, by, clock(), effective_at)
+        uow.commit()
+    return decided
+
+
+def rescind(uow: UnitOfWork, decision_id: str, by: str, reason: str, clock: Clock) -> Decision:
+    with uow:
+        rescinded = rescind_in(uow, decision_id, by, reason, clock())
+        uow.commit()
+    return rescinded
+
+
+__all__ = ["NotFound", "Proposal", "Proposed", "approve", "propose", "rescind"]

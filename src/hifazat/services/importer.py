@@ -1,0 +1,261 @@
+"""Scenario import: a whole registry history from one file, in one transaction.
+
+Every decision goes through the same propose and approve steps as the command line, at the time the
+file says it was made, so a history that breaks a rule cannot be smuggled in. The first refused
+or malformed row fails the file, naming its line; nothing of the file is kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from hifazat.domain.decision import Action, Basis
+from hifazat.domain.errors import DomainError, InvalidInput, Refusal, Violation
+from hifazat.domain.protectee import Affiliation, Office, Protectee
+from hifazat.domain.provider import Category, Provider
+from hifazat.domain.times import Clock
+from hifazat.domain.users import User
+from hifazat.services import decide, registry_entries, users
+from hifazat.services.schema import (
+    DecisionModel,
+    DiscrepancyModel,
+    PolicyModel,
+    ProtecteeModel,
+    ProviderModel,
+    ScenarioModel,
+    ThreatModel,
+    validate,
+)
+from hifazat.services.yaml_lines import LineDict, LineList, load
+from hifazat.store.uow import UnitOfWork
+
+
+@dataclass
+class ImportSummary:
+    policy: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def read_policy(path: Path) -> dict[str, Any]:
+    """A policy file, validated; returns the normalised document the registry stores."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput("policy", f"cannot read {source}: {error.strerror}") from None
+    data = load(text, source)
+    return validate(PolicyModel, data, source).model_dump(mode="json")
+
+
+@contextmanager
+def _row(source: str, line: int, label: str) -> Iterator[None]:
+    """Re-raises any error of one row with the file and line it came from."""
+    where = f"{source}:{line}: {label}"
+    try:
+        yield
+    except Refusal as refusal:
+        raise Refusal(
+            [Violation(v.rule, f"{where}: {v.message}") for v in refusal.violations]
+        ) from None
+    except InvalidInput as error:
+        raise InvalidInput(where, f"{error.field}: {error.message}") from None
+    except DomainError as error:
+        raise InvalidInput(where, str(error)) from None
+
+
+def import_scenario(uow: UnitOfWork, path: Path, clock: Clock) -> ImportSummary:
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(source, f"cannot read the file: {error.strerror}") from None
+    data = load(text, source)
+    scenario = validate(ScenarioModel, data, source)
+    if isinstance(scenario.policy, str):
+        policy_doc = read_policy(path.parent / scenario.policy)
+    else:
+        policy_doc = validate(PolicyModel, data["policy"], source, ("policy",)).model_dump(
+            mode="json"
+        )
+    _check_unique(data, source)
+    with uow:
+        now = clock()
+        summary = _load(uow, scenario, data, source, policy_doc, now)
+        uow.commit()
+    return summary
+
+
+def _items(data: Any, key: str) -> list[tuple[int, Any]]:
+    items = data.get(key) if isinstance(data, LineDict) else None
+    if not isinstance(items, LineList):
+        return []
+    return list(zip(items.item_lines, items, strict=True))
+
+
+def _check_unique(data: Any, source: str) -> None:
+    for key in ("providers", "users", "protectees", "decisions", "threat_assessments"):
+        seen: dict[str, int] = {}
+        for line, item in _items(data, key):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if ident is None:
+                continue
+            if ident in seen:
+                raise InvalidInput(
+                    f"{source}:{line}",
+                    f"duplicate id {ident!r} in {key} (first at line {seen[ident]})",
+                )
+            seen[ident] = line
+
+
+@dataclass(frozen=True)
+class _Event:
+    at: datetime
+    kind_order: int
+    n: int
+    line: int
+    label: str
+    apply: Callable[[], None]
+
+
+def _load(
+    uow: UnitOfWork,
+    scenario: ScenarioModel,
+    data: Any,
+    source: str,
+    policy_doc: dict[str, Any],
+    now: datetime,
+) -> ImportSummary:
+    repo = uow.repo
+    lines = {key: [line for line, _ in _items(data, key)] for key in data}
+    repo.save_policy(policy_doc, now, None)
+    uow.record("policy.loaded", now, "system", {"policy": policy_doc["id"]})
+    for line, p in zip(lines.get("providers", []), scenario.providers, strict=True):
+        with _row(source, line, f"provider {p.id}"):
+            _add_provider(uow, p, now)
+    for line, u in zip(lines.get("users", []), scenario.users, strict=True):
+        with _row(source, line, f"user {u.id}"):
+            users.add_user_in(
+                uow, User(u.id, u.name, frozenset(u.roles)), None, now, bootstrap=True
+            )
+    for line, person in zip(lines.get("protectees", []), scenario.protectees, strict=True):
+        with _row(source, line, f"protectee {person.id}"):
+            _add_protectee(uow, person, now)
+    # Assessments, decisions and ground reports replay in the order they happened, each at its
+    # own time, so every rule sees the registry as it stood then.
+    events: list[_Event] = []
+    for n, (line, t) in enumerate(
+        zip(lines.get("threat_assessments", []), scenario.threat_assessments, strict=True)
+    ):
+        events.append(_Event(t.assessed_at, 0, n, line, "threat assessment", _threat(uow, t)))
+    for n, (line, d) in enumerate(zip(lines.get("decisions", []), scenario.decisions, strict=True)):
+        events.append(_Event(d.decided_at, 1, n, line, f"decision {d.id}", _decision(uow, d)))
+    for n, (line, r) in enumerate(
+        zip(lines.get("discrepancies", []), scenario.discrepancies, strict=True)
+    ):
+        events.append(_Event(r.observed_at, 2, n, line, "ground report", _report(uow, r)))
+    for event in sorted(events, key=lambda e: (e.at, e.kind_order, e.n)):
+        with _row(source, event.line, event.label):
+            event.apply()
+    counts = {
+        "providers": len(scenario.providers),
+        "users": len(scenario.users),
+        "protectees": len(scenario.protectees),
+        "threat_assessments": len(scenario.threat_assessments),
+        "decisions": len(scenario.decisions),
+        "discrepancies": len(scenario.discrepancies),
+    }
+    return ImportSummary(policy_doc["id"], counts)
+
+
+def _add_provider(uow: UnitOfWork, p: ProviderModel, now: datetime) -> None:
+    ids = [c.id for c in p.categories]
+    ranks = [c.rank for c in p.categories]
+    if len(set(ids)) != len(ids) or len(set(ranks)) != len(ranks):
+        raise InvalidInput("categories", "category ids and ranks must each be unique")
+    if uow.repo.exists("providers", p.id):
+        raise InvalidInput("id", f"provider {p.id} already exists")
+    categories = tuple(
+        Category(c.id, c.name, c.rank, c.personnel, c.vehicles) for c in p.categories
+    )
+    provider = Provider(
+        p.id, p.name, p.level, p.jurisdiction, p.pool.personnel, p.pool.vehicles, categories
+    )
+    uow.repo.add_provider(provider, now)
+    uow.record("provider.added", now, "system", {"provider": p.id})
+
+
+def _add_protectee(uow: UnitOfWork, p: ProtecteeModel, now: datetime) -> None:
+    if uow.repo.exists("protectees", p.id):
+        raise InvalidInput("id", f"protectee {p.id} already exists")
+    for liaison in p.liaisons:
+        uow.repo.user(liaison)
+    if isinstance(p.affiliation, str):
+        affiliations: tuple[Affiliation, ...] = (Affiliation(p.affiliation),)
+    else:
+        affiliations = tuple(Affiliation(a.name, a.since, a.until) for a in p.affiliation or [])
+    offices = tuple(Office(o.office_class, o.title, o.since, o.until) for o in p.offices)
+    for office in offices:
+        if office.until is not None and office.until <= office.since:
+            raise InvalidInput("offices", f"{office.title}: until is not after since")
+    protectee = Protectee(p.id, p.name, p.public_figure, offices, affiliations, tuple(p.liaisons))
+    uow.repo.add_protectee(protectee, now)
+    uow.record("protectee.added", now, "system", {"protectee": p.id})
+
+
+def _threat(uow: UnitOfWork, t: ThreatModel) -> Callable[[], None]:
+    def apply() -> None:
+        registry_entries.add_assessment_in(
+            uow,
+            registry_entries.NewAssessment(
+                t.protectee,
+                t.level,
+                t.agency,
+                t.assessed_at,
+                t.valid_until,
+                t.summary,
+                t.entered_by,
+                t.id,
+            ),
+            t.assessed_at,
+        )
+
+    return apply
+
+
+def _decision(uow: UnitOfWork, d: DecisionModel) -> Callable[[], None]:
+    def apply() -> None:
+        proposal = decide.Proposal(
+            action=Action(d.action),
+            protectee=d.protectee,
+            provider=d.provider,
+            reason_code=d.reason_code,
+            reason=d.reason,
+            by=d.proposed_by,
+            category=d.category,
+            basis=Basis(d.basis) if d.basis else None,
+            emergency=d.emergency,
+            effective_at=d.effective_at,
+            id=d.id,
+        )
+        decide.propose_in(uow, proposal, d.decided_at)
+        if d.approved_by:
+            decide.approve_in(uow, d.id, d.approved_by, d.decided_at)
+
+    return apply
+
+
+def _report(uow: UnitOfWork, r: DiscrepancyModel) -> Callable[[], None]:
+    def apply() -> None:
+        registry_entries.report_discrepancy_in(
+            uow,
+            registry_entries.NewReport(
+                r.protectee, r.provider, r.reported_by, r.observed_at, r.text, r.id
+            ),
+            r.observed_at,
+        )
+
+    return apply

@@ -1,0 +1,125 @@
+"""Threat assessments and ground reports: facts entered into the registry by those entitled to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from hifazat.domain.discrepancy import DiscrepancyReport
+from hifazat.domain.errors import InvalidInput, Refusal, Violation
+from hifazat.domain.policy import THREAT_LEVELS
+from hifazat.domain.threat import ThreatAssessment
+from hifazat.domain.times import Clock, utc_text
+from hifazat.services.ids import new_id
+from hifazat.store.uow import UnitOfWork
+
+MIN_REPORT_TEXT = 10
+
+
+@dataclass(frozen=True)
+class NewAssessment:
+    protectee: str
+    level: str
+    agency: str
+    assessed_at: datetime
+    valid_until: datetime
+    summary: str
+    by: str
+    id: str | None = None
+
+
+def add_assessment_in(uow: UnitOfWork, a: NewAssessment, now: datetime) -> ThreatAssessment:
+    repo = uow.repo
+    repo.lock_protectee(a.protectee)
+    actor = repo.user(a.by)
+    if "intelligence" not in actor.roles:
+        raise Refusal(
+            Violation("R-AUTHORITY", f"{a.by} may not enter threat assessments: needs intelligence")
+        )
+    if a.level not in THREAT_LEVELS:
+        raise InvalidInput("level", f"{a.level!r} is not one of {', '.join(THREAT_LEVELS)}")
+    if a.valid_until <= a.assessed_at:
+        raise InvalidInput("valid_until", "must be after assessed_at")
+    if a.assessed_at > now:
+        raise InvalidInput("assessed_at", f"{utc_text(a.assessed_at)} is in the future")
+    if not a.agency.strip() or not a.summary.strip():
+        raise InvalidInput("agency" if not a.agency.strip() else "summary", "must not be empty")
+    assessment = ThreatAssessment(
+        id=a.id or new_id("t"),
+        protectee_id=a.protectee,
+        level=a.level,
+        agency=a.agency.strip(),
+        assessed_at=a.assessed_at,
+        valid_until=a.valid_until,
+        summary=a.summary.strip(),
+        entered_by=a.by,
+        entered_at=now,
+    )
+    repo.add_assessment(assessment)
+    uow.record("threat.assessed", now, a.by, {"assessment": assessment.id})
+    return assessment
+
+
+def add_assessment(uow: UnitOfWork, a: NewAssessment, clock: Clock) -> ThreatAssessment:
+    with uow:
+        assessment = add_assessment_in(uow, a, clock())
+        uow.commit()
+    return assessment
+
+
+@dataclass(frozen=True)
+class NewReport:
+    protectee: str
+    provider: str
+    by: str
+    observed_at: datetime
+    text: str
+    id: str | None = None
+
+
+def report_discrepancy_in(uow: UnitOfWork, r: NewReport, now: datetime) -> DiscrepancyReport:
+    """Filed by the protectee, a consenting liaison, a security desk, the committee or an admin."""
+    repo = uow.repo
+    protectee = repo.protectee(r.protectee)
+    repo.provider(r.provider)
+    actor = repo.user(r.by)
+    allowed = (
+        actor.protectee_id == r.protectee
+        or actor.id in protectee.liaisons
+        or actor.is_operator()
+        or bool({"committee", "admin"} & actor.roles)
+        or any(role.startswith("approver@") for role in actor.roles)
+    )
+    if not allowed:
+        raise Refusal(
+            Violation(
+                "R-AUTHORITY",
+                f"{r.by} may not report on {r.protectee}: only the protectee, their liaisons "
+                "and security desks may",
+            )
+        )
+    if r.observed_at > now:
+        raise InvalidInput("observed", f"{utc_text(r.observed_at)} is in the future")
+    if len(r.text.strip()) < MIN_REPORT_TEXT:
+        raise InvalidInput(
+            "text", f"say what was observed in at least {MIN_REPORT_TEXT} characters"
+        )
+    report = DiscrepancyReport(
+        id=r.id or new_id("g"),
+        protectee_id=r.protectee,
+        provider_id=r.provider,
+        reported_by=r.by,
+        observed_at=r.observed_at,
+        reported_at=now,
+        text=r.text.strip(),
+    )
+    repo.add_discrepancy(report)
+    uow.record("discrepancy.reported", now, r.by, {"report": report.id})
+    return report
+
+
+def report_discrepancy(uow: UnitOfWork, r: NewReport, clock: Clock) -> DiscrepancyReport:
+    with uow:
+        report = report_discrepancy_in(uow, r, clock())
+        uow.commit()
+    return report

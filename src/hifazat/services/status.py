@@ -1,0 +1,19 @@
+"""The layered status of one protectee, now or at any past instant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hifazat.domain.status import Status, layered_status
+from hifazat.services.oversight import flags_at
+from hifazat.store.uow import UnitOfWork
+
+
+def protectee_status(uow: UnitOfWork, protectee_id: str, at: datetime) -> Status:
+    """What was in force at `at`, as it was known at `at`: later decisions do not leak back."""
+    with uow:
+        repo = uow.repo
+        protectee = repo.protectee(protectee_id)
+        decisions = repo.decisions(protectee_id)
+        flags = flags_at(uow, at, protectee_id)
+        return layered_status(protectee, decisions, repo.providers(), at, flags)

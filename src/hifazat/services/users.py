@@ -1,0 +1,75 @@
+"""Users and roles. Only an admin changes them, except that the very first admin may be created
+by whoever runs the registry locally (there is nobody else to ask)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
+from hifazat.domain.times import Clock
+from hifazat.domain.users import User, parse_role
+from hifazat.store.uow import UnitOfWork
+
+
+def _check_role(uow: UnitOfWork, role: str) -> None:
+    _, provider = parse_role(role)
+    if provider is not None:
+        uow.repo.provider(provider)
+
+
+def _check_admin(uow: UnitOfWork, by: str | None, creating_admin: bool) -> None:
+    users = uow.repo.users()
+    has_admin = any("admin" in u.roles for u in users.values())
+    if by is None:
+        if has_admin or not creating_admin:
+            raise Refusal(
+                Violation(
+                    "R-AUTHORITY",
+                    "name the admin making this change (--by); only the "
+                    "first admin may be created without one",
+                )
+            )
+        return
+    actor = users.get(by)
+    if actor is None or "admin" not in actor.roles:
+        raise Refusal(Violation("R-AUTHORITY", f"{by} may not manage users: needs admin"))
+
+
+def add_user_in(
+    uow: UnitOfWork, user: User, by: str | None, now: datetime, bootstrap: bool = False
+) -> User:
+    """`bootstrap` is the scenario import, which seeds users as the registry's own set-up."""
+    if not bootstrap:
+        _check_admin(uow, by, "admin" in user.roles)
+    if not user.id or not user.name.strip():
+        raise InvalidInput("id" if not user.id else "name", "must not be empty")
+    if uow.repo.exists("users", user.id):
+        raise Conflict(f"user {user.id} already exists")
+    for role in user.roles:
+        _check_role(uow, role)
+    if user.protectee_id is not None:
+        uow.repo.protectee(user.protectee_id)
+    uow.repo.add_user(user, now, by)
+    uow.record("user.added", now, by or "system", {"user": user.id, "roles": sorted(user.roles)})
+    return user
+
+
+def add_user(uow: UnitOfWork, user: User, by: str | None, clock: Clock) -> User:
+    with uow:
+        added = add_user_in(uow, user, by, clock())
+        uow.commit()
+    return added
+
+
+def grant_role(uow: UnitOfWork, user_id: str, role: str, by: str | None, clock: Clock) -> User:
+    with uow:
+        now = clock()
+        _check_admin(uow, by, role == "admin")
+        user = uow.repo.user(user_id)
+        _check_role(uow, role)
+        if role in user.roles:
+            raise Conflict(f"{user_id} already holds {role}")
+        uow.repo.grant_role(user_id, role, by, now)
+        uow.record("user.role_granted", now, by or "system", {"user": user_id, "role": role})
+        uow.commit()
+    return User(user.id, user.name, user.roles | {role}, user.protectee_id)

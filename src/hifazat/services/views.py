@@ -1,0 +1,112 @@
+"""The JSON shapes of DESIGN.md's contract, built once for the command line and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hifazat.domain.coverage import Cover
+from hifazat.domain.decision import Decision
+from hifazat.domain.flags import Flag
+from hifazat.domain.status import Status
+from hifazat.domain.times import utc_text
+from hifazat.services.oversight import ReviewDue
+
+
+def _time(value: Any) -> str | None:
+    return utc_text(value) if value is not None else None
+
+
+def cover_view(cover: Cover) -> dict[str, Any]:
+    return {
+        "provider": cover.provider_id,
+        "category": cover.category_id,
+        "rank": cover.rank,
+        "state": cover.state.value,
+        "basis": cover.basis.value,
+        "personnel": cover.personnel,
+        "vehicles": cover.vehicles,
+        "since": utc_text(cover.since),
+        "decision": cover.decision,
+        "coverage": cover.coverage,
+    }
+
+
+def decision_view(d: Decision, at: Any = None) -> dict[str, Any]:
+    state = d.state_at(at) if at is not None else None
+    return {
+        "decision": d.id,
+        "protectee": d.protectee_id,
+        "provider": d.provider_id,
+        "action": d.action.value,
+        "category": d.category_id,
+        "basis": d.basis.value if d.basis else None,
+        "reason_code": d.reason_code,
+        "reason": d.reason,
+        "emergency": d.emergency,
+        "proposed_by": d.proposed_by,
+        "proposed_at": utc_text(d.proposed_at),
+        "approved_by": d.approved_by,
+        "decided_at": _time(d.decided_at),
+        "effective_at": _time(d.effective_at or d.requested_effective_at),
+        "state": state.value if state else None,
+        "rescinded_by": d.rescinded_by,
+        "rescinded_at": _time(d.rescinded_at),
+    }
+
+
+def pending_view(d: Decision) -> dict[str, Any]:
+    return {
+        "decision": d.id,
+        "provider": d.provider_id,
+        "action": d.action.value,
+        "category": d.category_id,
+        "effective_at": _time(d.effective_at),
+    }
+
+
+def proposed_view(d: Decision) -> dict[str, Any]:
+    return {
+        "decision": d.id,
+        "provider": d.provider_id,
+        "action": d.action.value,
+        "category": d.category_id,
+        "proposed_by": d.proposed_by,
+        "proposed_at": utc_text(d.proposed_at),
+    }
+
+
+def flag_view(flag: Flag) -> dict[str, Any]:
+    return flag.as_dict()
+
+
+def status_view(status: Status) -> dict[str, Any]:
+    personnel, vehicles = status.totals
+    return {
+        "protectee": status.protectee.id,
+        "name": status.protectee.name,
+        "at": utc_text(status.at),
+        "coverages": [cover_view(c) for c in status.covers],
+        "totals": {"personnel": personnel, "vehicles": vehicles},
+        "pending": [pending_view(d) for d in status.pending],
+        "proposed": [proposed_view(d) for d in status.proposed],
+        "flags": [flag_view(f) for f in status.flags],
+    }
+
+
+def review_view(item: ReviewDue) -> dict[str, Any]:
+    return {
+        **cover_view(item.cover),
+        "protectee": item.cover.protectee_id,
+        "last_examined": utc_text(item.last_examined),
+        "due": utc_text(item.due),
+        "overdue": item.overdue,
+    }
+
+
+def user_view(user: Any) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "name": user.name,
+        "roles": sorted(user.roles),
+        "protectee": user.protectee_id,
+    }

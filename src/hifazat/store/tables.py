@@ -1,0 +1,190 @@
+"""The schema. Decisions, approvals and rescissions are separate append-only tables: a row is
+written once and never updated, so every fact the ledger covers can be recomputed from them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from hifazat.store.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = 64  # length of every identifier column
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(ID), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("loaded_at", UTCDateTime(), nullable=False),
+    Column("loaded_by", String(ID), nullable=True),
+)
+
+providers = Table(
+    "providers",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("jurisdiction", String(100), nullable=False),
+    Column("pool_personnel", Integer, nullable=False),
+    Column("pool_vehicles", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("provider_id", String(ID), ForeignKey("providers.id"), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("personnel", Integer, nullable=False),
+    Column("vehicles", Integer, nullable=False),
+    UniqueConstraint("provider_id", "rank", name="uq_categories_provider_rank"),
+)
+
+protectees = Table(
+    "protectees",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("public_figure", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+offices = Table(
+    "offices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False, index=True),
+    Column("office_class", String(ID), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),
+)
+
+affiliations = Table(
+    "affiliations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("since", Date, nullable=True),
+    Column("until", Date, nullable=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+    Column("role", String(ID + 16), primary_key=True),
+    Column("granted_by", String(ID), nullable=True),
+    Column("granted_at", UTCDateTime(), nullable=False),
+)
+
+liaisons = Table(
+    "liaisons",
+    metadata,
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False),
+    Column("provider_id", String(ID), ForeignKey("providers.id"), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("category_id", String(ID), nullable=True),
+    Column("basis", String(16), nullable=True),
+    Column("reason_code", String(ID), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("proposed_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("proposed_at", UTCDateTime(), nullable=False),
+    Column("emergency", Boolean, nullable=False),
+    Column("requested_effective_at", UTCDateTime(), nullable=True),
+    ForeignKeyConstraint(
+        ["provider_id", "category_id"],
+        ["categories.provider_id", "categories.id"],
+        name="fk_decisions_category",
+    ),
+    Index("ix_decisions_protectee_provider", "protectee_id", "provider_id"),
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), primary_key=True),
+    Column("approved_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("approved_at", UTCDateTime(), nullable=False),
+    Column("effective_at", UTCDateTime(), nullable=False),
+)
+
+rescissions = Table(
+    "rescissions",
+    metadata,
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), primary_key=True),
+    Column("rescinded_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("rescinded_at", UTCDateTime(), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+threat_assessments = Table(
+    "threat_assessments",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False, index=True),
+    Column("level", String(16), nullable=False),
+    Column("agency", String(200), nullable=False),
+    Column("assessed_at", UTCDateTime(), nullable=False),
+    Column("valid_until", UTCDateTime(), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("entered_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("entered_at", UTCDateTime(), nullable=False),
+)
+
+discrepancies = Table(
+    "discrepancies",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False, index=True),
+    Column("provider_id", String(ID), ForeignKey("providers.id"), nullable=False),
+    Column("reported_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("observed_at", UTCDateTime(), nullable=False),
+    Column("reported_at", UTCDateTime(), nullable=False),
+    Column("text", Text, nullable=False),
+)
