@@ -32,8 +32,11 @@ def parse_duration(text: str, field: str = "duration") -> timedelta:
 
 
 def format_duration(delta: timedelta) -> str:
+    """Days from a week up, hours below: '72h' reads better than '3d' for a notice period."""
     seconds = int(delta.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    if seconds % 86400 == 0 and seconds >= 7 * 86400:
+        return f"{seconds // 86400}d"
+    for unit, size in (("h", 3600), ("m", 60)):
         if seconds % size == 0 and seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"

@@ -110,7 +110,8 @@ class ReviewDue:
 
 def reviews_due(uow: UnitOfWork, now: datetime, within: timedelta) -> list[ReviewDue]:
     """Open covers whose periodic review falls due by `now + within`, soonest first."""
-    snap = snapshot(uow, now)
+    with uow:
+        snap = snapshot(uow, now)
     queue = []
     for covers in snap.covers.values():
         for cover in covers:

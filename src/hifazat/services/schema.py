@@ -9,7 +9,16 @@ from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.policy import PROVIDER_LEVELS, THREAT_LEVELS
@@ -28,7 +37,10 @@ assert set(THREAT_LEVELS) == set(ThreatLevel.__args__)  # type: ignore[attr-defi
 
 
 def _duration(text: str) -> str:
-    parse_duration(text)
+    try:
+        parse_duration(text)
+    except InvalidInput as error:
+        raise ValueError(error.message) from None
     return text
 
 
@@ -80,6 +92,15 @@ class PolicyModel(Strict):
     entitlements: list[EntitlementModel] = []
     floor_exempt_reasons: list[Ident] = []
     threat_floors: dict[ThreatLevel, ThreatFloorModel] = {}
+
+    @field_validator("floor_exempt_reasons")
+    @classmethod
+    def _known_reasons(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        codes = info.data.get("reason_codes") or {}
+        dangling = [code for code in value if code not in codes]
+        if dangling:
+            raise ValueError(f"{', '.join(dangling)} not among the policy's reason_codes")
+        return value
 
 
 class PoolModel(Strict):

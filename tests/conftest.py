@@ -1,0 +1,170 @@
+"""Shared fixtures: a fake clock, and a registry on each database the suite runs against.
+
+Every store, service and CLI test takes `registry`, which is parametrised over SQLite and
+PostgreSQL. PostgreSQL tests skip, saying why, where no server answers — unless
+HIFAZAT_REQUIRE_ALL=1 (set by .ci/run), where a missing server fails the run instead."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from hifazat.cli import State, app
+from hifazat.services.importer import import_scenario
+from hifazat.store.engine import make_engine
+from hifazat.store.migrate import upgrade
+from hifazat.store.tables import metadata
+from hifazat.store.uow import UnitOfWork
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "karachi-withdrawal.yaml"
+POLICY = ROOT / "policies" / "pk-sindh-illustrative.yaml"
+PG_URL = os.environ.get(
+    "HIFAZAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_ALL = os.environ.get("HIFAZAT_REQUIRE_ALL") == "1"
+
+
+def missing(reason: str) -> None:
+    """Skip for want of a system service — or fail, where CI promised to provide it."""
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (HIFAZAT_REQUIRE_ALL=1: CI must provide it)")
+    pytest.skip(reason)
+
+
+@dataclass
+class FakeClock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 1, 27, 10, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, value: datetime | str) -> None:
+        self.now = datetime.fromisoformat(value) if isinstance(value, str) else value
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@dataclass
+class Registry:
+    """A database with the schema in place, a clock, and ways in."""
+
+    backend: str
+    engine: Engine
+    url: str
+    clock: FakeClock
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def load_demo(self) -> None:
+        import_scenario(self.uow(), SCENARIO, self.clock)
+
+    def cli(self, *args: str) -> Any:
+        runner = CliRunner()
+        state = State(clock=self.clock, url=self.url, _engine=self.engine)
+        return runner.invoke(app, list(args), obj=state)
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, for proving that a refused change wrote nothing."""
+        with self.engine.connect() as c:
+            out = {}
+            for table in metadata.sorted_tables:
+                rows = c.execute(select(table)).all()
+                out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+            return out
+
+
+# --- SQLite: a migrated template file, copied per test -----------------------------------------
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+# --- PostgreSQL: one database per test worker, emptied between tests ----------------------------
+@pytest.fixture(scope="session")
+def pg_url(worker_id: str) -> Iterator[str]:
+    admin_url = make_url(PG_URL)
+    name = f"hifazat_test_{worker_id}_{os.getpid()}"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        missing(f"PostgreSQL not reachable at {PG_URL}: {type(error).__name__}")
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_engine(pg_url: str) -> Iterator[Engine]:
+    engine = make_engine(pg_url)
+    yield engine
+    engine.dispose()
+
+
+def _empty_pg(engine: Engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as c:
+        c.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def registry(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Registry]:
+    clock = FakeClock()
+    if request.param == "sqlite":
+        path = tmp_path / "hifazat.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        yield Registry("sqlite", engine, url, clock)
+        engine.dispose()
+    else:
+        engine = request.getfixturevalue("pg_engine")
+        _empty_pg(engine)
+        url = request.getfixturevalue("pg_url")
+        yield Registry("postgres", engine, url, clock)
+
+
+@pytest.fixture
+def demo(registry: Registry) -> Registry:
+    """The registry after the Karachi scenario, with the clock on the morning of 27 January 2026."""
+    registry.load_demo()
+    return registry
+
+
+Factory = Callable[..., Any]
+
+
+def write_scenario(folder: Path, text: str, name: str = "broken.yaml") -> Path:
+    """A scenario file beside a copy of the shipped policy, as the relative path expects."""
+    (folder / "policies").mkdir(exist_ok=True)
+    shutil.copy(POLICY, folder / "policies" / POLICY.name)
+    (folder / "scenarios").mkdir(exist_ok=True)
+    path = folder / "scenarios" / name
+    path.write_text(text, "utf-8")
+    return path

@@ -1,0 +1,53 @@
+"""Policy files: validated on load, every error naming its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hifazat.domain.errors import InvalidInput
+from hifazat.services.importer import read_policy
+from tests.conftest import ROOT
+
+POLICY = (ROOT / "policies" / "pk-sindh-illustrative.yaml").read_text("utf-8")
+
+
+def _read(tmp_path: Path, text: str) -> dict[str, object]:
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, "utf-8")
+    return read_policy(path)
+
+
+def test_the_shipped_policy_loads(tmp_path: Path) -> None:
+    doc = _read(tmp_path, POLICY)
+    assert doc["notice_period"] == "72h" and doc["two_person_rule"] is True
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("review_every: 180d", "review_every: 180 days", "review_every"),
+        ("small_cell_threshold: 5", "small_cell_threshold: 5\nsmall_cells: 3", "unknown key"),
+        (
+            "floor_exempt_reasons: [office-ended,",
+            "floor_exempt_reasons: [office-over,",
+            "office-over not among the policy's reason_codes",
+        ),
+        ("timezone: Asia/Karachi", "timezone: Asia/Lahore", "not a known time zone"),
+        (
+            "provider_level: federal, min_rank: 2}",
+            "provider_level: galactic, min_rank: 2}",
+            "provider_level",
+        ),
+        ("  high: {min_rank: 2}", "  extreme: {min_rank: 2}", "threat_floors"),
+    ],
+)
+def test_bad_policy_names_line(tmp_path: Path, old: str, new: str, message: str) -> None:
+    text = POLICY.replace(old, new, 1)
+    assert text != POLICY
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if new.splitlines()[-1] in t)
+    with pytest.raises(InvalidInput) as caught:
+        _read(tmp_path, text)
+    assert caught.value.field.endswith(f"policy.yaml:{line}")
+    assert message in caught.value.message
