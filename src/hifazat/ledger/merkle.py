@@ -1,0 +1,376 @@
+"""RFC 6962 / RFC 9162 Merkle tree: hashing, proofs from stored subtrees, and verification.
+
+Storage keeps only hashes of perfect subtrees, keyed ``(level, index)``: node ``(l, i)`` covers
+leaves ``[i * 2**l, (i + 1) * 2**l)``. Those never change once complete, so a database can append
+them and answer any root or proof with one batched read of O(log n) rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+__all__ = [
+    "EMPTY_ROOT",
+    "HASH_SIZE",
+    "MemoryTree",
+    "MissingNodeError",
+    "NodeKey",
+    "NodeReader",
+    "ProofError",
+    "append_leaves",
+    "consistency_proof",
+    "inclusion_proof",
+    "leaf_hash",
+    "node_hash",
+    "nodes_to_add",
+    "root",
+    "root_from_leaf_hashes",
+    "verify_consistency",
+    "verify_inclusion",
+]
+
+HASH_SIZE = 32
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+NodeKey = tuple[int, int]
+Node = tuple[int, int, bytes]
+
+
+class ProofError(ValueError):
+    """A proof does not verify, or is malformed."""
+
+
+class MissingNodeError(LookupError):
+    """The node store lacks a subtree hash it should hold: the stored tree is incomplete."""
+
+
+class NodeReader(Protocol):
+    def get_nodes(self, keys: Sequence[NodeKey]) -> Mapping[NodeKey, bytes]:
+        """Return the stored hash for each key (batched so a database answers in one query)."""
+        ...
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + entry).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def root_from_leaf_hashes(hashes: Sequence[bytes]) -> bytes:
+    """MTH over all leaves; pairing level by level and promoting an odd last node is the
+    RFC 6962 split-at-largest-power-of-two definition, computed in linear time."""
+    if not hashes:
+        return EMPTY_ROOT
+    level = [_check_hash(h, "leaf hash") for h in hashes]
+    while len(level) > 1:
+        paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]
+
+
+# --- reading the tree from stored perfect subtrees ---------------------------------------------
+
+
+def _check_size(value: int, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{what} must be a non-negative integer, not {value!r}")
+    return value
+
+
+def _check_hash(value: bytes, what: str) -> bytes:
+    if not isinstance(value, bytes) or len(value) != HASH_SIZE:
+        raise ValueError(f"{what} must be {HASH_SIZE} bytes")
+    return value
+
+
+def _split(n: int) -> int:
+    """Largest power of two strictly less than n (n > 1): where RFC 6962 splits a tree."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+def _tiles(start: int, end: int) -> list[NodeKey]:
+    """Perfect subtrees tiling [start, end), left to right. For the aligned ranges that occur
+    in proofs they come largest first, so folding them from the right gives the range's MTH."""
+    keys: list[NodeKey] = []
+    while start < end:
+        level = (end - start).bit_length() - 1
+        if start:
+            level = min(level, (start & -start).bit_length() - 1)
+        keys.append((level, start >> level))
+        start += 1 << level
+    return keys
+
+
+def _fetch(reader: NodeReader, keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return {}
+    got = reader.get_nodes(wanted)
+    out: dict[NodeKey, bytes] = {}
+    for key in wanted:
+        value = got.get(key)
+        if value is None:
+            raise MissingNodeError(f"tree node {key} (level, index) is not stored")
+        if len(value) != HASH_SIZE:
+            raise MissingNodeError(f"tree node {key} holds {len(value)} bytes, not {HASH_SIZE}")
+        out[key] = bytes(value)
+    return out
+
+
+def _range_hashes(ranges: Sequence[tuple[int, int]], reader: NodeReader) -> list[bytes]:
+    tiles = [_tiles(a, b) for a, b in ranges]
+    nodes = _fetch(reader, (k for t in tiles for k in t))
+    result = []
+    for tile in tiles:
+        acc = nodes[tile[-1]]
+        for key in reversed(tile[:-1]):
+            acc = node_hash(nodes[key], acc)
+        result.append(acc)
+    return result
+
+
+def root(size: int, reader: NodeReader) -> bytes:
+    if _check_size(size, "size") == 0:
+        return EMPTY_ROOT
+    return _range_hashes([(0, size)], reader)[0]
+
+
+def _inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """Subtrees whose hashes form RFC 6962 PATH(index, D[0:size]), leaf level first."""
+    ranges = []
+    lo, hi = 0, size
+    while hi - lo > 1:
+        k = _split(hi - lo)
+        if index < lo + k:
+            ranges.append((lo + k, hi))
+            hi = lo + k
+        else:
+            ranges.append((lo, lo + k))
+            lo += k
+    return ranges[::-1]
+
+
+def _consistency_ranges(size1: int, size2: int) -> list[tuple[int, int]]:
+    """Subtrees whose hashes form RFC 6962 PROOF(size1, D[0:size2]), in proof order."""
+    ranges = []
+    lo, hi, whole = 0, size2, True
+    while hi != size1:
+        k = _split(hi - lo)
+        if size1 - lo <= k:
+            ranges.append((lo + k, hi))
+            hi = lo + k
+        else:
+            ranges.append((lo, lo + k))
+            lo += k
+            whole = False
+    if not whole:
+        ranges.append((lo, hi))
+    return ranges[::-1]
+
+
+def inclusion_proof(index: int, size: int, reader: NodeReader) -> list[bytes]:
+    _check_size(index, "index")
+    if index >= _check_size(size, "size"):
+        raise ValueError(f"index {index} is not in a tree of size {size}")
+    return _range_hashes(_inclusion_ranges(index, size), reader)
+
+
+def consistency_proof(size1: int, size2: int, reader: NodeReader) -> list[bytes]:
+    _check_size(size1, "size1")
+    _check_size(size2, "size2")
+    if size1 > size2:
+        raise ValueError(f"size1 {size1} is larger than size2 {size2}")
+    if size1 == 0:
+        raise ValueError("a consistency proof from the empty tree is meaningless")
+    return _range_hashes(_consistency_ranges(size1, size2), reader)
+
+
+# --- appending -------------------------------------------------------------------------------
+
+
+def append_leaves(size: int, leaf_hashes: Sequence[bytes], reader: NodeReader) -> list[Node]:
+    """Nodes ``(level, index, hash)`` completed by appending ``leaf_hashes`` at ``size``.
+
+    Reads only the existing right-border subtrees that the new leaves complete (one batch),
+    then merges in memory: O(k + log n) for k new leaves.
+    """
+    _check_size(size, "size")
+    new = [_check_hash(h, "leaf hash") for h in leaf_hashes]
+    end = size + len(new)
+    border = [
+        (level, (size >> level) - 1)
+        for level in range(size.bit_length() - 1, -1, -1)
+        if size >> level & 1 and ((size >> (level + 1)) + 1) << (level + 1) <= end
+    ]
+    stored = _fetch(reader, border)
+    stack: list[Node] = [(lvl, idx, stored[(lvl, idx)]) for lvl, idx in border]
+    out: list[Node] = []
+    for offset, h in enumerate(new):
+        node: Node = (0, size + offset, h)
+        out.append(node)
+        while stack and stack[-1][0] == node[0]:
+            left = stack.pop()
+            node = (node[0] + 1, left[1] >> 1, node_hash(left[2], node[2]))
+            out.append(node)
+        stack.append(node)
+    return out
+
+
+def nodes_to_add(size: int, new_leaf: bytes, reader: NodeReader) -> list[Node]:
+    """Nodes completed by appending one leaf hash at index ``size``."""
+    return append_leaves(size, [new_leaf], reader)
+
+
+class MemoryTree:
+    """A dict-backed node store: for tests and for recomputing a whole tree from its leaves."""
+
+    def __init__(self, leaf_hashes: Iterable[bytes] = ()) -> None:
+        self.nodes: dict[NodeKey, bytes] = {}
+        self._size = 0
+        self.extend(leaf_hashes)
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def get_nodes(self, keys: Sequence[NodeKey]) -> Mapping[NodeKey, bytes]:
+        return {k: self.nodes[k] for k in keys if k in self.nodes}
+
+    def append(self, entry: bytes) -> int:
+        """Append an entry (hashed as a leaf); returns its index."""
+        return self.append_leaf_hash(leaf_hash(entry))
+
+    def append_leaf_hash(self, h: bytes) -> int:
+        self.extend([h])
+        return self._size - 1
+
+    def extend(self, leaf_hashes: Iterable[bytes]) -> None:
+        batch = list(leaf_hashes)
+        for level, index, h in append_leaves(self._size, batch, self):
+            self.nodes[(level, index)] = h
+        self._size += len(batch)
+
+    def leaf_hash(self, index: int) -> bytes:
+        if not 0 <= index < self._size:
+            raise IndexError(f"no leaf {index} in a tree of size {self._size}")
+        return self.nodes[(0, index)]
+
+    def root(self, size: int | None = None) -> bytes:
+        return root(self._bounded(size), self)
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
+        return inclusion_proof(index, self._bounded(size), self)
+
+    def consistency_proof(self, size1: int, size2: int | None = None) -> list[bytes]:
+        return consistency_proof(size1, self._bounded(size2), self)
+
+    def _bounded(self, size: int | None) -> int:
+        if size is None:
+            return self._size
+        if _check_size(size, "size") > self._size:
+            raise ValueError(f"size {size} exceeds the tree's size {self._size}")
+        return size
+
+
+# --- verification (RFC 9162 §2.1.3.2 and §2.1.4.2) --------------------------------------------
+
+
+def _check_proof(proof: Sequence[bytes]) -> list[bytes]:
+    items = list(proof)
+    for i, p in enumerate(items):
+        if not isinstance(p, bytes) or len(p) != HASH_SIZE:
+            raise ProofError(f"proof element {i} is not a {HASH_SIZE}-byte hash")
+    return items
+
+
+def _check_int(value: int, what: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ProofError(f"{what} must be a non-negative integer")
+
+
+def verify_inclusion(
+    leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
+) -> None:
+    """Raise ProofError unless ``proof`` shows leaf ``index`` of a ``size``-leaf tree is
+    ``leaf_hash`` under ``root``."""
+    _check_int(index, "index")
+    _check_int(size, "size")
+    if index >= size:
+        raise ProofError(f"index {index} is not in a tree of size {size}")
+    if not isinstance(leaf_hash, bytes) or len(leaf_hash) != HASH_SIZE:
+        raise ProofError(f"leaf hash is not {HASH_SIZE} bytes")
+    path = _check_proof(proof)
+    fn, sn, r = index, size - 1, leaf_hash
+    for p in path:
+        if sn == 0:
+            raise ProofError("inclusion proof is too long")
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ProofError("inclusion proof is too short")
+    if r != root:
+        raise ProofError("inclusion proof does not lead to the root")
+
+
+def verify_consistency(
+    size1: int, size2: int, proof: Sequence[bytes], root1: bytes, root2: bytes
+) -> None:
+    """Raise ProofError unless ``proof`` shows the ``size1`` tree (``root1``) is a prefix of
+    the ``size2`` tree (``root2``). Edge cases follow transparency-dev/merkle: a proof from the
+    empty tree is refused as meaningless, equal sizes need an empty proof and equal roots."""
+    _check_int(size1, "size1")
+    _check_int(size2, "size2")
+    if size2 < size1:
+        raise ProofError(f"size2 {size2} is smaller than size1 {size1}")
+    if size1 == 0:
+        raise ProofError("a consistency proof from the empty tree is meaningless")
+    if size1 == size2:
+        if proof:
+            raise ProofError("trees of equal size need an empty proof")
+        if root1 != root2:
+            raise ProofError("trees of equal size have different roots")
+        return
+    path = _check_proof(proof)
+    if not path:
+        raise ProofError("consistency proof is empty")
+    if size1 & (size1 - 1) == 0:
+        path.insert(0, root1)
+    fn, sn = size1 - 1, size2 - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            raise ProofError("consistency proof is too long")
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ProofError("consistency proof is too short")
+    if fr != root1:
+        raise ProofError("consistency proof does not lead to the first root")
+    if sr != root2:
+        raise ProofError("consistency proof does not lead to the second root")
