@@ -22,8 +22,9 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+# -v names every test with its database ([sqlite] / [postgres]) in the log.
 test: install lint
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 -v
 
 unit: install
 	$(BIN)/pytest tests/unit

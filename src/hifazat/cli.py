@@ -136,6 +136,50 @@ def root(
         ctx.obj.url = db
 
 
+@app.command()
+@translating
+def demo(
+    ctx: typer.Context,
+    database: Annotated[Path, typer.Option("--database", help="SQLite file to (re)create.")] = Path(
+        "var/demo.db"
+    ),
+) -> None:
+    """Create a fresh SQLite registry with the Karachi scenario and show where it stands."""
+    from hifazat import console
+    from hifazat.demo import create_demo
+
+    s = state(ctx)
+    url, summary = create_demo(database, s.clock)
+    s.url, s._engine = url, None
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items())
+    console.out.print(
+        f"[bold]Hifazat demo[/bold] — {url}\nLoaded the Karachi scenario: {counts}.\n"
+    )
+    zone = s.zone()
+    with s.uow() as uow:
+        people = list(uow.repo.protectees())
+    now = s.clock()
+    for pid in people:
+        console.status_table(protectee_status(s.uow(), pid, now), zone, with_flags=False)
+    console.out.print("\n[bold]Open flags[/bold]")
+    with s.uow() as uow:
+        console.flags_table(oversight.flags_at(uow, now), zone)
+    console.out.print(DEMO_NEXT.format(db=url))
+
+
+DEMO_NEXT = """
+Next, against this registry (prefix each with: .venv/bin/hifazat --db {db}):
+  decide withdraw --protectee farooq-sattar --provider sindh-police --by ssu-operator
+      -> refused: R-REASON (no reason given), nothing stored
+  decide withdraw --protectee farooq-sattar --provider sindh-police --by ssu-operator \\
+      --reason-code court-order --reason "Sindh High Court ordered a security review"
+  approve DECISION --by ssu-chief          (takes effect after the 72 h notice)
+  status farooq-sattar --json · flags · reviews due
+Demo users: ssu-operator, ssu-chief, moi-operator, moi-approver, ptac-chair (committee),
+special-branch (intelligence), auditor, mqm-liaison.
+"""
+
+
 @db_app.command("upgrade")
 @translating
 def db_upgrade(ctx: typer.Context) -> None:

@@ -20,7 +20,7 @@ def _t(value: datetime | None, zone: str) -> str:
     return local_text(value, zone) if value is not None else "—"
 
 
-def status_table(status: Status, zone: str) -> None:
+def status_table(status: Status, zone: str, with_flags: bool = True) -> None:
     p = status.protectee
     out.print(f"[bold]{p.name}[/bold] ({p.id}) — cover at {_t(status.at, zone)}")
     table = Table(
@@ -63,7 +63,7 @@ def status_table(status: Status, zone: str) -> None:
             f"awaiting approval: {d.id} {d.action} {d.category_id or ''} from "
             f"{d.provider_id}, proposed by {d.proposed_by}"
         )
-    if status.flags:
+    if with_flags and status.flags:
         flags_table(status.flags, zone)
 
 

@@ -81,3 +81,23 @@ def test_human_status_is_a_table(demo: Registry) -> None:
     assert result.exit_code == 0, result.output
     assert "moi-federal" in result.stdout and "dedicated" in result.stdout
     assert "PKT" in result.stdout  # times shown in the policy's zone
+
+
+def test_demo_command_builds_a_fresh_registry(tmp_path: object) -> None:
+    """`hifazat demo` is SQLite by design: the embedded default a single desk runs."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from hifazat.cli import State, app
+    from tests.conftest import FakeClock
+
+    database = Path(str(tmp_path)) / "demo.db"
+    database.write_text("not a database")  # replaced, not appended to
+    for _ in range(2):
+        result = CliRunner().invoke(
+            app, ["demo", "--database", str(database)], obj=State(clock=FakeClock())
+        )
+        assert result.exit_code == 0, result.output
+    assert "Loaded the Karachi scenario: 2 providers" in result.stdout
+    assert "CLUSTER" in result.stdout and "khalid-maqbool-siddiqui" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def test_demo_imports_with_counts(registry: Registry) -> None:
     }
 
 
-BROKEN = {
+BROKEN: dict[str, tuple[Callable[[str], str], str, str]] = {
     "unknown key": (
         lambda t: t.replace(
             "    jurisdiction: Sindh\n", "    jurisdiction: Sindh\n    colour: red\n", 1

@@ -15,7 +15,7 @@ from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
 from hifazat.domain.threat import ThreatAssessment, current_assessment
-from hifazat.domain.times import format_duration, local_date, utc_text
+from hifazat.domain.times import day_start, format_duration, local_date, utc_text
 
 CLUSTER_WINDOW = timedelta(days=7)
 CLUSTER_MIN_EVENTS = 3
@@ -89,7 +89,7 @@ def basis_flags(
             local_date(now, policy.timezone)
         ):
             ended = [o.until for o in protectee.offices if o.until is not None]
-            since = max(cover.since, *(_day_start(d, cover.since) for d in ended))
+            since = max([cover.since, *(day_start(d, policy.timezone) for d in ended)])
             detail = "positional cover but no office is held"
         else:
             continue
@@ -97,10 +97,6 @@ def basis_flags(
             Flag("R-BASIS", protectee.id, cover.provider_id, cover.coverage, since, detail)
         )
     return flags
-
-
-def _day_start(day: Any, like: datetime) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=like.tzinfo)
 
 
 def sanction_flags(provider: Provider, covers: Iterable[Cover], now: datetime) -> list[Flag]:

@@ -72,5 +72,10 @@ def local_date(value: datetime, timezone: str) -> date:
     return value.astimezone(ZoneInfo(timezone)).date()
 
 
+def day_start(day: date, timezone: str) -> datetime:
+    """The instant a calendar day begins where the policy applies, in UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
 def local_text(value: datetime, timezone: str) -> str:
     return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")

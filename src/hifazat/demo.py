@@ -1,0 +1,40 @@
+"""`hifazat demo`: a fresh SQLite registry holding the Karachi scenario, and where to go next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hifazat.domain.times import Clock
+from hifazat.services.importer import ImportSummary, import_scenario
+from hifazat.store.engine import make_engine
+from hifazat.store.migrate import upgrade
+from hifazat.store.uow import UnitOfWork
+
+SCENARIO_NAME = "karachi-withdrawal.yaml"
+
+
+def scenario_path() -> Path:
+    """The shipped scenario: beside the source in a checkout, inside the package when installed."""
+    here = Path(__file__).resolve()
+    for candidate in (
+        here.parents[2] / "scenarios" / SCENARIO_NAME,
+        here.parent / "data" / "scenarios" / SCENARIO_NAME,
+    ):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"the demo scenario {SCENARIO_NAME} is not installed")
+
+
+def create_demo(database: Path, clock: Clock) -> tuple[str, ImportSummary]:
+    """Replaces `database` with a new registry loaded from the demo scenario."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{database}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        summary = import_scenario(UnitOfWork(engine), scenario_path(), clock)
+    finally:
+        engine.dispose()
+    return url, summary

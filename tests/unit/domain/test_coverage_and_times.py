@@ -1,0 +1,91 @@
+"""The coverage state machine, layered status and time parsing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from hifazat.domain.coverage import CoverState, replay
+from hifazat.domain.decision import Action, DecisionState
+from hifazat.domain.errors import InvalidInput, Refusal
+from hifazat.domain.status import layered_status
+from hifazat.domain.times import format_duration, parse_duration, parse_instant, utc_text
+from tests.unit.domain.builders import LEADER, SINDH, T0, approved, decision
+
+DAY = timedelta(days=1)
+
+
+def test_a_full_life() -> None:
+    steps = [
+        approved(decision(), T0),
+        approved(decision(Action.DOWNGRADE, id="d-2", category="standard"), T0 + DAY),
+        approved(decision(Action.SUSPEND, id="d-3"), T0 + 2 * DAY),
+        approved(decision(Action.RESUME, id="d-4"), T0 + 3 * DAY),
+        approved(decision(Action.UPGRADE, id="d-5", category="dedicated"), T0 + 4 * DAY),
+        approved(decision(Action.WITHDRAW, id="d-6"), T0 + 5 * DAY),
+    ]
+    cover = replay(steps, SINDH)
+    assert cover is not None and cover.state is CoverState.WITHDRAWN and cover.coverage == "d-1"
+    regrant = approved(decision(id="d-7", category="nominal"), T0 + 6 * DAY)
+    again = replay([*steps, regrant], SINDH)
+    assert again is not None and again.coverage == "d-7" and again.category_id == "nominal"
+
+
+def test_illegal_steps_are_refused_naming_r_state() -> None:
+    with pytest.raises(Refusal) as caught:
+        replay([approved(decision(Action.SUSPEND), T0)], SINDH)
+    assert caught.value.rule == "R-STATE"
+    grant = approved(decision(), T0)
+    with pytest.raises(Refusal):
+        replay([grant, approved(decision(Action.UPGRADE, id="d-2", category="nominal"), T0)], SINDH)
+
+
+def test_status_knows_only_what_was_known_then() -> None:
+    grant = approved(decision(), T0 + DAY, T0 + 2 * DAY)
+    assert grant.state_at(T0 - DAY) is None  # before it was proposed
+    assert grant.state_at(T0) is DecisionState.PROPOSED
+    status = layered_status(LEADER, [grant], {"sindh-police": SINDH}, T0 + DAY)
+    assert status.covers == () and [d.id for d in status.pending] == ["d-1"]
+    later = layered_status(LEADER, [grant], {"sindh-police": SINDH}, T0 + 2 * DAY)
+    assert [c.category_id for c in later.covers] == ["dedicated"] and later.totals == (8, 2)
+    assert grant.state_at(T0 + DAY / 2) is DecisionState.PROPOSED
+
+
+def test_suspended_cover_is_listed_but_not_deployed() -> None:
+    steps = [approved(decision(), T0), approved(decision(Action.SUSPEND, id="d-2"), T0 + DAY)]
+    status = layered_status(LEADER, steps, {"sindh-police": SINDH}, T0 + 2 * DAY)
+    assert [c.state for c in status.covers] == [CoverState.SUSPENDED]
+    assert status.totals == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"), [("72h", 72), ("180d", 4320), ("30m", 0.5), ("2w", 336)]
+)
+def test_durations(text: str, hours: float) -> None:
+    assert parse_duration(text) == timedelta(hours=hours)
+
+
+def test_duration_formatting_reads_like_the_policy() -> None:
+    assert [format_duration(parse_duration(t)) for t in ("72h", "24h", "14d", "180d")] == [
+        "72h",
+        "24h",
+        "14d",
+        "180d",
+    ]
+
+
+@pytest.mark.parametrize("bad", ["72", "3 days", "h", "-1h"])
+def test_bad_durations(bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_duration(bad)
+
+
+def test_instants_need_an_offset() -> None:
+    assert utc_text(parse_instant("2026-01-27T13:00:00+05:00", "at")) == "2026-01-27T08:00:00Z"
+    assert utc_text(parse_instant("2026-01-27T08:00:00Z", "at")) == "2026-01-27T08:00:00Z"
+    with pytest.raises(InvalidInput) as caught:
+        parse_instant("2026-01-27T13:00:00", "--at")
+    assert caught.value.field == "--at" and "offset" in caught.value.message
+    with pytest.raises(InvalidInput):
+        parse_instant("yesterday", "--at")
