@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from hifazat.cli import State, app
+from hifazat.ledger.keys import create_key
 from hifazat.services.importer import import_scenario
 from hifazat.store.engine import make_engine
 from hifazat.store.migrate import upgrade
@@ -64,6 +65,7 @@ class Registry:
     engine: Engine
     url: str
     clock: FakeClock
+    key_path: Path
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
@@ -73,14 +75,17 @@ class Registry:
 
     def cli(self, *args: str) -> Any:
         runner = CliRunner()
-        state = State(clock=self.clock, url=self.url, _engine=self.engine)
+        state = State(clock=self.clock, url=self.url, _engine=self.engine, ledger_key=self.key_path)
         return runner.invoke(app, list(args), obj=state)
 
-    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every row of every table, for proving that a refused change wrote nothing."""
+    def dump(self, everything: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every domain table (of every table, with `everything`), for proving that
+        a refused change wrote nothing but its refused attempt."""
         with self.engine.connect() as c:
             out = {}
             for table in metadata.sorted_tables:
+                if not everything and table.name.startswith(("ledger_", "attempts")):
+                    continue
                 rows = c.execute(select(table)).all()
                 out[table.name] = sorted((tuple(r) for r in rows), key=repr)
             return out
@@ -129,6 +134,7 @@ def _empty_pg(engine: Engine) -> None:
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as c:
         c.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        c.execute(text("INSERT INTO ledger_head (id, size) VALUES (1, 0)"))  # as the migration does
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -136,18 +142,20 @@ def registry(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 ) -> Iterator[Registry]:
     clock = FakeClock()
+    key = tmp_path / "ledger.key"
+    create_key(key)
     if request.param == "sqlite":
         path = tmp_path / "hifazat.db"
         shutil.copy(sqlite_template, path)
         url = f"sqlite:///{path}"
         engine = make_engine(url)
-        yield Registry("sqlite", engine, url, clock)
+        yield Registry("sqlite", engine, url, clock, key)
         engine.dispose()
     else:
         engine = request.getfixturevalue("pg_engine")
         _empty_pg(engine)
         url = request.getfixturevalue("pg_url")
-        yield Registry("postgres", engine, url, clock)
+        yield Registry("postgres", engine, url, clock, key)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ understood; anything else that fails exits 1."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import sys
@@ -20,10 +21,15 @@ from sqlalchemy.exc import OperationalError
 
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
-from hifazat.domain.times import Clock, parse_duration, parse_instant, system_clock
+from hifazat.domain.times import Clock, parse_duration, parse_instant, system_clock, utc_text
 from hifazat.domain.users import User
-from hifazat.services import decide, importer, oversight, registry_entries, users, views
+from hifazat.ledger.keys import KeyFileError, ensure_key, load_signer
+from hifazat.ledger.note import NoteError, Signer, Verifier
+from hifazat.ledger.receipt import ReceiptError, check_receipt
+from hifazat.services import decide, importer, ledger, oversight, registry_entries, users, views
 from hifazat.services.status import protectee_status
+from hifazat.services.verify import verify
+from hifazat.settings import ledger_key_path, ledger_name
 from hifazat.store.engine import database_url, make_engine
 from hifazat.store.migrate import upgrade
 from hifazat.store.uow import UnitOfWork
@@ -39,6 +45,14 @@ class State:
     clock: Clock = system_clock
     url: str | None = None
     _engine: Engine | None = field(default=None, repr=False)
+    ledger_key: Path | None = None
+
+    @property
+    def key_path(self) -> Path:
+        return self.ledger_key or ledger_key_path(database_url(self.url))
+
+    def signer(self) -> Signer:
+        return load_signer(self.key_path)
 
     @property
     def engine(self) -> Engine:
@@ -68,11 +82,13 @@ users_app = typer.Typer(no_args_is_help=True, help="Users and their roles.")
 threat_app = typer.Typer(no_args_is_help=True, help="Threat assessments.")
 report_app = typer.Typer(no_args_is_help=True, help="Ground reports.")
 reviews_app = typer.Typer(no_args_is_help=True, help="Periodic reviews.")
+ledger_app = typer.Typer(no_args_is_help=True, help="The tamper-evident ledger.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
 app.add_typer(report_app, name="report")
 app.add_typer(reviews_app, name="reviews")
+app.add_typer(ledger_app, name="ledger")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]
@@ -102,6 +118,8 @@ def translating(fn: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(error), 1) from None
         except OperationalError as error:
             raise fail(f"database: {error.orig}", 1) from None
+        except (KeyFileError, NoteError, ReceiptError) as error:
+            raise fail(str(error), 1) from None
 
     return wrapper
 
@@ -149,8 +167,9 @@ def demo(
     from hifazat.demo import create_demo
 
     s = state(ctx)
-    url, summary = create_demo(database, s.clock)
-    s.url, s._engine = url, None
+    key = s.ledger_key or ledger_key_path(f"sqlite:///{database}")
+    url, summary = create_demo(database, key, s.clock)
+    s.url, s._engine, s.ledger_key = url, None, key
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items())
     console.out.print(
         f"[bold]Hifazat demo[/bold] — {url}\nLoaded the Karachi scenario: {counts}.\n"
@@ -170,11 +189,13 @@ def demo(
 DEMO_NEXT = """
 Next, against this registry (prefix each with: .venv/bin/hifazat --db {db}):
   decide withdraw --protectee farooq-sattar --provider sindh-police --by ssu-operator
-      -> refused: R-REASON (no reason given), nothing stored
+      -> refused: R-REASON (no reason); only the attempt is kept, in the ledger
   decide withdraw --protectee farooq-sattar --provider sindh-police --by ssu-operator \\
       --reason-code court-order --reason "Sindh High Court ordered a security review"
   approve DECISION --by ssu-chief          (takes effect after the 72 h notice)
   status farooq-sattar --json · flags · reviews due
+  ledger verify · ledger proof d-006 -o receipt.json · ledger public-key
+  ledger check-receipt receipt.json --key "$(hifazat --db {db} ledger public-key)"
 Demo users: ssu-operator, ssu-chief, moi-operator, moi-approver, ptac-chair (committee),
 special-branch (intelligence), auditor, mqm-liaison.
 """
@@ -183,9 +204,14 @@ special-branch (intelligence), auditor, mqm-liaison.
 @db_app.command("upgrade")
 @translating
 def db_upgrade(ctx: typer.Context) -> None:
-    """Create the schema, or migrate it to the latest version."""
-    upgrade(state(ctx).engine)
+    """Create the schema, or migrate it to the latest version; create the ledger key if absent."""
+    s = state(ctx)
+    upgrade(s.engine)
     typer.echo("database is at the latest schema")
+    signer, created = ensure_key(s.key_path, ledger_name())
+    if created:
+        typer.echo(f"created the ledger signing key {s.key_path} (mode 600)")
+    typer.echo(f"ledger verifier key: {signer.verifier().text()}")
 
 
 @app.command("import")
@@ -443,6 +469,109 @@ def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
         return
     for u in found.values():
         typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")
+
+
+@ledger_app.command("public-key")
+@translating
+def ledger_public_key(ctx: typer.Context) -> None:
+    """The verifier key that checks checkpoints and receipts (signed-note format)."""
+    typer.echo(state(ctx).signer().verifier().text())
+
+
+@ledger_app.command("checkpoint")
+@translating
+def ledger_checkpoint(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Sign a checkpoint (tree head) over every entry so far."""
+    s = state(ctx)
+    made = ledger.make_checkpoint(s.uow(), s.signer(), s.clock())
+    if json_:
+        emit(
+            {
+                "tree_size": made.size,
+                "root": base64.b64encode(made.root).decode(),
+                "new": made.new,
+                "checkpoint": made.note,
+            }
+        )
+    else:
+        typer.echo(made.note, nl=False)
+
+
+@ledger_app.command("proof")
+@translating
+def ledger_proof(
+    ctx: typer.Context,
+    decision: str,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Receipt file.")] = None,
+) -> None:
+    """Write the receipt of a decision: its entry, inclusion path and signed checkpoint."""
+    s = state(ctx)
+    text = json.dumps(ledger.receipt(s.uow(), decision, s.signer(), s.clock()), indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"receipt for {decision} written to {output}")
+
+
+@ledger_app.command("check-receipt")
+@translating
+def ledger_check_receipt(
+    file: Path,
+    key: Annotated[str, typer.Option(help="Verifier key text, or a file holding it.")],
+    json_: JsonOpt = False,
+) -> None:
+    """Check a receipt offline, with nothing but the verifier key."""
+    key_text = Path(key).read_text(encoding="utf-8").strip() if Path(key).is_file() else key
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise fail(f"{file}: {error.strerror}", 1) from None
+    result = check_receipt(text, key_text)
+    if json_:
+        emit(
+            {
+                "ok": True,
+                "seq": result.seq,
+                "kind": result.kind,
+                "at": utc_text(result.at),
+                "actor": result.actor,
+                "payload": dict(result.payload),
+                "tree_size": result.tree_size,
+                "origin": result.origin,
+            }
+        )
+        return
+    typer.echo(
+        f"receipt verifies: entry {result.seq} ({result.kind}) by {result.actor} at "
+        f"{utc_text(result.at)}, included in {result.origin} at size {result.tree_size}"
+    )
+
+
+@ledger_app.command("verify")
+@translating
+def ledger_verify(
+    ctx: typer.Context,
+    key: Annotated[
+        str | None, typer.Option(help="Verifier key (default: from the key file).")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Recompute every entry from the records and check the tree and every checkpoint."""
+    s = state(ctx)
+    verifier = Verifier.parse(key) if key else s.signer().verifier()
+    report = verify(s.engine, verifier)
+    if json_:
+        emit(report.as_dict())
+    elif report.ok:
+        typer.echo(
+            f"ledger verifies: {report.entries} entries, {report.checkpoints} checkpoints, "
+            f"{report.rate:,.0f} entries/s"
+        )
+    if not report.ok:
+        first = report.problems[0]
+        more = len(report.problems) - 1
+        raise fail(f"ledger: {first}" + (f" (and {more} more problems)" if more else ""), 1)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from hifazat.domain.coverage import replay
 from hifazat.domain.decision import REDUCING, WITH_CATEGORY, Action, Basis, Decision, DecisionState
@@ -14,6 +15,7 @@ from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Refusal, Vio
 from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce
 from hifazat.domain.times import Clock, utc_text
 from hifazat.domain.users import User
+from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
 from hifazat.store.uow import UnitOfWork
 
@@ -100,7 +102,7 @@ def propose_in(uow: UnitOfWork, p: Proposal, now: datetime) -> Proposed:
     ctx = _context(uow, decision, repo.user(p.by), Stage.PROPOSE, now)
     enforce(ctx)
     repo.add_decision(decision)
-    uow.record("decision.proposed", now, p.by, {"decision": decision.id})
+    uow.record("decision.proposed", decision.id)
     return Proposed(decision, committee_required(ctx))
 
 
@@ -134,12 +136,7 @@ def approve_in(
     decided = replace(decision, approved_by=by, decided_at=now, effective_at=effective)
     enforce(_context(uow, decided, repo.user(by), Stage.APPROVE, now))
     repo.add_approval(decision_id, by, now, effective)
-    uow.record(
-        "decision.approved",
-        now,
-        by,
-        {"decision": decision_id, "effective_at": utc_text(effective)},
-    )
+    uow.record("decision.approved", decision_id)
     return decided
 
 
@@ -168,7 +165,7 @@ def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: dat
     if state is DecisionState.APPROVED:
         _check_rest_still_fits(uow, decision)
     repo.add_rescission(decision_id, by, now, reason)
-    uow.record("decision.rescinded", now, by, {"decision": decision_id})
+    uow.record("decision.rescinded", decision_id)
     return replace(decision, rescinded_by=by, rescinded_at=now, rescind_reason=reason)
 
 
@@ -189,9 +186,24 @@ def _check_rest_still_fits(uow: UnitOfWork, decision: Decision) -> None:
         ) from None
 
 
+def _subject(p: Proposal) -> dict[str, Any]:
+    return {
+        "action": p.action.value,
+        "protectee": p.protectee,
+        "provider": p.provider,
+        "category": p.category,
+        "basis": p.basis.value if p.basis else None,
+        "reason_code": p.reason_code,
+        "reason": p.reason,
+        "emergency": p.emergency,
+        "effective_at": utc_text(p.effective_at) if p.effective_at else None,
+    }
+
+
 def propose(uow: UnitOfWork, p: Proposal, clock: Clock) -> Proposed:
-    with uow:
-        proposed = propose_in(uow, p, clock())
+    now = clock()
+    with refusals_kept(uow, "decide", p.by, _subject(p), now), uow:
+        proposed = propose_in(uow, p, now)
         uow.commit()
     return proposed
 
@@ -199,15 +211,21 @@ def propose(uow: UnitOfWork, p: Proposal, clock: Clock) -> Proposed:
 def approve(
     uow: UnitOfWork, decision_id: str, by: str, clock: Clock, effective_at: datetime | None = None
 ) -> Decision:
-    with uow:
-        decided = approve_in(uow, decision_id, by, clock(), effective_at)
+    now = clock()
+    subject = {
+        "decision": decision_id,
+        "effective_at": utc_text(effective_at) if effective_at else None,
+    }
+    with refusals_kept(uow, "approve", by, subject, now), uow:
+        decided = approve_in(uow, decision_id, by, now, effective_at)
         uow.commit()
     return decided
 
 
 def rescind(uow: UnitOfWork, decision_id: str, by: str, reason: str, clock: Clock) -> Decision:
-    with uow:
-        rescinded = rescind_in(uow, decision_id, by, reason, clock())
+    now = clock()
+    with refusals_kept(uow, "rescind", by, {"decision": decision_id, "reason": reason}, now), uow:
+        rescinded = rescind_in(uow, decision_id, by, reason, now)
         uow.commit()
     return rescinded
 

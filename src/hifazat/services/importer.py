@@ -131,8 +131,7 @@ def _load(
 ) -> ImportSummary:
     repo = uow.repo
     lines = {key: [line for line, _ in _items(data, key)] for key in data}
-    repo.save_policy(policy_doc, now, None)
-    uow.record("policy.loaded", now, "system", {"policy": policy_doc["id"]})
+    uow.record("policy.loaded", str(repo.save_policy(policy_doc, now, None)))
     for line, p in zip(lines.get("providers", []), scenario.providers, strict=True):
         with _row(source, line, f"provider {p.id}"):
             _add_provider(uow, p, now)
@@ -185,7 +184,7 @@ def _add_provider(uow: UnitOfWork, p: ProviderModel, now: datetime) -> None:
         p.id, p.name, p.level, p.jurisdiction, p.pool.personnel, p.pool.vehicles, categories
     )
     uow.repo.add_provider(provider, now)
-    uow.record("provider.added", now, "system", {"provider": p.id})
+    uow.record("provider.added", p.id)
 
 
 def _add_protectee(uow: UnitOfWork, p: ProtecteeModel, now: datetime) -> None:
@@ -203,7 +202,7 @@ def _add_protectee(uow: UnitOfWork, p: ProtecteeModel, now: datetime) -> None:
             raise InvalidInput("offices", f"{office.title}: until is not after since")
     protectee = Protectee(p.id, p.name, p.public_figure, offices, affiliations, tuple(p.liaisons))
     uow.repo.add_protectee(protectee, now)
-    uow.record("protectee.added", now, "system", {"protectee": p.id})
+    uow.record("protectee.added", p.id)
 
 
 def _threat(uow: UnitOfWork, t: ThreatModel) -> Callable[[], None]:

@@ -10,6 +10,7 @@ from hifazat.domain.errors import InvalidInput, Refusal, Violation
 from hifazat.domain.policy import THREAT_LEVELS
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import Clock, utc_text
+from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
 from hifazat.store.uow import UnitOfWork
 
@@ -56,13 +57,15 @@ def add_assessment_in(uow: UnitOfWork, a: NewAssessment, now: datetime) -> Threa
         entered_at=now,
     )
     repo.add_assessment(assessment)
-    uow.record("threat.assessed", now, a.by, {"assessment": assessment.id})
+    uow.record("threat.assessed", assessment.id)
     return assessment
 
 
 def add_assessment(uow: UnitOfWork, a: NewAssessment, clock: Clock) -> ThreatAssessment:
-    with uow:
-        assessment = add_assessment_in(uow, a, clock())
+    now = clock()
+    subject = {"protectee": a.protectee, "level": a.level, "agency": a.agency}
+    with refusals_kept(uow, "threat", a.by, subject, now), uow:
+        assessment = add_assessment_in(uow, a, now)
         uow.commit()
     return assessment
 
@@ -114,12 +117,14 @@ def report_discrepancy_in(uow: UnitOfWork, r: NewReport, now: datetime) -> Discr
         text=r.text.strip(),
     )
     repo.add_discrepancy(report)
-    uow.record("discrepancy.reported", now, r.by, {"report": report.id})
+    uow.record("discrepancy.reported", report.id)
     return report
 
 
 def report_discrepancy(uow: UnitOfWork, r: NewReport, clock: Clock) -> DiscrepancyReport:
-    with uow:
-        report = report_discrepancy_in(uow, r, clock())
+    now = clock()
+    subject = {"protectee": r.protectee, "provider": r.provider}
+    with refusals_kept(uow, "report", r.by, subject, now), uow:
+        report = report_discrepancy_in(uow, r, now)
         uow.commit()
     return report

@@ -8,6 +8,8 @@ from datetime import datetime
 from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User, parse_role
+from hifazat.services.attempts import refusals_kept
+from hifazat.store.ledger_records import role_key
 from hifazat.store.uow import UnitOfWork
 
 
@@ -50,26 +52,30 @@ def add_user_in(
     if user.protectee_id is not None:
         uow.repo.protectee(user.protectee_id)
     uow.repo.add_user(user, now, by)
-    uow.record("user.added", now, by or "system", {"user": user.id, "roles": sorted(user.roles)})
+    uow.record("user.added", user.id)
+    for role in sorted(user.roles):
+        uow.record("role.granted", role_key(user.id, role))
     return user
 
 
 def add_user(uow: UnitOfWork, user: User, by: str | None, clock: Clock) -> User:
-    with uow:
-        added = add_user_in(uow, user, by, clock())
+    now = clock()
+    subject = {"user": user.id, "roles": sorted(user.roles)}
+    with refusals_kept(uow, "users.add", by, subject, now), uow:
+        added = add_user_in(uow, user, by, now)
         uow.commit()
     return added
 
 
 def grant_role(uow: UnitOfWork, user_id: str, role: str, by: str | None, clock: Clock) -> User:
-    with uow:
-        now = clock()
+    now = clock()
+    with refusals_kept(uow, "users.grant", by, {"user": user_id, "role": role}, now), uow:
         _check_admin(uow, by, role == "admin")
         user = uow.repo.user(user_id)
         _check_role(uow, role)
         if role in user.roles:
             raise Conflict(f"{user_id} already holds {role}")
         uow.repo.grant_role(user_id, role, by, now)
-        uow.record("user.role_granted", now, by or "system", {"user": user_id, "role": role})
+        uow.record("role.granted", role_key(user_id, role))
         uow.commit()
     return User(user.id, user.name, user.roles | {role}, user.protectee_id)

@@ -27,12 +27,15 @@ class Repository:
         self.c = connection
 
     # policy ------------------------------------------------------------------------------
-    def save_policy(self, document: Mapping[str, Any], at: datetime, by: str | None) -> None:
-        self.c.execute(
+    def save_policy(self, document: Mapping[str, Any], at: datetime, by: str | None) -> int:
+        result = self.c.execute(
             insert(t.policies).values(
                 id=document["id"], document=dict(document), loaded_at=at, loaded_by=by
             )
         )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     def policy(self) -> Policy:
         """The policy in force: the one loaded last."""
@@ -175,7 +178,11 @@ class Repository:
     def add_user(self, user: User, at: datetime, granted_by: str | None) -> None:
         self.c.execute(
             insert(t.users).values(
-                id=user.id, name=user.name, protectee_id=user.protectee_id, created_at=at
+                id=user.id,
+                name=user.name,
+                protectee_id=user.protectee_id,
+                created_at=at,
+                created_by=granted_by,
             )
         )
         for role in sorted(user.roles):
@@ -345,6 +352,21 @@ class Repository:
             )
             for r in self.c.execute(query)
         ]
+
+    def add_attempt(
+        self,
+        attempt: str,
+        at: datetime,
+        actor: str,
+        command: str,
+        subject: Mapping[str, Any],
+        rules: list[dict[str, str]],
+    ) -> None:
+        self.c.execute(
+            insert(t.attempts).values(
+                id=attempt, at=at, actor=actor, command=command, subject=dict(subject), rules=rules
+            )
+        )
 
     def exists(self, table: str, ident: str) -> bool:
         tbl = t.metadata.tables[table]

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -53,6 +56,7 @@ providers = Table(
     Column("pool_personnel", Integer, nullable=False),
     Column("pool_vehicles", Integer, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(ID), nullable=True),
 )
 
 categories = Table(
@@ -74,6 +78,7 @@ protectees = Table(
     Column("name", String(200), nullable=False),
     Column("public_figure", Boolean, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(ID), nullable=True),
 )
 
 offices = Table(
@@ -104,6 +109,7 @@ users = Table(
     Column("name", String(200), nullable=False),
     Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(ID), nullable=True),
 )
 
 user_roles = Table(
@@ -187,4 +193,54 @@ discrepancies = Table(
     Column("observed_at", UTCDateTime(), nullable=False),
     Column("reported_at", UTCDateTime(), nullable=False),
     Column("text", Text, nullable=False),
+)
+
+# --- refused attempts: kept so oversight sees attempts as well as decisions ---------------------
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(ID), nullable=False),
+    Column("command", String(32), nullable=False),
+    Column("subject", JSON, nullable=False),
+    Column("rules", JSON, nullable=False),
+)
+
+# --- the ledger ------------------------------------------------------------------------------
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("ref", String(200), nullable=False, index=True),
+    Column("entry", Text, nullable=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+)
+
+ledger_nodes = Table(
+    "ledger_nodes",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+#: one row holding the tree size; appends lock it, which keeps sequence numbers gap-free
+ledger_head = Table(
+    "ledger_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+ledger_checkpoints = Table(
+    "ledger_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tree_size", BigInteger, nullable=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("made_at", UTCDateTime(), nullable=False),
 )

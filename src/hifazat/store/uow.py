@@ -1,38 +1,27 @@
 """The unit of work: one transaction per use case, committed exactly once.
 
-Hooks registered with `before_commit` run inside that transaction just before it commits; the
-ledger uses this to write its entries atomically with the change they record."""
+Every state change is marked with `record`; at commit the ledger entries for them are written in
+the same transaction, so a change and its entry land together or not at all."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from hifazat.store import ledger_store
 from hifazat.store.repository import Repository
 
 Hook = Callable[["UnitOfWork"], None]
-
-
-@dataclass(frozen=True)
-class Event:
-    """A state change made in this unit of work, in the order it was made."""
-
-    kind: str
-    at: datetime
-    actor: str
-    payload: Mapping[str, Any]
 
 
 class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._hooks: list[Hook] = []
-        self.events: list[Event] = []
+        #: (ledger kind, record key) of each state change, in the order made
+        self.events: list[tuple[str, str]] = []
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
@@ -41,8 +30,9 @@ class UnitOfWork:
         self.repo = Repository(self.connection)
         return self
 
-    def record(self, kind: str, at: datetime, actor: str, payload: Mapping[str, Any]) -> None:
-        self.events.append(Event(kind, at, actor, payload))
+    def record(self, kind: str, key: str) -> None:
+        """Marks a state change for the ledger; its entry is written from the record at commit."""
+        self.events.append((kind, key))
 
     def before_commit(self, hook: Hook) -> None:
         self._hooks.append(hook)
@@ -52,6 +42,8 @@ class UnitOfWork:
             raise RuntimeError("a unit of work commits once")
         for hook in self._hooks:
             hook(self)
+        if self.events:
+            ledger_store.append(self.connection, self.events)
         self._transaction.commit()
         self._committed = True
 

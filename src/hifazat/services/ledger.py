@@ -1,0 +1,83 @@
+"""Checkpoints, receipts and the record of decisions taking effect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.ledger.merkle import inclusion_proof, root
+from hifazat.ledger.note import Checkpoint, Signer, peek_checkpoint, sign_checkpoint
+from hifazat.ledger.receipt import make_receipt
+from hifazat.store import ledger_store
+from hifazat.store.ledger_records import KINDS
+from hifazat.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Made:
+    size: int
+    root: bytes
+    note: str
+    new: bool
+
+
+def record_due_effects(uow: UnitOfWork, now: datetime) -> int:
+    """Enters each decision whose effective time has passed; time passing writes nothing else."""
+    loader = KINDS["decision.effective"][1]
+    done = ledger_store.entered(uow.connection, "decision.effective")
+    due = sorted(
+        (at, key)
+        for key, (at, _, _) in loader(uow.connection, None).items()
+        if at <= now and key not in done
+    )
+    for _, key in due:
+        uow.record("decision.effective", key)
+    return len(due)
+
+
+def checkpoint_in(uow: UnitOfWork, signer: Signer, now: datetime) -> Made:
+    """A signed tree head over everything entered so far (the latest one, if nothing is new)."""
+    record_due_effects(uow, now)
+    if uow.events:
+        ledger_store.append(uow.connection, uow.events)
+        uow.events.clear()
+    c = uow.connection
+    size = ledger_store.lock_head(c)
+    latest = ledger_store.latest_checkpoint(c)
+    if latest is not None and latest.tree_size == size:
+        return Made(size, bytes(latest.root_hash), latest.note, False)
+    tree_root = root(size, ledger_store.DbNodes(c))
+    note = sign_checkpoint(Checkpoint(signer.name, size, tree_root), signer)
+    ledger_store.add_checkpoint(c, size, tree_root, note, now)
+    return Made(size, tree_root, note, True)
+
+
+def make_checkpoint(uow: UnitOfWork, signer: Signer, now: datetime) -> Made:
+    with uow:
+        made = checkpoint_in(uow, signer, now)
+        uow.commit()
+    return made
+
+
+def receipt(uow: UnitOfWork, decision_id: str, signer: Signer, now: datetime) -> dict[str, Any]:
+    """The receipt of a decision: its approval entry (or its proposal, while unapproved), with
+    the inclusion path to a signed checkpoint — made now if none covers the entry yet."""
+    with uow:
+        uow.repo.decision(decision_id)
+        rows = {r.kind: r for r in ledger_store.entries_for(uow.connection, decision_id)}
+        entry = rows.get("decision.approved") or rows.get("decision.proposed")
+        if entry is None:
+            raise NotFound("ledger entry for decision", decision_id)
+        latest = ledger_store.latest_checkpoint(uow.connection)
+        if latest is None or latest.tree_size <= entry.seq:
+            checkpoint_in(uow, signer, now)
+            latest = ledger_store.latest_checkpoint(uow.connection)
+        assert latest is not None
+        size = peek_checkpoint(latest.note).size
+        if size != latest.tree_size:
+            raise InvalidInput("checkpoint", "stored checkpoint disagrees with its note")
+        path = inclusion_proof(entry.seq, size, ledger_store.DbNodes(uow.connection))
+        uow.commit()
+    return make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)

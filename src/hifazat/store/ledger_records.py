@@ -1,0 +1,263 @@
+"""What each ledger entry says, computed from the domain tables.
+
+Writing an entry and verifying one call the same function here, so an entry can only ever
+agree with its record: a change made behind the application's back to either one shows.
+Each kind maps a record key to `(at, actor, payload)`; given no keys it returns every record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, select
+
+from hifazat.domain.times import utc_text
+from hifazat.store import tables as t
+
+Record = tuple[datetime, str, dict[str, Any]]
+Loader = Callable[[Connection, Sequence[str] | None], dict[str, Record]]
+SYSTEM = "system"
+ROLE_SEP = " "  # user ids and roles hold no spaces
+
+
+def _time(value: datetime | None) -> str | None:
+    return utc_text(value) if value is not None else None
+
+
+def _where(query: Select[Any], column: Any, keys: Sequence[str] | None) -> Select[Any]:
+    return query if keys is None else query.where(column.in_(list(keys)))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _policies(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    query = select(t.policies)
+    if keys is not None:
+        query = query.where(t.policies.c.seq.in_([int(k) for k in keys]))
+    out = {}
+    for r in c.execute(query):
+        document = json.dumps(r.document, sort_keys=True, separators=(",", ":"))
+        payload = {"policy": r.id, "document_sha256": _sha256(document)}
+        out[str(r.seq)] = (r.loaded_at, r.loaded_by or SYSTEM, payload)
+    return out
+
+
+def _providers(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    categories: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in c.execute(_where(select(t.categories), t.categories.c.provider_id, keys)):
+        categories[r.provider_id].append(
+            {
+                "id": r.id,
+                "name": r.name,
+                "rank": r.rank,
+                "personnel": r.personnel,
+                "vehicles": r.vehicles,
+            }
+        )
+    out = {}
+    for r in c.execute(_where(select(t.providers), t.providers.c.id, keys)):
+        payload = {
+            "provider": r.id,
+            "name": r.name,
+            "level": r.level,
+            "jurisdiction": r.jurisdiction,
+            "pool": {"personnel": r.pool_personnel, "vehicles": r.pool_vehicles},
+            "categories": sorted(categories[r.id], key=lambda x: x["rank"]),
+        }
+        out[r.id] = (r.created_at, r.created_by or SYSTEM, payload)
+    return out
+
+
+def _protectees(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    offices: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in c.execute(_where(select(t.offices), t.offices.c.protectee_id, keys)):
+        offices[r.protectee_id].append(
+            {
+                "class": r.office_class,
+                "title": r.title,
+                "since": r.since.isoformat(),
+                "until": r.until.isoformat() if r.until else None,
+            }
+        )
+    affiliations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in c.execute(_where(select(t.affiliations), t.affiliations.c.protectee_id, keys)):
+        affiliations[r.protectee_id].append(
+            {
+                "name": r.name,
+                "since": r.since.isoformat() if r.since else None,
+                "until": r.until.isoformat() if r.until else None,
+            }
+        )
+    liaisons: dict[str, list[str]] = defaultdict(list)
+    for r in c.execute(_where(select(t.liaisons), t.liaisons.c.protectee_id, keys)):
+        liaisons[r.protectee_id].append(r.user_id)
+    out = {}
+    for r in c.execute(_where(select(t.protectees), t.protectees.c.id, keys)):
+        payload = {
+            "protectee": r.id,
+            "name": r.name,
+            "public_figure": r.public_figure,
+            "offices": sorted(offices[r.id], key=lambda o: (o["since"], o["class"], o["title"])),
+            "affiliations": sorted(affiliations[r.id], key=lambda a: (a["since"] or "", a["name"])),
+            "liaisons": sorted(liaisons[r.id]),
+        }
+        out[r.id] = (r.created_at, r.created_by or SYSTEM, payload)
+    return out
+
+
+def _users(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    for r in c.execute(_where(select(t.users), t.users.c.id, keys)):
+        payload = {"user": r.id, "name": r.name, "protectee": r.protectee_id}
+        out[r.id] = (r.created_at, r.created_by or SYSTEM, payload)
+    return out
+
+
+def role_key(user_id: str, role: str) -> str:
+    return f"{user_id}{ROLE_SEP}{role}"
+
+
+def _roles(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    query = select(t.user_roles)
+    if keys is not None:
+        users = sorted({k.split(ROLE_SEP)[0] for k in keys})
+        query = query.where(t.user_roles.c.user_id.in_(users))
+    out = {}
+    for r in c.execute(query):
+        key = role_key(r.user_id, r.role)
+        if keys is None or key in keys:
+            out[key] = (r.granted_at, r.granted_by or SYSTEM, {"user": r.user_id, "role": r.role})
+    return out
+
+
+def _proposal(r: Any) -> dict[str, Any]:
+    return {
+        "decision": r.id,
+        "protectee": r.protectee_id,
+        "provider": r.provider_id,
+        "action": r.action,
+        "category": r.category_id,
+        "basis": r.basis,
+        "reason_code": r.reason_code,
+        "reason": r.reason,
+        "emergency": r.emergency,
+        "proposed_by": r.proposed_by,
+        "proposed_at": _time(r.proposed_at),
+        "requested_effective_at": _time(r.requested_effective_at),
+    }
+
+
+def _proposed(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    return {
+        r.id: (r.proposed_at, r.proposed_by, _proposal(r))
+        for r in c.execute(_where(select(t.decisions), t.decisions.c.id, keys))
+    }
+
+
+def _approved(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """The whole decision, so that one entry (and one receipt) proves what was decided."""
+    d, a = t.decisions, t.approvals
+    query = select(d, a.c.approved_by, a.c.approved_at, a.c.effective_at).join(
+        a, a.c.decision_id == d.c.id
+    )
+    out = {}
+    for r in c.execute(_where(query, d.c.id, keys)):
+        payload = {
+            **_proposal(r),
+            "approved_by": r.approved_by,
+            "decided_at": _time(r.approved_at),
+            "effective_at": _time(r.effective_at),
+        }
+        out[r.id] = (r.approved_at, r.approved_by, payload)
+    return out
+
+
+def _rescinded(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    query = _where(select(t.rescissions), t.rescissions.c.decision_id, keys)
+    return {
+        r.decision_id: (
+            r.rescinded_at,
+            r.rescinded_by,
+            {"decision": r.decision_id, "reason": r.reason},
+        )
+        for r in c.execute(query)
+    }
+
+
+def _effective(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """A decision's effect, recorded once its time has come (approved and never rescinded)."""
+    a, r = t.approvals, t.rescissions
+    query = (
+        select(a.c.decision_id, a.c.effective_at)
+        .select_from(a.outerjoin(r, r.c.decision_id == a.c.decision_id))
+        .where(r.c.decision_id.is_(None))
+    )
+    return {
+        row.decision_id: (row.effective_at, SYSTEM, {"decision": row.decision_id})
+        for row in c.execute(_where(query, a.c.decision_id, keys))
+    }
+
+
+def _assessments(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """The summary is restricted: the ledger holds its hash, which proves it without telling it."""
+    out = {}
+    for r in c.execute(_where(select(t.threat_assessments), t.threat_assessments.c.id, keys)):
+        payload = {
+            "assessment": r.id,
+            "protectee": r.protectee_id,
+            "level": r.level,
+            "agency": r.agency,
+            "assessed_at": _time(r.assessed_at),
+            "valid_until": _time(r.valid_until),
+            "summary_sha256": _sha256(r.summary),
+        }
+        out[r.id] = (r.entered_at, r.entered_by, payload)
+    return out
+
+
+def _reports(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    for r in c.execute(_where(select(t.discrepancies), t.discrepancies.c.id, keys)):
+        payload = {
+            "report": r.id,
+            "protectee": r.protectee_id,
+            "provider": r.provider_id,
+            "observed_at": _time(r.observed_at),
+            "text": r.text,
+        }
+        out[r.id] = (r.reported_at, r.reported_by, payload)
+    return out
+
+
+def _attempts(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    for r in c.execute(_where(select(t.attempts), t.attempts.c.id, keys)):
+        payload = {"attempt": r.id, "command": r.command, "subject": r.subject, "rules": r.rules}
+        out[r.id] = (r.at, r.actor, payload)
+    return out
+
+
+#: every kind of entry, with the domain record it covers
+KINDS: dict[str, tuple[str, Loader]] = {
+    "policy.loaded": ("policy", _policies),
+    "provider.added": ("provider", _providers),
+    "protectee.added": ("protectee", _protectees),
+    "user.added": ("user", _users),
+    "role.granted": ("role", _roles),
+    "decision.proposed": ("decision", _proposed),
+    "decision.approved": ("approval of decision", _approved),
+    "decision.rescinded": ("rescission of decision", _rescinded),
+    "decision.effective": ("effect of decision", _effective),
+    "threat.assessed": ("threat assessment", _assessments),
+    "discrepancy.reported": ("ground report", _reports),
+    "attempt.refused": ("refused attempt", _attempts),
+}
+
+#: kinds whose every record must have an entry; an effect is entered only once its time passes
+COMPLETE = frozenset(KINDS) - {"decision.effective"}

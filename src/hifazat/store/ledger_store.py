@@ -1,0 +1,134 @@
+"""The ledger's tables: entries, perfect-subtree hashes, the head and the checkpoints."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, tuple_, update
+
+from hifazat.ledger.canonical import encode_entry
+from hifazat.ledger.merkle import NodeKey, append_leaves, leaf_hash
+from hifazat.store import tables as t
+from hifazat.store.ledger_records import KINDS, Record
+
+CHUNK = 500
+
+
+class DbNodes:
+    """The stored tree, read in one query per batch of keys."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def get_nodes(self, keys: Sequence[NodeKey]) -> Mapping[NodeKey, bytes]:
+        found: dict[NodeKey, bytes] = {}
+        n = t.ledger_nodes
+        for start in range(0, len(keys), CHUNK):
+            batch = list(keys[start : start + CHUNK])
+            query = select(n.c.level, n.c.idx, n.c.hash).where(
+                tuple_(n.c.level, n.c.idx).in_(batch)
+            )
+            for r in self.c.execute(query):
+                found[(r.level, r.idx)] = bytes(r.hash)
+        return found
+
+
+def lock_head(c: Connection) -> int:
+    """The tree size, locked until commit so that concurrent writers take turns."""
+    query = select(t.ledger_head.c.size).where(t.ledger_head.c.id == 1)
+    if c.dialect.name == "postgresql":
+        query = query.with_for_update()
+    size = c.execute(query).scalar_one_or_none()
+    if size is None:
+        raise RuntimeError("the ledger head is missing: run `hifazat db upgrade`")
+    return int(size)
+
+
+def tree_size(c: Connection) -> int:
+    return int(c.execute(select(t.ledger_head.c.size)).scalar_one())
+
+
+def load_records(c: Connection, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Record]:
+    """The records behind (kind, key) pairs, one query per kind and chunk."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, key in wanted:
+        by_kind[kind].append(key)
+    found: dict[tuple[str, str], Record] = {}
+    for kind, keys in by_kind.items():
+        loader = KINDS[kind][1]
+        for start in range(0, len(keys), CHUNK):
+            for key, record in loader(c, keys[start : start + CHUNK]).items():
+                found[(kind, key)] = record
+    return found
+
+
+def append(c: Connection, wanted: Sequence[tuple[str, str]]) -> list[int]:
+    """Appends one entry per (kind, key), in order, written from the records as they now stand."""
+    records = load_records(c, wanted)
+    size = lock_head(c)
+    rows: list[dict[str, Any]] = []
+    for offset, (kind, key) in enumerate(wanted):
+        if (kind, key) not in records:
+            raise RuntimeError(f"no {KINDS[kind][0]} {key!r} to enter in the ledger")
+        at, actor, payload = records[(kind, key)]
+        text = encode_entry(size + offset, kind, at, actor, payload)
+        rows.append(
+            {
+                "seq": size + offset,
+                "kind": kind,
+                "ref": key,
+                "entry": text.decode("utf-8"),
+                "leaf_hash": leaf_hash(text),
+            }
+        )
+    if not rows:
+        return []
+    for start in range(0, len(rows), CHUNK):
+        c.execute(insert(t.ledger_entries), rows[start : start + CHUNK])
+    nodes = append_leaves(size, [r["leaf_hash"] for r in rows], DbNodes(c))
+    node_rows = [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes]
+    for start in range(0, len(node_rows), CHUNK):
+        c.execute(insert(t.ledger_nodes), node_rows[start : start + CHUNK])
+    c.execute(update(t.ledger_head).where(t.ledger_head.c.id == 1).values(size=size + len(rows)))
+    return [r["seq"] for r in rows]
+
+
+def entries(c: Connection, start: int = 0) -> Iterator[Row[Any]]:
+    query = select(t.ledger_entries).where(t.ledger_entries.c.seq >= start)
+    yield from c.execute(query.order_by(t.ledger_entries.c.seq)).yield_per(5000)
+
+
+def entries_for(c: Connection, ref: str) -> list[Row[Any]]:
+    query = select(t.ledger_entries).where(t.ledger_entries.c.ref == ref)
+    return list(c.execute(query.order_by(t.ledger_entries.c.seq)))
+
+
+def entered(c: Connection, kind: str) -> set[str]:
+    query = select(t.ledger_entries.c.ref).where(t.ledger_entries.c.kind == kind)
+    return set(c.execute(query).scalars())
+
+
+def add_checkpoint(c: Connection, size: int, root: bytes, note: str, at: datetime) -> int:
+    result = c.execute(
+        insert(t.ledger_checkpoints).values(tree_size=size, root_hash=root, note=note, made_at=at)
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def checkpoints(c: Connection) -> list[Row[Any]]:
+    query = select(t.ledger_checkpoints).order_by(
+        t.ledger_checkpoints.c.tree_size, t.ledger_checkpoints.c.id
+    )
+    return list(c.execute(query))
+
+
+def latest_checkpoint(c: Connection) -> Row[Any] | None:
+    query = select(t.ledger_checkpoints).order_by(
+        t.ledger_checkpoints.c.tree_size.desc(), t.ledger_checkpoints.c.id.desc()
+    )
+    return c.execute(query.limit(1)).first()
