@@ -18,8 +18,8 @@ demo: install
 	$(BIN)/hifazat demo
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
 # -v names every test with its database ([sqlite] / [postgres]) in the log.

@@ -21,7 +21,14 @@ from sqlalchemy.exc import OperationalError
 
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
-from hifazat.domain.times import Clock, parse_duration, parse_instant, system_clock, utc_text
+from hifazat.domain.times import (
+    Clock,
+    local_text,
+    parse_duration,
+    parse_instant,
+    system_clock,
+    utc_text,
+)
 from hifazat.domain.users import User
 from hifazat.ledger.keys import KeyFileError, ensure_key, load_signer
 from hifazat.ledger.note import NoteError, Signer, Verifier
@@ -316,7 +323,8 @@ def approve(
         emit(views.decision_view(decided, s.clock()))
         return
     assert decided.effective_at is not None
-    typer.echo(f"{decided.id} approved by {by}; effective {decided.effective_at.isoformat()}")
+    when = local_text(decided.effective_at, s.zone())
+    typer.echo(f"{decided.id} approved by {by}; takes effect {when}")
 
 
 @app.command()

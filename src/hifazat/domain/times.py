@@ -19,7 +19,8 @@ class Clock(Protocol):
 
 
 def system_clock() -> datetime:
-    return datetime.now(UTC)
+    """Now, to the second: a registry's times are read by people, and finer adds nothing."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def parse_duration(text: str, field: str = "duration") -> timedelta:
