@@ -322,7 +322,11 @@ def approve(
     if json_:
         emit(views.decision_view(decided, s.clock()))
         return
-    assert decided.effective_at is not None
+    if decided.effective_at is None:
+        with s.uow() as uow:
+            role = decide.next_role(uow, decided.id, s.clock())
+        typer.echo(f"{decided.id}: step {len(decided.steps)} approved by {by}; waiting on {role}")
+        return
     when = local_text(decided.effective_at, s.zone())
     typer.echo(f"{decided.id} approved by {by}; takes effect {when}")
 

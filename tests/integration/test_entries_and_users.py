@@ -46,10 +46,14 @@ def test_intelligence_enters_assessments_and_they_set_a_floor(demo: Registry) ->
     )
     body = json.loads(proposed.stdout)
     assert any(assessment in why for why in body["needs_committee"])
-    refused = demo.cli("approve", body["decision"], "--by", "ssu-chief")
-    assert refused.exit_code == 2
-    assert refused.stderr.startswith("error: R-THREAT: ")
-    assert demo.cli("approve", body["decision"], "--by", "ptac-chair").exit_code == 0
+    # The shipped policy's chain: the provider's approver, then the committee.
+    first = demo.cli("approve", body["decision"], "--by", "ssu-chief")
+    assert first.exit_code == 0, first.output
+    assert "waiting on committee" in first.stdout
+    again = demo.cli("approve", body["decision"], "--by", "ssu-chief")
+    assert again.exit_code == 2 and "step 2 of 2 needs the committee" in again.stderr
+    final = demo.cli("approve", body["decision"], "--by", "ptac-chair")
+    assert final.exit_code == 0, final.output and "takes effect" in final.stdout
 
 
 def test_assessment_input_is_checked(demo: Registry) -> None:

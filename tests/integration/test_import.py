@@ -150,24 +150,46 @@ def test_missing_policy_file_is_named(registry: Registry, tmp_path: Path) -> Non
     assert result.exit_code == 2 and "pk-sindh-illustrative.yaml" in result.stderr
 
 
-def test_scenario_threats_count_against_decisions(registry: Registry, tmp_path: Path) -> None:
-    """A high threat assessment in the file holds later decisions to the threat floor."""
-    threat = (
-        "threat_assessments:\n"
-        "  - {protectee: ali-khorshidi, level: severe, agency: Special Branch,"
-        ' assessed_at: "2024-03-15T09:00:00+05:00", valid_until: "2027-03-15T09:00:00+05:00",'
-        " summary: Credible plot reported, entered_by: special-branch}\n"
+THREAT = (
+    "threat_assessments:\n"
+    "  - {protectee: ali-khorshidi, level: severe, agency: Special Branch,"
+    ' assessed_at: "2024-03-15T09:00:00+05:00", valid_until: "2027-03-15T09:00:00+05:00",'
+    " summary: Credible plot reported, entered_by: special-branch}\n"
+)
+DOWNGRADE = (
+    "  - {id: d-008, protectee: ali-khorshidi, provider: sindh-police, action: downgrade,"
+    " category: standard, reason_code: protectee-request, reason: Protectee asked for a smaller"
+    " detail, proposed_by: ssu-operator, approved_by: APPROVERS,"
+    ' decided_at: "2024-04-01T09:00:00+05:00", effective_at: "2024-04-05T09:00:00+05:00"}\n'
+)
+
+
+def _threatened(approvers: str) -> str:
+    return DEMO.replace("decisions:\n", THREAT + "decisions:\n").replace(
+        "# On the ground", DOWNGRADE.replace("APPROVERS", approvers) + "# On the ground"
     )
-    downgrade = (
-        "  - {id: d-008, protectee: ali-khorshidi, provider: sindh-police, action: downgrade,"
-        " category: standard, reason_code: protectee-request, reason: Protectee asked for a smaller"
-        " detail, proposed_by: ssu-operator, approved_by: ssu-chief,"
-        ' decided_at: "2024-04-01T09:00:00+05:00", effective_at: "2024-04-05T09:00:00+05:00"}\n'
-    )
-    text = DEMO.replace("decisions:\n", threat + "decisions:\n").replace(
-        "# On the ground", downgrade + "# On the ground"
-    )
+
+
+def test_a_chain_needs_every_approver_named(registry: Registry, tmp_path: Path) -> None:
+    """Under a severe threat the shipped policy's chain asks the approver, then the committee."""
+    text = _threatened("ssu-chief")
     result = registry.cli("import", str(_write(tmp_path, text)))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: R-AUTHORITY: ")
+    assert f"broken.yaml:{_line_of(text, 'id: d-008')}:" in result.stderr
+    assert "next: committee" in result.stderr
+    ok = registry.cli("import", str(_write(tmp_path, _threatened("[ssu-chief, ptac-chair]"))))
+    assert ok.exit_code == 0, ok.output
+
+
+def test_scenario_threats_hold_decisions_to_the_floor(registry: Registry, tmp_path: Path) -> None:
+    """Without a chain, the provider's approver alone is refused below the threat floor."""
+    text = _threatened("ssu-chief")
+    path = _write(tmp_path, text)
+    policy = tmp_path / "policies" / "pk-sindh-illustrative.yaml"
+    chainless = policy.read_text("utf-8").split("# Approval chains")[0]
+    policy.write_text(chainless + "restoring_reason_code: review-outcome\n", "utf-8")
+    result = registry.cli("import", str(path))
     assert result.exit_code == 2
     assert result.stderr.startswith("error: R-THREAT: ")
     assert f"broken.yaml:{_line_of(text, 'id: d-008')}:" in result.stderr

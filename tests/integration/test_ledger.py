@@ -96,6 +96,7 @@ TAMPER = {
     ),
     "deleted decision": (
         [
+            "DELETE FROM notices WHERE decision_id = 'd-007'",
             "DELETE FROM approvals WHERE decision_id = 'd-007'",
             "DELETE FROM decisions WHERE id = 'd-007'",
         ],

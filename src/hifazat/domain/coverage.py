@@ -116,8 +116,8 @@ def replay(decisions: Iterable[Decision], provider: Provider) -> Cover | None:
     """The cover one provider gives after these approved decisions, in effective order."""
     cover: Cover | None = None
     for decision in sorted(decisions, key=replay_order):
-        assert decision.effective_at is not None
-        cover = apply(cover, decision, provider, decision.effective_at)
+        assert decision.takes_effect_at is not None
+        cover = apply(cover, decision, provider, decision.takes_effect_at)
     return cover
 
 

@@ -25,14 +25,44 @@ class Basis(StrEnum):
 class DecisionState(StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
+    HELD = "held"  # approved, but waiting on an appeal lodged before it took effect
     EFFECTIVE = "effective"
     RESCINDED = "rescinded"
+    OVERTURNED = "overturned"  # an appeal lodged before it took effect was upheld against it
 
 
 #: actions that take cover away, and so need notice and must respect entitlement and threat floors
 REDUCING = frozenset({Action.DOWNGRADE, Action.SUSPEND, Action.WITHDRAW})
 #: actions that name the category they lead to
 WITH_CATEGORY = frozenset({Action.GRANT, Action.UPGRADE, Action.DOWNGRADE})
+
+
+@dataclass(frozen=True)
+class StepApproval:
+    """One step of an approval chain short of the last (a recommendation)."""
+
+    step: int
+    role: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Hold:
+    """An appeal against the decision, as far as it bears on when (or whether) it takes effect."""
+
+    appeal: str
+    lodged_at: datetime
+    decided_at: datetime | None = None
+    overturned: bool | None = None
+
+
+@dataclass(frozen=True)
+class Ratification:
+    by: str
+    at: datetime
+    refused: bool
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -55,13 +85,31 @@ class Decision:
     rescinded_by: str | None = None
     rescinded_at: datetime | None = None
     rescind_reason: str | None = None
+    steps: tuple[StepApproval, ...] = ()
+    #: an appeal lodged while the decision was still pending holds it until decided
+    hold: Hold | None = None
+    ratification: Ratification | None = None
+
+    @property
+    def overturned(self) -> bool:
+        return self.hold is not None and self.hold.overturned is True
 
     @property
     def approved(self) -> bool:
-        return self.decided_at is not None and self.rescinded_at is None
+        """Approved and still standing: not rescinded, not overturned before it took effect."""
+        return self.decided_at is not None and self.rescinded_at is None and not self.overturned
+
+    @property
+    def takes_effect_at(self) -> datetime | None:
+        """When it bites: its effective time, or the upholding of an appeal that held it."""
+        if self.effective_at is None or self.overturned:
+            return None
+        if self.hold is not None and self.hold.decided_at is not None:
+            return max(self.effective_at, self.hold.decided_at)
+        return self.effective_at
 
     def state_at(self, at: datetime) -> DecisionState | None:
-        """What the decision was at `at`; None before it was proposed."""
+        """What the decision was at `at`, as it was known at `at`; None before it was proposed."""
         if at < self.proposed_at:
             return None
         if self.rescinded_at is not None and self.rescinded_at <= at:
@@ -69,7 +117,15 @@ class Decision:
         if self.decided_at is None or at < self.decided_at:
             return DecisionState.PROPOSED
         assert self.effective_at is not None
-        return DecisionState.EFFECTIVE if self.effective_at <= at else DecisionState.APPROVED
+        hold = self.hold
+        if hold is not None and hold.lodged_at <= at:
+            if hold.decided_at is None or at < hold.decided_at:
+                return DecisionState.HELD
+            if hold.overturned:
+                return DecisionState.OVERTURNED
+        effect = self.takes_effect_at
+        assert effect is not None
+        return DecisionState.EFFECTIVE if effect <= at else DecisionState.APPROVED
 
     def in_force_by(self, at: datetime) -> bool:
         """Approved and effective by `at`, judged with what was known at `at`."""
@@ -81,5 +137,6 @@ class Decision:
 
 def replay_order(decision: Decision) -> tuple[datetime, datetime, str]:
     """Decisions apply in effective order; ties go to the one decided first."""
-    assert decision.effective_at is not None and decision.decided_at is not None
-    return (decision.effective_at, decision.decided_at, decision.id)
+    effect = decision.takes_effect_at
+    assert effect is not None and decision.decided_at is not None
+    return (effect, decision.decided_at, decision.id)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hifazat.domain.chains import Chain
 
 THREAT_LEVELS = ("none", "low", "moderate", "high", "severe")
 PROVIDER_LEVELS = ("federal", "provincial", "district", "private")
@@ -33,6 +37,9 @@ class Policy:
     entitlements: tuple[Entitlement, ...] = ()
     floor_exempt_reasons: frozenset[str] = frozenset()
     threat_floors: Mapping[str, int] = field(default_factory=dict)
+    approval_chains: tuple[Chain, ...] = ()
+    #: the reason code of decisions that carry out an appeal or a refused ratification
+    restoring_reason_code: str = "review-outcome"
 
     def entitled_rank(self, office_classes: Iterable[str], provider_level: str) -> int:
         """The highest floor any office held gives at this provider level (0: none)."""

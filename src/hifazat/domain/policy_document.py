@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from hifazat.domain.chains import Chain
 from hifazat.domain.policy import Entitlement, Policy
 from hifazat.domain.times import parse_duration
 
@@ -30,4 +31,19 @@ def policy_from_document(doc: Mapping[str, Any]) -> Policy:
         ),
         floor_exempt_reasons=frozenset(doc.get("floor_exempt_reasons", [])),
         threat_floors={k: int(v["min_rank"]) for k, v in doc.get("threat_floors", {}).items()},
+        approval_chains=tuple(_chain(c) for c in doc.get("approval_chains", [])),
+        restoring_reason_code=doc.get("restoring_reason_code", "review-outcome"),
+    )
+
+
+def _chain(doc: Mapping[str, Any]) -> Chain:
+    when = doc.get("when") or {}
+    actions = when.get("actions")
+    return Chain(
+        name=doc["name"],
+        steps=tuple(doc["steps"]),
+        actions=frozenset(actions) if actions is not None else None,
+        emergency=when.get("emergency"),
+        threat_at_least=when.get("threat_at_least"),
+        below_floor=when.get("below_floor"),
     )

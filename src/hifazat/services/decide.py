@@ -9,12 +9,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from hifazat.domain.chains import steps_for
 from hifazat.domain.coverage import replay
 from hifazat.domain.decision import REDUCING, WITH_CATEGORY, Action, Basis, Decision, DecisionState
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Refusal, Violation
 from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce
+from hifazat.domain.threat import current_assessment
 from hifazat.domain.times import Clock, utc_text
 from hifazat.domain.users import User
+from hifazat.services import notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
 from hifazat.store.uow import UnitOfWork
@@ -38,12 +41,19 @@ class Proposal:
 @dataclass(frozen=True)
 class Proposed:
     decision: Decision
-    #: why only the committee may approve it; empty when the provider's approver may
+    #: why only the committee may make the decision; empty when the provider's approver may
     needs_committee: list[str]
+    #: the approval chain: the role each step needs, in order
+    steps: tuple[str, ...]
 
 
 def _context(
-    uow: UnitOfWork, decision: Decision, actor: User, stage: Stage, now: datetime
+    uow: UnitOfWork,
+    decision: Decision,
+    actor: User,
+    stage: Stage,
+    now: datetime,
+    **step: Any,
 ) -> DecisionContext:
     repo = uow.repo
     history = tuple(
@@ -63,6 +73,21 @@ def _context(
         actor=actor,
         stage=stage,
         at=now,
+        **step,
+    )
+
+
+def chain_of(ctx: DecisionContext) -> tuple[str, ...]:
+    """The steps the policy's approval chains ask of this decision."""
+    if ctx.ruling:
+        return ("committee",)
+    assessment = current_assessment(ctx.assessments, ctx.effective_at)
+    return steps_for(
+        ctx.policy.approval_chains,
+        ctx.decision.action.value,
+        ctx.decision.emergency,
+        assessment.level if assessment else None,
+        bool(committee_required(ctx)),
     )
 
 
@@ -81,7 +106,7 @@ def _check_shape(p: Proposal, uow: UnitOfWork) -> None:
         raise Conflict(f"decision {p.id} already exists")
 
 
-def propose_in(uow: UnitOfWork, p: Proposal, now: datetime) -> Proposed:
+def propose_in(uow: UnitOfWork, p: Proposal, now: datetime, ruling: bool = False) -> Proposed:
     repo = uow.repo
     repo.lock_protectee(p.protectee)
     _check_shape(p, uow)
@@ -99,11 +124,11 @@ def propose_in(uow: UnitOfWork, p: Proposal, now: datetime) -> Proposed:
         emergency=p.emergency,
         requested_effective_at=p.effective_at,
     )
-    ctx = _context(uow, decision, repo.user(p.by), Stage.PROPOSE, now)
+    ctx = _context(uow, decision, repo.user(p.by), Stage.PROPOSE, now, ruling=ruling)
     enforce(ctx)
     repo.add_decision(decision)
     uow.record("decision.proposed", decision.id)
-    return Proposed(decision, committee_required(ctx))
+    return Proposed(decision, committee_required(ctx), chain_of(ctx))
 
 
 def default_effective(decision: Decision, uow: UnitOfWork, now: datetime) -> datetime:
@@ -121,23 +146,58 @@ def approve_in(
     by: str,
     now: datetime,
     effective_at: datetime | None = None,
+    ruling: bool = False,
 ) -> Decision:
+    """One approval: a step of the chain (a recommendation), or the last, which decides."""
     repo = uow.repo
     repo.lock_protectee(repo.decision(decision_id).protectee_id)
     decision = repo.decision(decision_id)
     state = decision.state_at(now)
-    if state in (DecisionState.APPROVED, DecisionState.EFFECTIVE):
+    if state in (DecisionState.APPROVED, DecisionState.EFFECTIVE, DecisionState.HELD):
         raise Conflict(f"decision {decision_id} was already approved by {decision.approved_by}")
     if state is not DecisionState.PROPOSED:
         raise Refusal(
             Violation("R-STATE", f"decision {decision_id} is {state}; it cannot be approved")
         )
+    actor = repo.user(by)
     effective = effective_at or default_effective(decision, uow, now)
     decided = replace(decision, approved_by=by, decided_at=now, effective_at=effective)
-    enforce(_context(uow, decided, repo.user(by), Stage.APPROVE, now))
+    steps = chain_of(_context(uow, decided, actor, Stage.APPROVE, now, ruling=ruling))
+    index = min(len(decision.steps), len(steps) - 1)
+    step = {
+        "step_role": steps[index],
+        "chain_length": len(steps),
+        "earlier_approvers": frozenset(s.by for s in decision.steps),
+        "ruling": ruling,
+    }
+    if index < len(steps) - 1:
+        enforce(_context(uow, decision, actor, Stage.RECOMMEND, now, **step))
+        repo.add_step(decision_id, index + 1, steps[index], by, now)
+        uow.record("decision.step_approved", step_key(decision_id, index + 1))
+        return repo.decision(decision_id)
+    ctx = _context(uow, decided, actor, Stage.APPROVE, now, **step)
+    enforce(ctx)
     repo.add_approval(decision_id, by, now, effective)
     uow.record("decision.approved", decision_id)
-    return decided
+    headline = f"{decided.action.value} of cover by {decided.provider_id}"
+    notices.create(uow, decided, ctx.cover_before(), "decision", decided.id, headline, now)
+    return repo.decision(decision_id)
+
+
+def next_role(uow: UnitOfWork, decision_id: str, now: datetime) -> str | None:
+    """The role the next approval of a proposed decision needs (None once decided)."""
+    decision = uow.repo.decision(decision_id)
+    if decision.decided_at is not None or decision.rescinded_at is not None:
+        return None
+    effective = default_effective(decision, uow, now)
+    decided = replace(decision, decided_at=now, effective_at=effective)
+    proposer = uow.repo.user(decision.proposed_by)
+    steps = chain_of(_context(uow, decided, proposer, Stage.APPROVE, now))
+    return steps[min(len(decision.steps), len(steps) - 1)]
+
+
+def step_key(decision_id: str, step: int) -> str:
+    return f"{decision_id} {step}"
 
 
 def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: datetime) -> Decision:

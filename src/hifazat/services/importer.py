@@ -241,8 +241,19 @@ def _decision(uow: UnitOfWork, d: DecisionModel) -> Callable[[], None]:
             id=d.id,
         )
         decide.propose_in(uow, proposal, d.decided_at)
-        if d.approved_by:
-            decide.approve_in(uow, d.id, d.approved_by, d.decided_at)
+        approvers = [d.approved_by] if isinstance(d.approved_by, str) else d.approved_by or []
+        for approver in approvers:
+            decide.approve_in(uow, d.id, approver, d.decided_at, d.effective_at)
+        if approvers and uow.repo.decision(d.id).decided_at is None:
+            decision = uow.repo.decision(d.id)
+            raise Refusal(
+                Violation(
+                    "R-AUTHORITY",
+                    f"the approval chain needs {len(decision.steps) + 1} or more approvals "
+                    f"(next: {decide.next_role(uow, d.id, d.decided_at)}); the file names "
+                    f"{len(approvers)}: list every step's approver in approved_by",
+                )
+            )
 
     return apply
 

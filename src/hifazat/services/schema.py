@@ -77,6 +77,21 @@ class ThreatFloorModel(Strict):
     min_rank: Rank
 
 
+class WhenModel(Strict):
+    actions: (
+        list[Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]] | None
+    ) = None
+    emergency: bool | None = None
+    threat_at_least: ThreatLevel | None = None
+    below_floor: bool | None = None
+
+
+class ChainModel(Strict):
+    name: Ident
+    when: WhenModel = WhenModel()
+    steps: list[Literal["approver", "committee"]] = Field(min_length=1, max_length=5)
+
+
 class PolicyModel(Strict):
     id: Ident
     name: Text
@@ -92,6 +107,15 @@ class PolicyModel(Strict):
     entitlements: list[EntitlementModel] = []
     floor_exempt_reasons: list[Ident] = []
     threat_floors: dict[ThreatLevel, ThreatFloorModel] = {}
+    approval_chains: list[ChainModel] = []
+    restoring_reason_code: Ident = "review-outcome"
+
+    @field_validator("restoring_reason_code")
+    @classmethod
+    def _known_restoring(cls, value: str, info: ValidationInfo) -> str:
+        if value not in (info.data.get("reason_codes") or {}):
+            raise ValueError(f"{value} not among the policy's reason_codes")
+        return value
 
     @field_validator("floor_exempt_reasons")
     @classmethod
@@ -175,7 +199,8 @@ class DecisionModel(Strict):
     reason_code: str = ""
     reason: str = ""
     proposed_by: Ident
-    approved_by: Ident | None = None
+    #: one approver, or each step of the policy's approval chain in order
+    approved_by: Ident | list[Ident] | None = None
     decided_at: AwareDatetime
     effective_at: AwareDatetime | None = None
     emergency: bool = False

@@ -243,6 +243,83 @@ def _attempts(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     return out
 
 
+def _steps(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    s = t.approval_steps
+    query = select(s)
+    if keys is not None:
+        query = query.where(s.c.decision_id.in_(sorted({k.split(" ")[0] for k in keys})))
+    out = {}
+    for r in c.execute(query):
+        key = f"{r.decision_id} {r.step}"
+        if keys is None or key in keys:
+            payload = {"decision": r.decision_id, "step": r.step, "role": r.role}
+            out[key] = (r.approved_at, r.approved_by, payload)
+    return out
+
+
+def _ratified(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    for r in c.execute(_where(select(t.ratifications), t.ratifications.c.decision_id, keys)):
+        payload = {
+            "decision": r.decision_id,
+            "refused": r.refused,
+            "reason": r.reason,
+            "restoring_decision": r.restoring_decision_id,
+        }
+        out[r.decision_id] = (r.ratified_at, r.ratified_by, payload)
+    return out
+
+
+def _appeals(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    for r in c.execute(_where(select(t.appeals), t.appeals.c.id, keys)):
+        payload = {"appeal": r.id, "decision": r.decision_id, "grounds": r.grounds}
+        out[r.id] = (r.lodged_at, r.lodged_by, payload)
+    return out
+
+
+def _appeal_outcomes(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    o = t.appeal_outcomes
+    for r in c.execute(_where(select(o), o.c.appeal_id, keys)):
+        payload = {
+            "appeal": r.appeal_id,
+            "outcome": r.outcome,
+            "reason": r.reason,
+            "restoring_decision": r.restoring_decision_id,
+        }
+        out[r.appeal_id] = (r.decided_at, r.decided_by, payload)
+    return out
+
+
+def _reviews(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    for r in c.execute(_where(select(t.reviews), t.reviews.c.id, keys)):
+        payload = {
+            "review": r.id,
+            "coverage": r.coverage,
+            "outcome": r.outcome,
+            "reason": r.reason,
+            "decision": r.decision_id,
+        }
+        out[r.id] = (r.reviewed_at, r.reviewed_by, payload)
+    return out
+
+
+def _resolutions(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    res = t.discrepancy_resolutions
+    for r in c.execute(_where(select(res), res.c.report_id, keys)):
+        payload = {
+            "report": r.report_id,
+            "outcome": r.outcome,
+            "reason": r.reason,
+            "decision": r.decision_id,
+        }
+        out[r.report_id] = (r.resolved_at, r.resolved_by, payload)
+    return out
+
+
 #: every kind of entry, with the domain record it covers
 KINDS: dict[str, tuple[str, Loader]] = {
     "policy.loaded": ("policy", _policies),
@@ -251,11 +328,17 @@ KINDS: dict[str, tuple[str, Loader]] = {
     "user.added": ("user", _users),
     "role.granted": ("role", _roles),
     "decision.proposed": ("decision", _proposed),
+    "decision.step_approved": ("approval step of decision", _steps),
     "decision.approved": ("approval of decision", _approved),
     "decision.rescinded": ("rescission of decision", _rescinded),
     "decision.effective": ("effect of decision", _effective),
+    "decision.ratified": ("ratification of decision", _ratified),
     "threat.assessed": ("threat assessment", _assessments),
     "discrepancy.reported": ("ground report", _reports),
+    "discrepancy.resolved": ("resolution of ground report", _resolutions),
+    "review.recorded": ("review", _reviews),
+    "appeal.lodged": ("appeal", _appeals),
+    "appeal.decided": ("outcome of appeal", _appeal_outcomes),
     "attempt.refused": ("refused attempt", _attempts),
 }
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, insert, select
 
-from hifazat.domain.decision import Action, Basis, Decision
+from hifazat.domain.appeal import Appeal, AppealOutcome
+from hifazat.domain.decision import Action, Basis, Decision, Hold, Ratification, StepApproval
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.domain.notice import Notice
 from hifazat.domain.policy import Policy
 from hifazat.domain.policy_document import policy_from_document
 from hifazat.domain.protectee import Affiliation, Office, Protectee
 from hifazat.domain.provider import Category, Provider
+from hifazat.domain.review import Review
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.users import User
 from hifazat.store import tables as t
@@ -275,13 +279,257 @@ class Repository:
             query = query.where(t.decisions.c.protectee_id == protectee_id)
         if provider_id is not None:
             query = query.where(t.decisions.c.provider_id == provider_id)
-        return [_decision(r) for r in self.c.execute(query)]
+        return self._enrich([_decision(r) for r in self.c.execute(query)], protectee_id)
 
     def decision(self, decision_id: str) -> Decision:
         row = self.c.execute(self._decision_query().where(t.decisions.c.id == decision_id)).first()
         if row is None:
             raise NotFound("decision", decision_id)
-        return _decision(row)
+        return self._enrich([_decision(row)], None, decision_id)[0]
+
+    def _enrich(
+        self, found: list[Decision], protectee_id: str | None, decision_id: str | None = None
+    ) -> list[Decision]:
+        """Adds approval steps, appeal holds and ratifications, read in one query each."""
+        if not found:
+            return found
+
+        def scoped(query: Select[Any], column: Any) -> Select[Any]:
+            if decision_id is not None:
+                return query.where(column == decision_id)
+            if protectee_id is not None:
+                ids = select(t.decisions.c.id).where(t.decisions.c.protectee_id == protectee_id)
+                return query.where(column.in_(ids))
+            return query
+
+        steps: dict[str, list[StepApproval]] = defaultdict(list)
+        s = t.approval_steps
+        for r in self.c.execute(scoped(select(s).order_by(s.c.step), s.c.decision_id)):
+            steps[r.decision_id].append(StepApproval(r.step, r.role, r.approved_by, r.approved_at))
+        holds: dict[str, Hold] = {}
+        for appeal in self.appeals(decision_id=decision_id, protectee_id=protectee_id):
+            holds.setdefault(
+                appeal.decision_id,
+                Hold(
+                    appeal.id,
+                    appeal.lodged_at,
+                    appeal.decided_at,
+                    None if appeal.outcome is None else appeal.outcome is AppealOutcome.OVERTURNED,
+                ),
+            )
+        ratified: dict[str, Ratification] = {}
+        rt = t.ratifications
+        for r in self.c.execute(scoped(select(rt), rt.c.decision_id)):
+            ratified[r.decision_id] = Ratification(
+                r.ratified_by, r.ratified_at, r.refused, r.reason
+            )
+        out = []
+        for d in found:
+            hold = holds.get(d.id)
+            if hold is not None and (d.effective_at is None or hold.lodged_at >= d.effective_at):
+                hold = None  # appealed after it took effect: the appeal cannot hold it
+            out.append(
+                replace(d, steps=tuple(steps[d.id]), hold=hold, ratification=ratified.get(d.id))
+            )
+        return out
+
+    # approval steps, ratifications ---------------------------------------------------------
+    def add_step(self, decision_id: str, step: int, role: str, by: str, at: datetime) -> None:
+        self.c.execute(
+            insert(t.approval_steps).values(
+                decision_id=decision_id, step=step, role=role, approved_by=by, approved_at=at
+            )
+        )
+
+    def add_ratification(
+        self,
+        decision_id: str,
+        by: str,
+        at: datetime,
+        refused: bool,
+        reason: str,
+        restoring: str | None,
+    ) -> None:
+        self.c.execute(
+            insert(t.ratifications).values(
+                decision_id=decision_id,
+                ratified_by=by,
+                ratified_at=at,
+                refused=refused,
+                reason=reason,
+                restoring_decision_id=restoring,
+            )
+        )
+
+    # appeals -------------------------------------------------------------------------------
+    def add_appeal(self, a: Appeal) -> None:
+        self.c.execute(
+            insert(t.appeals).values(
+                id=a.id,
+                decision_id=a.decision_id,
+                lodged_by=a.lodged_by,
+                lodged_at=a.lodged_at,
+                grounds=a.grounds,
+            )
+        )
+
+    def add_appeal_outcome(
+        self,
+        appeal_id: str,
+        outcome: AppealOutcome,
+        by: str,
+        at: datetime,
+        reason: str,
+        restoring: str | None,
+    ) -> None:
+        self.c.execute(
+            insert(t.appeal_outcomes).values(
+                appeal_id=appeal_id,
+                outcome=outcome.value,
+                decided_by=by,
+                decided_at=at,
+                reason=reason,
+                restoring_decision_id=restoring,
+            )
+        )
+
+    def appeals(
+        self,
+        protectee_id: str | None = None,
+        decision_id: str | None = None,
+        appeal_id: str | None = None,
+    ) -> list[Appeal]:
+        a, o, d = t.appeals, t.appeal_outcomes, t.decisions
+        query = (
+            select(
+                a,
+                d.c.protectee_id,
+                o.c.outcome,
+                o.c.decided_by,
+                o.c.decided_at,
+                o.c.reason,
+                o.c.restoring_decision_id,
+            )
+            .select_from(a.join(d, d.c.id == a.c.decision_id).outerjoin(o, o.c.appeal_id == a.c.id))
+            .order_by(a.c.lodged_at, a.c.id)
+        )
+        if protectee_id is not None:
+            query = query.where(d.c.protectee_id == protectee_id)
+        if decision_id is not None:
+            query = query.where(a.c.decision_id == decision_id)
+        if appeal_id is not None:
+            query = query.where(a.c.id == appeal_id)
+        return [
+            Appeal(
+                r.id,
+                r.decision_id,
+                r.protectee_id,
+                r.lodged_by,
+                r.lodged_at,
+                r.grounds,
+                AppealOutcome(r.outcome) if r.outcome else None,
+                r.decided_by,
+                r.decided_at,
+                r.reason,
+                r.restoring_decision_id,
+            )
+            for r in self.c.execute(query)
+        ]
+
+    def appeal(self, appeal_id: str) -> Appeal:
+        found = self.appeals(appeal_id=appeal_id)
+        if not found:
+            raise NotFound("appeal", appeal_id)
+        return found[0]
+
+    # reviews -------------------------------------------------------------------------------
+    def add_review(self, r: Review) -> None:
+        self.c.execute(
+            insert(t.reviews).values(
+                id=r.id,
+                coverage=r.coverage,
+                reviewed_by=r.reviewed_by,
+                reviewed_at=r.reviewed_at,
+                outcome=r.outcome,
+                reason=r.reason,
+                decision_id=r.decision_id,
+            )
+        )
+
+    def reviews(self, coverage: str | None = None) -> list[Review]:
+        query = select(t.reviews).order_by(t.reviews.c.reviewed_at, t.reviews.c.id)
+        if coverage is not None:
+            query = query.where(t.reviews.c.coverage == coverage)
+        return [
+            Review(
+                r.id, r.coverage, r.reviewed_by, r.reviewed_at, r.outcome, r.reason, r.decision_id
+            )
+            for r in self.c.execute(query)
+        ]
+
+    # notices -------------------------------------------------------------------------------
+    def add_notice(self, n: Notice) -> None:
+        self.c.execute(
+            insert(t.notices).values(
+                id=n.id,
+                subject=n.subject,
+                subject_id=n.subject_id,
+                decision_id=n.decision_id,
+                protectee_id=n.protectee_id,
+                recipient=n.recipient,
+                recipient_kind=n.recipient_kind,
+                created_at=n.created_at,
+                body=n.body,
+                state=n.state,
+            )
+        )
+
+    def notices(self, protectee_id: str) -> list[Notice]:
+        query = (
+            select(t.notices)
+            .where(t.notices.c.protectee_id == protectee_id)
+            .order_by(t.notices.c.created_at, t.notices.c.id)
+        )
+        return [
+            Notice(
+                r.id,
+                r.subject,
+                r.subject_id,
+                r.decision_id,
+                r.protectee_id,
+                r.recipient,
+                r.recipient_kind,
+                r.created_at,
+                r.body,
+                r.state,
+            )
+            for r in self.c.execute(query)
+        ]
+
+    def logins_of(self, protectee_id: str) -> list[str]:
+        query = select(t.users.c.id).where(t.users.c.protectee_id == protectee_id)
+        return sorted(self.c.execute(query).scalars())
+
+    # ground report resolutions -------------------------------------------------------------
+    def add_resolution(
+        self,
+        report_id: str,
+        outcome: str,
+        decision_id: str | None,
+        reason: str,
+        by: str,
+        at: datetime,
+    ) -> None:
+        self.c.execute(
+            insert(t.discrepancy_resolutions).values(
+                report_id=report_id,
+                outcome=outcome,
+                decision_id=decision_id,
+                reason=reason,
+                resolved_by=by,
+                resolved_at=at,
+            )
+        )
 
     # threat assessments ------------------------------------------------------------------
     def add_assessment(self, a: ThreatAssessment) -> None:
@@ -334,12 +582,26 @@ class Repository:
             )
         )
 
-    def discrepancies(self, protectee_id: str | None = None) -> list[DiscrepancyReport]:
-        query = select(t.discrepancies).order_by(
-            t.discrepancies.c.observed_at, t.discrepancies.c.id
+    def discrepancies(
+        self, protectee_id: str | None = None, report_id: str | None = None
+    ) -> list[DiscrepancyReport]:
+        g, res = t.discrepancies, t.discrepancy_resolutions
+        query = (
+            select(
+                g,
+                res.c.outcome,
+                res.c.decision_id,
+                res.c.reason,
+                res.c.resolved_by,
+                res.c.resolved_at,
+            )
+            .select_from(g.outerjoin(res, res.c.report_id == g.c.id))
+            .order_by(g.c.observed_at, g.c.id)
         )
         if protectee_id is not None:
-            query = query.where(t.discrepancies.c.protectee_id == protectee_id)
+            query = query.where(g.c.protectee_id == protectee_id)
+        if report_id is not None:
+            query = query.where(g.c.id == report_id)
         return [
             DiscrepancyReport(
                 r.id,
@@ -349,9 +611,20 @@ class Repository:
                 r.observed_at,
                 r.reported_at,
                 r.text,
+                resolution=r.outcome,
+                resolved_at=r.resolved_at,
+                resolved_by=r.resolved_by,
+                resolution_reason=r.reason,
+                resolution_decision=r.decision_id,
             )
             for r in self.c.execute(query)
         ]
+
+    def discrepancy(self, report_id: str) -> DiscrepancyReport:
+        found = self.discrepancies(report_id=report_id)
+        if not found:
+            raise NotFound("ground report", report_id)
+        return found[0]
 
     def add_attempt(
         self,

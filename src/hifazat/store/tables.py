@@ -244,3 +244,85 @@ ledger_checkpoints = Table(
     Column("note", Text, nullable=False),
     Column("made_at", UTCDateTime(), nullable=False),
 )
+
+# --- accountability workflows -----------------------------------------------------------------
+approval_steps = Table(
+    "approval_steps",
+    metadata,
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), primary_key=True),
+    Column("step", Integer, primary_key=True, autoincrement=False),
+    Column("role", String(16), nullable=False),
+    Column("approved_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("approved_at", UTCDateTime(), nullable=False),
+)
+
+appeals = Table(
+    "appeals",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), nullable=False, index=True),
+    Column("lodged_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("lodged_at", UTCDateTime(), nullable=False),
+    Column("grounds", Text, nullable=False),
+)
+
+appeal_outcomes = Table(
+    "appeal_outcomes",
+    metadata,
+    Column("appeal_id", String(ID), ForeignKey("appeals.id"), primary_key=True),
+    Column("outcome", String(16), nullable=False),
+    Column("decided_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("decided_at", UTCDateTime(), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("restoring_decision_id", String(ID), ForeignKey("decisions.id"), nullable=True),
+)
+
+ratifications = Table(
+    "ratifications",
+    metadata,
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), primary_key=True),
+    Column("ratified_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("ratified_at", UTCDateTime(), nullable=False),
+    Column("refused", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("restoring_decision_id", String(ID), ForeignKey("decisions.id"), nullable=True),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("coverage", String(ID), ForeignKey("decisions.id"), nullable=False, index=True),
+    Column("reviewed_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("reviewed_at", UTCDateTime(), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), nullable=True),
+)
+
+discrepancy_resolutions = Table(
+    "discrepancy_resolutions",
+    metadata,
+    Column("report_id", String(ID), ForeignKey("discrepancies.id"), primary_key=True),
+    Column("outcome", String(24), nullable=False),
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("resolved_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("resolved_at", UTCDateTime(), nullable=False),
+)
+
+#: the outbox: a notice per recipient, delivered by the notify worker
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("subject", String(16), nullable=False),
+    Column("subject_id", String(ID), nullable=False),
+    Column("decision_id", String(ID), ForeignKey("decisions.id"), nullable=False),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False, index=True),
+    Column("recipient", String(ID), nullable=False),
+    Column("recipient_kind", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("state", String(16), nullable=False),
+)

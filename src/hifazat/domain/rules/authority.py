@@ -19,6 +19,18 @@ def check(ctx: DecisionContext) -> Violation | None:
                 f"approver@{provider} or committee",
             )
         return None
+    if ctx.ruling:
+        if actor.is_committee:
+            return None
+        return Violation(RULE, f"only the committee carries out its rulings, not {actor.id}")
+    step = len(ctx.earlier_approvers) + 1
+    if ctx.step_role == "committee" and not actor.is_committee:
+        return Violation(
+            RULE, f"step {step} of {ctx.chain_length} needs the committee, not {actor.id}"
+        )
+    strict = ctx.step_role == "approver" and ctx.chain_length > 1
+    if strict and f"approver@{provider}" not in actor.roles:
+        return Violation(RULE, f"step {step} of {ctx.chain_length} needs approver@{provider}")
     if not actor.can_approve_for(provider):
         return Violation(
             RULE,
@@ -28,4 +40,6 @@ def check(ctx: DecisionContext) -> Violation | None:
         return Violation(
             RULE, f"two-person rule: {actor.id} proposed this decision and may not approve it"
         )
+    if actor.id in ctx.earlier_approvers:
+        return Violation(RULE, f"{actor.id} already approved an earlier step of this decision")
     return None

@@ -18,7 +18,8 @@ from hifazat.domain.users import User
 
 class Stage(StrEnum):
     PROPOSE = "propose"
-    APPROVE = "approve"
+    RECOMMEND = "recommend"  # a step of an approval chain short of the last
+    APPROVE = "approve"  # the last step: the decision is made
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,12 @@ class DecisionContext:
     actor: User
     stage: Stage
     at: datetime
+    #: the role the approval chain asks of this step, how long the chain is, who signed before
+    step_role: str = "approver"
+    chain_length: int = 1
+    earlier_approvers: frozenset[str] = frozenset()
+    #: the committee carrying out its own ruling (an appeal, a refused ratification)
+    ruling: bool = False
 
     @property
     def effective_at(self) -> datetime:
@@ -47,7 +54,8 @@ class DecisionContext:
         earlier = [
             d
             for d in self.history
-            if d.effective_at is not None and replay_order(d) <= (when, self.at, self.decision.id)
+            if d.takes_effect_at is not None
+            and replay_order(d) <= (when, self.at, self.decision.id)
         ]
         return replay(earlier, self.provider)
 

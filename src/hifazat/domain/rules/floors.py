@@ -51,7 +51,7 @@ def threat_shortfall(ctx: DecisionContext) -> str | None:
 
 
 def _as_refusal(rule: str, ctx: DecisionContext, shortfall: str | None) -> Violation | None:
-    if shortfall is None or ctx.stage is Stage.PROPOSE or ctx.actor.is_committee:
+    if shortfall is None or ctx.stage is not Stage.APPROVE or ctx.actor.is_committee:
         return None
     return Violation(rule, shortfall)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from hifazat.domain.decision import REDUCING
 from hifazat.domain.errors import Violation
-from hifazat.domain.rules.context import DecisionContext
+from hifazat.domain.rules.context import DecisionContext, Stage
 from hifazat.domain.times import format_duration, utc_text
 
 RULE = "R-NOTICE"
 
 
 def check(ctx: DecisionContext) -> Violation | None:
+    if ctx.stage is Stage.RECOMMEND:
+        return None  # judged when the decision is made, against its time
     decision = ctx.decision
     decided = decision.decided_at or ctx.at
     effective = decision.effective_at or decision.requested_effective_at

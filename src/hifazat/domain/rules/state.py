@@ -15,7 +15,7 @@ def check(ctx: DecisionContext) -> Violation | None:
     decision = ctx.decision
     if decision.effective_at is None:
         # Proposing: judge against the cover as it will be once every approved change has run.
-        latest = max((d.effective_at for d in ctx.history if d.effective_at), default=ctx.at)
+        latest = max((d.takes_effect_at for d in ctx.history if d.takes_effect_at), default=ctx.at)
         when = max(latest, decision.requested_effective_at or ctx.at)
         decision = replace(decision, decided_at=ctx.at, effective_at=when)
     try:

@@ -1,0 +1,44 @@
+"""The outbox: notices written in the same transaction as what they tell of."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hifazat.domain.coverage import Cover
+from hifazat.domain.decision import Decision
+from hifazat.domain.notice import Notice, decision_body, recipients
+from hifazat.services.ids import new_id
+from hifazat.store.uow import UnitOfWork
+
+
+def create(
+    uow: UnitOfWork,
+    decision: Decision,
+    before: Cover | None,
+    subject: str,
+    subject_id: str,
+    headline: str,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+) -> list[Notice]:
+    """One notice to the protectee and one to each consenting liaison."""
+    repo = uow.repo
+    protectee = repo.protectee(decision.protectee_id)
+    body = decision_body(decision, before, repo.policy(), subject, headline, extra)
+    made = []
+    for recipient, kind in recipients(protectee, repo.logins_of(protectee.id)):
+        notice = Notice(
+            id=new_id("n"),
+            subject=subject,
+            subject_id=subject_id,
+            decision_id=decision.id,
+            protectee_id=protectee.id,
+            recipient=recipient,
+            recipient_kind=kind,
+            created_at=now,
+            body=body,
+        )
+        repo.add_notice(notice)
+        made.append(notice)
+    return made
