@@ -19,6 +19,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
 from hifazat.domain.times import (
@@ -33,7 +34,19 @@ from hifazat.domain.users import User
 from hifazat.ledger.keys import KeyFileError, ensure_key, load_signer
 from hifazat.ledger.note import NoteError, Signer, Verifier
 from hifazat.ledger.receipt import ReceiptError, check_receipt
-from hifazat.services import decide, importer, ledger, oversight, registry_entries, users, views
+from hifazat.services import (
+    appeals,
+    decide,
+    emergencies,
+    importer,
+    ledger,
+    notices,
+    oversight,
+    registry_entries,
+    reviews,
+    users,
+    views,
+)
 from hifazat.services.status import protectee_status
 from hifazat.services.verify import verify
 from hifazat.settings import ledger_key_path, ledger_name
@@ -90,12 +103,16 @@ threat_app = typer.Typer(no_args_is_help=True, help="Threat assessments.")
 report_app = typer.Typer(no_args_is_help=True, help="Ground reports.")
 reviews_app = typer.Typer(no_args_is_help=True, help="Periodic reviews.")
 ledger_app = typer.Typer(no_args_is_help=True, help="The tamper-evident ledger.")
+appeal_app = typer.Typer(no_args_is_help=True, help="Appeals against decisions.")
+decision_app = typer.Typer(no_args_is_help=True, help="One decision.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
 app.add_typer(report_app, name="report")
 app.add_typer(reviews_app, name="reviews")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(appeal_app, name="appeal")
+app.add_typer(decision_app, name="decision")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]
@@ -481,6 +498,167 @@ def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
         return
     for u in found.values():
         typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")
+
+
+@decision_app.command("show")
+@translating
+def decision_show(ctx: typer.Context, decision: str, json_: JsonOpt = False) -> None:
+    """A decision: its state, approval steps, the step it waits on, appeal, ratification."""
+    s = state(ctx)
+    now = s.clock()
+    with s.uow() as uow:
+        found = uow.repo.decision(decision)
+        waiting = decide.next_role(uow, decision, now)
+    view = {**views.decision_view(found, now), "waiting_on": waiting}
+    if json_:
+        emit(view)
+        return
+    for key, value in view.items():
+        if value not in (None, [], ""):
+            typer.echo(f"{key:>22}: {value}")
+
+
+@app.command("notices")
+@translating
+def notices_(ctx: typer.Context, protectee: str, json_: JsonOpt = False) -> None:
+    """What a protectee and their liaisons were told, with receipts once checkpointed."""
+    s = state(ctx)
+    found = notices.notices_of(s.uow(), protectee)
+    if json_:
+        emit([views.notice_view(n, r) for n, r in found])
+        return
+    for n, receipt in found:
+        b = n.body
+        typer.echo(
+            f"{n.id} to {n.recipient} ({n.recipient_kind}), {utc_text(n.created_at)}: "
+            f"{b['headline']}"
+        )
+        typer.echo(
+            f"    {b['decision']} {b['action']} by {b['provider']}: "
+            f"{b['old_category'] or '—'} -> {b['new_category'] or '—'}, effective "
+            f"{b['effective_local']}; {b['reason_code']}: {b['reason']}"
+        )
+        typer.echo(f"    decided by {b['decided_by']}; receipt: {'yes' if receipt else 'not yet'}")
+
+
+@app.command("review")
+@translating
+def review_(
+    ctx: typer.Context,
+    coverage: Annotated[
+        str, typer.Argument(help="The coverage (the grant decision that opened it).")
+    ],
+    outcome: Annotated[str, typer.Option(help="confirm, or upgrade/downgrade/suspend/withdraw.")],
+    reason: Annotated[str, typer.Option()],
+    by: ByOpt,
+    category: Annotated[str | None, typer.Option(help="For an upgrade or downgrade.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Record a periodic review: confirm the cover, or propose the change it concluded."""
+    s = state(ctx)
+    outcome = "confirmed" if outcome == "confirm" else outcome
+    done = reviews.review(s.uow(), coverage, outcome, reason, by, s.clock, category)
+    result = {
+        "review": done.review.id,
+        "outcome": done.review.outcome,
+        "decision": done.decision.id if done.decision else None,
+    }
+    if json_:
+        emit(result)
+    elif done.decision:
+        typer.echo(f"{done.review.id}: proposed {done.decision.id}, awaiting approval")
+    else:
+        typer.echo(f"{done.review.id}: cover confirmed")
+
+
+@appeal_app.command("lodge")
+@translating
+def appeal_lodge(
+    ctx: typer.Context,
+    decision: str,
+    by: ByOpt,
+    grounds: Annotated[str, typer.Option()],
+    json_: JsonOpt = False,
+) -> None:
+    """Appeal a decision (the protectee, or a liaison with consent)."""
+    s = state(ctx)
+    appeal = appeals.lodge(s.uow(), decision, by, grounds, s.clock)
+    if json_:
+        emit(views.appeal_view(appeal))
+    else:
+        typer.echo(appeal.id)
+
+
+@appeal_app.command("decide")
+@translating
+def appeal_decide(
+    ctx: typer.Context,
+    appeal: str,
+    outcome: Annotated[AppealOutcome, typer.Option(help="upheld: the decision stands.")],
+    reason: Annotated[str, typer.Option()],
+    by: ByOpt,
+    json_: JsonOpt = False,
+) -> None:
+    """The committee decides an appeal; overturning undoes the decision."""
+    s = state(ctx)
+    decided = appeals.decide_appeal(s.uow(), appeal, outcome, reason, by, s.clock)
+    if json_:
+        emit(views.appeal_view(decided))
+        return
+    undone = f"; restored by {decided.restoring_decision}" if decided.restoring_decision else ""
+    typer.echo(f"{appeal} {outcome.value} by {by}{undone}")
+
+
+@appeal_app.command("list")
+@translating
+def appeal_list(
+    ctx: typer.Context,
+    protectee: Annotated[str | None, typer.Option()] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Appeals, open and decided."""
+    with state(ctx).uow() as uow:
+        found = uow.repo.appeals(protectee)
+    if json_:
+        emit([views.appeal_view(a) for a in found])
+        return
+    for a in found:
+        typer.echo(
+            f"{a.id} against {a.decision_id} by {a.lodged_by} at {utc_text(a.lodged_at)}: "
+            f"{a.outcome.value if a.outcome else 'open'}"
+        )
+
+
+@app.command("ratify")
+@translating
+def ratify_(
+    ctx: typer.Context,
+    decision: str,
+    by: ByOpt,
+    reason: Annotated[str, typer.Option()],
+    refuse: Annotated[bool, typer.Option("--refuse", help="Refuse, restoring the cover.")] = False,
+) -> None:
+    """The committee ratifies an emergency decision, or refuses it."""
+    s = state(ctx)
+    found = emergencies.ratify(s.uow(), decision, by, refuse, reason, s.clock)
+    verdict = "refused; previous cover restored" if refuse else "ratified"
+    typer.echo(f"{found.id} {verdict} by {by}")
+
+
+@report_app.command("resolve")
+@translating
+def report_resolve(
+    ctx: typer.Context,
+    report: str,
+    outcome: Annotated[str, typer.Option(help="restored, decision-recorded or unfounded.")],
+    reason: Annotated[str, typer.Option()],
+    by: ByOpt,
+    decision: Annotated[str | None, typer.Option(help="For decision-recorded.")] = None,
+) -> None:
+    """Resolve a ground report."""
+    s = state(ctx)
+    registry_entries.resolve(s.uow(), report, outcome, reason, by, s.clock, decision)
+    typer.echo(f"{report} resolved: {outcome}")
 
 
 @ledger_app.command("public-key")

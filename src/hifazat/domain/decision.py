@@ -85,6 +85,8 @@ class Decision:
     rescinded_by: str | None = None
     rescinded_at: datetime | None = None
     rescind_reason: str | None = None
+    #: the order the registry approved it in, among this protectee's decisions
+    approval_seq: int | None = None
     steps: tuple[StepApproval, ...] = ()
     #: an appeal lodged while the decision was still pending holds it until decided
     hold: Hold | None = None
@@ -135,8 +137,13 @@ class Decision:
         return self.state_at(at) is DecisionState.APPROVED
 
 
-def replay_order(decision: Decision) -> tuple[datetime, datetime, str]:
-    """Decisions apply in effective order; ties go to the one decided first."""
+#: the approval order of a decision not yet stored: after every other made at the same instant
+LAST = 2**62
+
+
+def replay_order(decision: Decision) -> tuple[datetime, datetime, int, str]:
+    """Decisions apply in effective order; ties go to the one decided (then approved) first."""
     effect = decision.takes_effect_at
     assert effect is not None and decision.decided_at is not None
-    return (effect, decision.decided_at, decision.id)
+    seq = decision.approval_seq if decision.approval_seq is not None else LAST
+    return (effect, decision.decided_at, seq, decision.id)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from hifazat.domain.appeal import Appeal
 from hifazat.domain.coverage import Cover, CoverState
-from hifazat.domain.decision import Basis
+from hifazat.domain.decision import Basis, Decision
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
@@ -183,3 +184,77 @@ def _chains(events: list[AdverseEvent]) -> list[list[AdverseEvent]]:
 
 def open_covers(covers: Iterable[Cover]) -> list[Cover]:
     return [c for c in covers if c.state is not CoverState.WITHDRAWN]
+
+
+def ratify_flags(decisions: Iterable[Decision], policy: Policy, now: datetime) -> list[Flag]:
+    """R-RATIFY: an emergency decision the committee has not ratified within the window."""
+    flags = []
+    for d in decisions:
+        if not d.emergency or d.decided_at is None or d.decided_at > now or not d.approved:
+            continue
+        if d.ratification is not None and d.ratification.at <= now:
+            continue
+        deadline = d.decided_at + policy.emergency_ratification_within
+        if deadline < now:
+            window = format_duration(policy.emergency_ratification_within)
+            flags.append(
+                Flag(
+                    "R-RATIFY",
+                    d.protectee_id,
+                    d.provider_id,
+                    d.id,
+                    deadline,
+                    f"emergency {d.action} by {d.approved_by} not ratified by the committee "
+                    f"within {window} (due {utc_text(deadline)})",
+                )
+            )
+    return flags
+
+
+def appeal_flags(appeals: Iterable[Appeal], policy: Policy, now: datetime) -> list[Flag]:
+    """R-APPEAL: an appeal still undecided past the policy's window."""
+    flags = []
+    for appeal in appeals:
+        deadline = appeal.lodged_at + policy.appeal_decide_within
+        if appeal.open_at(now) and deadline < now:
+            flags.append(
+                Flag(
+                    "R-APPEAL",
+                    appeal.protectee_id,
+                    None,
+                    appeal.id,
+                    deadline,
+                    f"appeal against {appeal.decision_id} lodged {utc_text(appeal.lodged_at)} "
+                    f"is undecided past {format_duration(policy.appeal_decide_within)}",
+                )
+            )
+    return flags
+
+
+def threat_floor_flags(
+    covers: Iterable[Cover],
+    protectee: Protectee,
+    assessments: Iterable[ThreatAssessment],
+    policy: Policy,
+    now: datetime,
+) -> list[Flag]:
+    """R-THREAT as a flag: a valid assessment sets a floor the protectee's cover is below,
+    so the committee should look (nothing is refused: no decision is being made)."""
+    assessment = current_assessment(assessments, now)
+    if assessment is None:
+        return []
+    floor = policy.threat_floor(assessment.level)
+    best = max((c.rank for c in covers if c.state is CoverState.ACTIVE), default=0)
+    if best >= floor:
+        return []
+    return [
+        Flag(
+            "R-THREAT",
+            protectee.id,
+            None,
+            assessment.id,
+            max(assessment.assessed_at, assessment.entered_at),
+            f"a {assessment.level} threat assessment sets a floor of rank {floor}; the best "
+            f"active cover is rank {best}: for the committee",
+        )
+    ]

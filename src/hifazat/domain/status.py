@@ -57,7 +57,7 @@ def layered_status(
     decisions = list(decisions)
     covers = [c for c in covers_at(decisions, providers, at) if c.open]
     waiting = sorted(
-        (d for d in decisions if d.state_at(at) is DecisionState.APPROVED),
+        (d for d in decisions if d.state_at(at) in (DecisionState.APPROVED, DecisionState.HELD)),
         key=lambda d: (d.effective_at or at, d.id),
     )
     proposed = sorted(

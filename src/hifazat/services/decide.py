@@ -11,7 +11,15 @@ from typing import Any
 
 from hifazat.domain.chains import steps_for
 from hifazat.domain.coverage import replay
-from hifazat.domain.decision import REDUCING, WITH_CATEGORY, Action, Basis, Decision, DecisionState
+from hifazat.domain.decision import (
+    REDUCING,
+    WITH_CATEGORY,
+    Action,
+    Basis,
+    Decision,
+    DecisionState,
+    replay_order,
+)
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Refusal, Violation
 from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce
 from hifazat.domain.threat import current_assessment
@@ -147,8 +155,10 @@ def approve_in(
     now: datetime,
     effective_at: datetime | None = None,
     ruling: bool = False,
+    notify: bool = True,
 ) -> Decision:
-    """One approval: a step of the chain (a recommendation), or the last, which decides."""
+    """One approval: a step of the chain (a recommendation), or the last, which decides.
+    `notify` is off only for history being imported, which was told at the time."""
     repo = uow.repo
     repo.lock_protectee(repo.decision(decision_id).protectee_id)
     decision = repo.decision(decision_id)
@@ -179,8 +189,9 @@ def approve_in(
     enforce(ctx)
     repo.add_approval(decision_id, by, now, effective)
     uow.record("decision.approved", decision_id)
-    headline = f"{decided.action.value} of cover by {decided.provider_id}"
-    notices.create(uow, decided, ctx.cover_before(), "decision", decided.id, headline, now)
+    if notify:
+        headline = f"{decided.action.value} of cover by {decided.provider_id}"
+        notices.create(uow, decided, ctx.cover_before(), "decision", decided.id, headline, now)
     return repo.decision(decision_id)
 
 
@@ -291,3 +302,53 @@ def rescind(uow: UnitOfWork, decision_id: str, by: str, reason: str, clock: Cloc
 
 
 __all__ = ["NotFound", "Proposal", "Proposed", "approve", "propose", "rescind"]
+
+
+_UNDO = {
+    Action.GRANT: Action.WITHDRAW,
+    Action.WITHDRAW: Action.GRANT,
+    Action.SUSPEND: Action.RESUME,
+    Action.RESUME: Action.SUSPEND,
+}
+
+
+def restore_in(
+    uow: UnitOfWork, decision: Decision, by: str, reason: str, now: datetime
+) -> Decision:
+    """The decision that puts back the cover `decision` changed, made by the committee as its
+    ruling (an overturned appeal, a refused ratification); every other rule still applies."""
+    repo = uow.repo
+    provider = repo.provider(decision.provider_id)
+    earlier = [
+        d
+        for d in repo.decisions(decision.protectee_id, decision.provider_id)
+        if d.approved
+        and d.id != decision.id
+        and d.takes_effect_at is not None
+        and replay_order(d) < replay_order(decision)
+    ]
+    before = replay(earlier, provider)
+    category: str | None
+    basis: Basis | None
+    if decision.action in (Action.UPGRADE, Action.DOWNGRADE):
+        assert before is not None
+        action = Action.DOWNGRADE if decision.action is Action.UPGRADE else Action.UPGRADE
+        category, basis = before.category_id, None
+    else:
+        action = _UNDO[decision.action]
+        category = before.category_id if action is Action.GRANT and before else None
+        basis = before.basis if action is Action.GRANT and before else None
+        if action is Action.GRANT and before is None:
+            raise Refusal(Violation("R-STATE", f"{decision.id} opened cover: nothing to restore"))
+    proposal = Proposal(
+        action=action,
+        protectee=decision.protectee_id,
+        provider=decision.provider_id,
+        reason_code=repo.policy().restoring_reason_code,
+        reason=reason,
+        by=by,
+        category=category,
+        basis=basis,
+    )
+    proposed = propose_in(uow, proposal, now, ruling=True)
+    return approve_in(uow, proposed.decision.id, by, now, ruling=True)

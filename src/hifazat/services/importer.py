@@ -243,7 +243,7 @@ def _decision(uow: UnitOfWork, d: DecisionModel) -> Callable[[], None]:
         decide.propose_in(uow, proposal, d.decided_at)
         approvers = [d.approved_by] if isinstance(d.approved_by, str) else d.approved_by or []
         for approver in approvers:
-            decide.approve_in(uow, d.id, approver, d.decided_at, d.effective_at)
+            decide.approve_in(uow, d.id, approver, d.decided_at, d.effective_at, notify=False)
         if approvers and uow.repo.decision(d.id).decided_at is None:
             decision = uow.repo.decision(d.id)
             raise Refusal(

@@ -61,13 +61,27 @@ def make_checkpoint(uow: UnitOfWork, signer: Signer, now: datetime) -> Made:
     return made
 
 
+def _decision_entry(uow: UnitOfWork, decision_id: str) -> Any:
+    rows = {r.kind: r for r in ledger_store.entries_for(uow.connection, decision_id)}
+    return rows.get("decision.approved") or rows.get("decision.proposed")
+
+
+def receipt_if_covered(uow: UnitOfWork, decision_id: str) -> dict[str, Any] | None:
+    """The decision's receipt against the latest checkpoint, once one covers it (reads only)."""
+    entry = _decision_entry(uow, decision_id)
+    latest = ledger_store.latest_checkpoint(uow.connection)
+    if entry is None or latest is None or latest.tree_size <= entry.seq:
+        return None
+    path = inclusion_proof(entry.seq, latest.tree_size, ledger_store.DbNodes(uow.connection))
+    return make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)
+
+
 def receipt(uow: UnitOfWork, decision_id: str, signer: Signer, now: datetime) -> dict[str, Any]:
     """The receipt of a decision: its approval entry (or its proposal, while unapproved), with
     the inclusion path to a signed checkpoint — made now if none covers the entry yet."""
     with uow:
         uow.repo.decision(decision_id)
-        rows = {r.kind: r for r in ledger_store.entries_for(uow.connection, decision_id)}
-        entry = rows.get("decision.approved") or rows.get("decision.proposed")
+        entry = _decision_entry(uow, decision_id)
         if entry is None:
             raise NotFound("ledger entry for decision", decision_id)
         latest = ledger_store.latest_checkpoint(uow.connection)

@@ -9,6 +9,7 @@ from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import Decision
 from hifazat.domain.notice import Notice, decision_body, recipients
 from hifazat.services.ids import new_id
+from hifazat.services.ledger import receipt_if_covered
 from hifazat.store.uow import UnitOfWork
 
 
@@ -42,3 +43,12 @@ def create(
         repo.add_notice(notice)
         made.append(notice)
     return made
+
+
+def notices_of(uow: UnitOfWork, protectee_id: str) -> list[tuple[Notice, dict[str, Any] | None]]:
+    """A protectee's notices, each with its decision's receipt once a checkpoint covers it."""
+    with uow:
+        uow.repo.protectee(protectee_id)
+        found = uow.repo.notices(protectee_id)
+        receipts = {d: receipt_if_covered(uow, d) for d in {n.decision_id for n in found}}
+    return [(n, receipts[n.decision_id]) for n in found]

@@ -12,11 +12,14 @@ from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.flags import (
     AdverseEvent,
     Flag,
+    appeal_flags,
     basis_flags,
     cluster_flags,
     discrepancy_flags,
+    ratify_flags,
     review_flags,
     sanction_flags,
+    threat_floor_flags,
 )
 from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
@@ -37,6 +40,8 @@ class Snapshot:
     decisions: dict[str, list[Decision]]
     assessments: dict[str, list[ThreatAssessment]]
     covers: dict[str, list[Cover]]
+    #: coverage -> when it was last reviewed
+    reviewed: dict[str, datetime]
 
 
 def snapshot(uow: UnitOfWork, at: datetime, protectee_id: str | None = None) -> Snapshot:
@@ -51,7 +56,13 @@ def snapshot(uow: UnitOfWork, at: datetime, protectee_id: str | None = None) -> 
         if a.entered_at <= at:
             assessments[a.protectee_id].append(a)
     covers = {pid: covers_at(decisions[pid], providers, at) for pid in protectees}
-    return Snapshot(repo.policy(), providers, protectees, decisions, assessments, covers)
+    reviewed: dict[str, datetime] = {}
+    for review in repo.reviews():
+        if review.reviewed_at <= at:
+            reviewed[review.coverage] = max(
+                review.reviewed_at, reviewed.get(review.coverage, review.reviewed_at)
+            )
+    return Snapshot(repo.policy(), providers, protectees, decisions, assessments, covers, reviewed)
 
 
 def flags_at(uow: UnitOfWork, at: datetime, protectee_id: str | None = None) -> list[Flag]:
@@ -60,8 +71,11 @@ def flags_at(uow: UnitOfWork, at: datetime, protectee_id: str | None = None) -> 
     found: list[Flag] = []
     for pid, protectee in snap.protectees.items():
         covers = snap.covers[pid]
-        found += review_flags(covers, {}, snap.policy, at)
+        found += review_flags(covers, snap.reviewed, snap.policy, at)
         found += basis_flags(covers, protectee, snap.assessments[pid], snap.policy, at)
+        found += threat_floor_flags(covers, protectee, snap.assessments[pid], snap.policy, at)
+        found += ratify_flags(snap.decisions[pid], snap.policy, at)
+    found += appeal_flags(uow.repo.appeals(protectee_id), snap.policy, at)
     reports = [r for r in uow.repo.discrepancies(protectee_id) if r.reported_at <= at]
     found += discrepancy_flags(reports, at)
     if protectee_id is None:
@@ -91,7 +105,8 @@ def _adverse_events(
                         )
                     )
     for r in reports:
-        if r.open_at(at) and (aff := affiliation(r.protectee_id, r.observed_at)):
+        unfounded = r.unfounded and r.resolved_at is not None and r.resolved_at <= at
+        if not unfounded and (aff := affiliation(r.protectee_id, r.observed_at)):
             events.append(
                 AdverseEvent(
                     r.id, "ground reports", r.protectee_id, r.provider_id, aff, r.observed_at
@@ -117,7 +132,8 @@ def reviews_due(uow: UnitOfWork, now: datetime, within: timedelta) -> list[Revie
         for cover in covers:
             if not cover.open:
                 continue
-            due = cover.since + snap.policy.review_every
+            looked = max(cover.since, snap.reviewed.get(cover.coverage, cover.since))
+            due = looked + snap.policy.review_every
             if due <= now + within:
-                queue.append(ReviewDue(cover, cover.since, due, due < now))
+                queue.append(ReviewDue(cover, looked, due, due < now))
     return sorted(queue, key=lambda item: (item.due, item.cover.coverage))

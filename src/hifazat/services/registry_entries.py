@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from hifazat.domain.discrepancy import DiscrepancyReport
-from hifazat.domain.errors import InvalidInput, Refusal, Violation
+from hifazat.domain.discrepancy import RESOLUTIONS, DiscrepancyReport
+from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
 from hifazat.domain.policy import THREAT_LEVELS
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import Clock, utc_text
@@ -128,3 +128,65 @@ def report_discrepancy(uow: UnitOfWork, r: NewReport, clock: Clock) -> Discrepan
         report = report_discrepancy_in(uow, r, now)
         uow.commit()
     return report
+
+
+def resolve_in(
+    uow: UnitOfWork,
+    report_id: str,
+    outcome: str,
+    reason: str,
+    by: str,
+    now: datetime,
+    decision_id: str | None = None,
+) -> DiscrepancyReport:
+    """Closes a ground report: cover restored on the ground, a decision recorded that explains
+    it, or found unfounded — always with a reason."""
+    repo = uow.repo
+    report = repo.discrepancy(report_id)
+    actor = repo.user(by)
+    provider = report.provider_id
+    desk = f"operator@{provider}" in actor.roles or actor.can_approve_for(provider)
+    if not desk:
+        raise Refusal(
+            Violation(
+                "R-AUTHORITY",
+                f"{by} may not resolve reports on {provider}: needs its desk or an approver",
+            )
+        )
+    if outcome not in RESOLUTIONS:
+        raise InvalidInput("outcome", f"{outcome!r} is not one of {', '.join(RESOLUTIONS)}")
+    if report.resolution is not None:
+        raise Conflict(f"ground report {report_id} was already resolved ({report.resolution})")
+    if outcome == "decision-recorded":
+        if decision_id is None:
+            raise InvalidInput("decision", "name the decision that accounts for the report")
+        decision = repo.decision(decision_id)
+        if (decision.protectee_id, decision.provider_id) != (report.protectee_id, provider):
+            raise InvalidInput(
+                "decision", f"{decision_id} is not about this protectee and provider"
+            )
+    elif decision_id is not None:
+        raise InvalidInput("decision", "only a decision-recorded resolution names a decision")
+    minimum = repo.policy().min_reason_length
+    if len(" ".join(reason.split())) < minimum:
+        raise Refusal(Violation("R-REASON", f"say why in at least {minimum} characters"))
+    repo.add_resolution(report_id, outcome, decision_id, " ".join(reason.split()), by, now)
+    uow.record("discrepancy.resolved", report_id)
+    return repo.discrepancy(report_id)
+
+
+def resolve(
+    uow: UnitOfWork,
+    report_id: str,
+    outcome: str,
+    reason: str,
+    by: str,
+    clock: Clock,
+    decision_id: str | None = None,
+) -> DiscrepancyReport:
+    now = clock()
+    subject = {"report": report_id, "outcome": outcome, "decision": decision_id}
+    with refusals_kept(uow, "report.resolve", by, subject, now), uow:
+        resolved = resolve_in(uow, report_id, outcome, reason, by, now, decision_id)
+        uow.commit()
+    return resolved

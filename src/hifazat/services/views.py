@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from hifazat.domain.appeal import Appeal
 from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import Decision
 from hifazat.domain.flags import Flag
+from hifazat.domain.notice import Notice
 from hifazat.domain.status import Status
 from hifazat.domain.times import utc_text
 from hifazat.services.oversight import ReviewDue
@@ -51,6 +53,58 @@ def decision_view(d: Decision, at: Any = None) -> dict[str, Any]:
         "state": state.value if state else None,
         "rescinded_by": d.rescinded_by,
         "rescinded_at": _time(d.rescinded_at),
+        "takes_effect_at": _time(d.takes_effect_at),
+        "steps": [
+            {"step": s.step, "role": s.role, "approved_by": s.by, "approved_at": utc_text(s.at)}
+            for s in d.steps
+        ],
+        "appeal": None
+        if d.hold is None
+        else {
+            "appeal": d.hold.appeal,
+            "lodged_at": utc_text(d.hold.lodged_at),
+            "decided_at": _time(d.hold.decided_at),
+            "overturned": d.hold.overturned,
+        },
+        "ratification": None
+        if d.ratification is None
+        else {
+            "by": d.ratification.by,
+            "at": utc_text(d.ratification.at),
+            "refused": d.ratification.refused,
+            "reason": d.ratification.reason,
+        },
+    }
+
+
+def notice_view(notice: Notice, receipt: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "notice": notice.id,
+        "subject": notice.subject,
+        "subject_id": notice.subject_id,
+        "decision": notice.decision_id,
+        "recipient": notice.recipient,
+        "recipient_kind": notice.recipient_kind,
+        "created_at": utc_text(notice.created_at),
+        "state": notice.state,
+        **notice.body,
+        "receipt": receipt,
+    }
+
+
+def appeal_view(appeal: Appeal) -> dict[str, Any]:
+    return {
+        "appeal": appeal.id,
+        "decision": appeal.decision_id,
+        "protectee": appeal.protectee_id,
+        "lodged_by": appeal.lodged_by,
+        "lodged_at": utc_text(appeal.lodged_at),
+        "grounds": appeal.grounds,
+        "outcome": appeal.outcome.value if appeal.outcome else None,
+        "decided_by": appeal.decided_by,
+        "decided_at": _time(appeal.decided_at),
+        "reason": appeal.reason,
+        "restoring_decision": appeal.restoring_decision,
     }
 
 
@@ -61,6 +115,7 @@ def pending_view(d: Decision) -> dict[str, Any]:
         "action": d.action.value,
         "category": d.category_id,
         "effective_at": _time(d.effective_at),
+        "held_by_appeal": d.hold.appeal if d.hold else None,
     }
 
 

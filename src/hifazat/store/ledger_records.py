@@ -163,7 +163,7 @@ def _proposed(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
 def _approved(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     """The whole decision, so that one entry (and one receipt) proves what was decided."""
     d, a = t.decisions, t.approvals
-    query = select(d, a.c.approved_by, a.c.approved_at, a.c.effective_at).join(
+    query = select(d, a.c.approved_by, a.c.approved_at, a.c.effective_at, a.c.seq).join(
         a, a.c.decision_id == d.c.id
     )
     out = {}
@@ -173,6 +173,7 @@ def _approved(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
             "approved_by": r.approved_by,
             "decided_at": _time(r.approved_at),
             "effective_at": _time(r.effective_at),
+            "order": r.seq,
         }
         out[r.id] = (r.approved_at, r.approved_by, payload)
     return out

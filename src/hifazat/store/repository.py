@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, insert, select
+from sqlalchemy import Connection, Row, Select, func, insert, select
 
 from hifazat.domain.appeal import Appeal, AppealOutcome
 from hifazat.domain.decision import Action, Basis, Decision, Hold, Ratification, StepApproval
@@ -240,9 +240,20 @@ class Repository:
         )
 
     def add_approval(self, decision_id: str, by: str, at: datetime, effective_at: datetime) -> None:
+        """Numbered after the protectee's earlier approvals (the caller holds the protectee)."""
+        d, a = t.decisions, t.approvals
+        protectee = select(d.c.protectee_id).where(d.c.id == decision_id).scalar_subquery()
+        mine = select(d.c.id).where(d.c.protectee_id == protectee)
+        last = self.c.execute(
+            select(func.max(a.c.seq)).where(a.c.decision_id.in_(mine))
+        ).scalar_one_or_none()
         self.c.execute(
-            insert(t.approvals).values(
-                decision_id=decision_id, approved_by=by, approved_at=at, effective_at=effective_at
+            insert(a).values(
+                decision_id=decision_id,
+                approved_by=by,
+                approved_at=at,
+                effective_at=effective_at,
+                seq=(last or 0) + 1,
             )
         )
 
@@ -261,6 +272,7 @@ class Repository:
                 a.c.approved_by,
                 a.c.approved_at,
                 a.c.effective_at,
+                a.c.seq.label("approval_seq"),
                 r.c.rescinded_by,
                 r.c.rescinded_at,
                 r.c.reason.label("rescind_reason"),
@@ -666,4 +678,5 @@ def _decision(r: Row[Any]) -> Decision:
         rescinded_by=r.rescinded_by,
         rescinded_at=r.rescinded_at,
         rescind_reason=r.rescind_reason,
+        approval_seq=r.approval_seq,
     )

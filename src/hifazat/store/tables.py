@@ -158,6 +158,9 @@ approvals = Table(
     Column("approved_by", String(ID), ForeignKey("users.id"), nullable=False),
     Column("approved_at", UTCDateTime(), nullable=False),
     Column("effective_at", UTCDateTime(), nullable=False),
+    #: the order of approvals for one protectee, so that changes made at one instant replay in
+    #: the order they were made
+    Column("seq", Integer, nullable=True),
 )
 
 rescissions = Table(

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from hifazat.domain.coverage import Cover, replay
-from hifazat.domain.decision import Decision, replay_order
+from hifazat.domain.decision import LAST, Decision, replay_order
 from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
@@ -55,7 +55,7 @@ class DecisionContext:
             d
             for d in self.history
             if d.takes_effect_at is not None
-            and replay_order(d) <= (when, self.at, self.decision.id)
+            and replay_order(d) <= (when, self.at, LAST, self.decision.id)
         ]
         return replay(earlier, self.provider)
 

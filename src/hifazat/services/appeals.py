@@ -1,0 +1,129 @@
+"""Appeals: lodged by the protectee or a consenting liaison, decided by the committee.
+
+An appeal lodged before the decision takes effect holds it until the committee rules; an upheld
+decision then takes effect (at once, if its time has passed), an overturned one never does. An
+appeal against cover already changed is overturned by a restoring decision."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from hifazat.domain.appeal import Appeal, AppealOutcome
+from hifazat.domain.decision import DecisionState
+from hifazat.domain.errors import Conflict, Refusal, Violation
+from hifazat.domain.times import Clock
+from hifazat.services import decide, notices
+from hifazat.services.attempts import refusals_kept
+from hifazat.services.ids import new_id
+from hifazat.store.uow import UnitOfWork
+
+
+def _reasoned(uow: UnitOfWork, text: str, what: str) -> None:
+    minimum = uow.repo.policy().min_reason_length
+    if len(" ".join(text.split())) < minimum:
+        raise Refusal(Violation("R-REASON", f"{what} must be at least {minimum} characters"))
+
+
+def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: datetime) -> Appeal:
+    repo = uow.repo
+    decision = repo.decision(decision_id)
+    repo.lock_protectee(decision.protectee_id)
+    protectee = repo.protectee(decision.protectee_id)
+    actor = repo.user(by)
+    if actor.protectee_id != protectee.id and actor.id not in protectee.liaisons:
+        raise Refusal(
+            Violation(
+                "R-AUTHORITY",
+                f"{by} may not appeal for {protectee.id}: only the protectee or a liaison "
+                "acting with their consent may",
+            )
+        )
+    state = decision.state_at(now)
+    if state not in (DecisionState.APPROVED, DecisionState.EFFECTIVE):
+        raise Refusal(
+            Violation("R-STATE", f"{decision_id} is {state}: only a decision made can be appealed")
+        )
+    earlier = repo.appeals(decision_id=decision_id)
+    if earlier:
+        raise Conflict(f"{decision_id} was already appealed ({earlier[0].id})")
+    _reasoned(uow, grounds, "the grounds of an appeal")
+    appeal = Appeal(new_id("ap"), decision_id, protectee.id, by, now, " ".join(grounds.split()))
+    repo.add_appeal(appeal)
+    uow.record("appeal.lodged", appeal.id)
+    return appeal
+
+
+def decide_in(
+    uow: UnitOfWork, appeal_id: str, outcome: AppealOutcome, reason: str, by: str, now: datetime
+) -> Appeal:
+    repo = uow.repo
+    appeal = repo.appeal(appeal_id)
+    repo.lock_protectee(appeal.protectee_id)
+    if not repo.user(by).is_committee:
+        raise Refusal(Violation("R-AUTHORITY", f"{by} may not decide appeals: needs committee"))
+    if appeal.outcome is not None:
+        raise Conflict(f"appeal {appeal_id} was already decided ({appeal.outcome})")
+    decision = repo.decision(appeal.decision_id)
+    if by == decision.approved_by or by in {s.by for s in decision.steps}:
+        raise Refusal(
+            Violation("R-AUTHORITY", f"{by} approved {decision.id} and may not judge its appeal")
+        )
+    _reasoned(uow, reason, "the committee's reason")
+    held = decision.hold is not None
+    restoring = None
+    if outcome is AppealOutcome.OVERTURNED and not held:
+        restoring = decide.restore_in(uow, decision, by, reason, now).id
+    repo.add_appeal_outcome(appeal_id, outcome, by, now, reason, restoring)
+    uow.record("appeal.decided", appeal_id)
+    decided = replace(
+        appeal,
+        outcome=outcome,
+        decided_by=by,
+        decided_at=now,
+        reason=reason,
+        restoring_decision=restoring,
+    )
+    after = repo.decision(decision.id)
+    verdict = (
+        "upheld: the decision stands"
+        if outcome is AppealOutcome.UPHELD
+        else ("overturned: the decision is undone")
+    )
+    notices.create(
+        uow,
+        after,
+        None,
+        "appeal",
+        appeal_id,
+        f"appeal {verdict}",
+        now,
+        {
+            "appeal": appeal_id,
+            "appeal_outcome": outcome.value,
+            "appeal_reason": reason,
+            "appeal_decided_by": by,
+            "restoring_decision": restoring,
+            "decision_state": str(after.state_at(now)),
+        },
+    )
+    return decided
+
+
+def lodge(uow: UnitOfWork, decision_id: str, by: str, grounds: str, clock: Clock) -> Appeal:
+    now = clock()
+    with refusals_kept(uow, "appeal.lodge", by, {"decision": decision_id}, now), uow:
+        appeal = lodge_in(uow, decision_id, by, grounds, now)
+        uow.commit()
+    return appeal
+
+
+def decide_appeal(
+    uow: UnitOfWork, appeal_id: str, outcome: AppealOutcome, reason: str, by: str, clock: Clock
+) -> Appeal:
+    now = clock()
+    subject = {"appeal": appeal_id, "outcome": outcome.value}
+    with refusals_kept(uow, "appeal.decide", by, subject, now), uow:
+        decided = decide_in(uow, appeal_id, outcome, reason, by, now)
+        uow.commit()
+    return decided

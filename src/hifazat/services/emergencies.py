@@ -1,0 +1,61 @@
+"""Ratification: the committee confirms an emergency decision, or refuses it and the previous
+cover is restored by decision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hifazat.domain.decision import Decision
+from hifazat.domain.errors import Conflict, Refusal, Violation
+from hifazat.domain.times import Clock
+from hifazat.services import decide, notices
+from hifazat.services.attempts import refusals_kept
+from hifazat.store.uow import UnitOfWork
+
+
+def ratify_in(
+    uow: UnitOfWork, decision_id: str, by: str, refuse: bool, reason: str, now: datetime
+) -> Decision:
+    repo = uow.repo
+    decision = repo.decision(decision_id)
+    repo.lock_protectee(decision.protectee_id)
+    if not repo.user(by).is_committee:
+        raise Refusal(Violation("R-AUTHORITY", f"{by} may not ratify: needs committee"))
+    if not decision.emergency or not decision.approved:
+        raise Refusal(Violation("R-STATE", f"{decision_id} is not an approved emergency decision"))
+    if decision.ratification is not None:
+        raise Conflict(f"{decision_id} was already ratified or refused by the committee")
+    minimum = repo.policy().min_reason_length
+    if len(" ".join(reason.split())) < minimum:
+        raise Refusal(Violation("R-REASON", f"say why in at least {minimum} characters"))
+    restoring = decide.restore_in(uow, decision, by, reason, now).id if refuse else None
+    repo.add_ratification(decision_id, by, now, refuse, reason, restoring)
+    uow.record("decision.ratified", decision_id)
+    verdict = "refused: the previous cover is restored" if refuse else "ratified"
+    notices.create(
+        uow,
+        decision,
+        None,
+        "ratification",
+        decision_id,
+        f"emergency {decision.action.value} {verdict}",
+        now,
+        {
+            "ratified": not refuse,
+            "ratification_reason": reason,
+            "ratified_by": by,
+            "restoring_decision": restoring,
+        },
+    )
+    return repo.decision(decision_id)
+
+
+def ratify(
+    uow: UnitOfWork, decision_id: str, by: str, refuse: bool, reason: str, clock: Clock
+) -> Decision:
+    now = clock()
+    subject = {"decision": decision_id, "refuse": refuse}
+    with refusals_kept(uow, "ratify", by, subject, now), uow:
+        decision = ratify_in(uow, decision_id, by, refuse, reason, now)
+        uow.commit()
+    return decision
