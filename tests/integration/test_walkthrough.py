@@ -125,6 +125,7 @@ def test_walkthrough(demo: Registry) -> None:
     assert as_json(demo, "decision", "show", decision)["state"] == "overturned"
     outcome = [n for n in as_json(demo, "notices", "farooq-sattar") if n["subject"] == "appeal"]
     assert len(outcome) == 2 and all(n["appeal_outcome"] == "overturned" for n in outcome)
+    assert all(n["old_category"] == "nominal" and n["appeal_reason"] for n in outcome)
 
     # 8. The desk closes the ground report: cover is back on the ground.
     report = next(

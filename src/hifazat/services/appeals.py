@@ -93,7 +93,7 @@ def decide_in(
     notices.create(
         uow,
         after,
-        None,
+        decide.cover_before(uow, decision),
         "appeal",
         appeal_id,
         f"appeal {verdict}",

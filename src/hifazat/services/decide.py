@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from hifazat.domain.chains import steps_for
-from hifazat.domain.coverage import replay
+from hifazat.domain.coverage import Cover, replay
 from hifazat.domain.decision import (
     REDUCING,
     WITH_CATEGORY,
@@ -312,13 +312,10 @@ _UNDO = {
 }
 
 
-def restore_in(
-    uow: UnitOfWork, decision: Decision, by: str, reason: str, now: datetime
-) -> Decision:
-    """The decision that puts back the cover `decision` changed, made by the committee as its
-    ruling (an overturned appeal, a refused ratification); every other rule still applies."""
+def cover_before(uow: UnitOfWork, decision: Decision) -> Cover | None:
+    """The cover from this provider just before `decision` took (or would take) effect."""
     repo = uow.repo
-    provider = repo.provider(decision.provider_id)
+    decision = replace(decision, hold=None)  # where it stood, whatever an appeal made of it
     earlier = [
         d
         for d in repo.decisions(decision.protectee_id, decision.provider_id)
@@ -327,7 +324,16 @@ def restore_in(
         and d.takes_effect_at is not None
         and replay_order(d) < replay_order(decision)
     ]
-    before = replay(earlier, provider)
+    return replay(earlier, repo.provider(decision.provider_id))
+
+
+def restore_in(
+    uow: UnitOfWork, decision: Decision, by: str, reason: str, now: datetime
+) -> Decision:
+    """The decision that puts back the cover `decision` changed, made by the committee as its
+    ruling (an overturned appeal, a refused ratification); every other rule still applies."""
+    repo = uow.repo
+    before = cover_before(uow, decision)
     category: str | None
     basis: Basis | None
     if decision.action in (Action.UPGRADE, Action.DOWNGRADE):

@@ -35,7 +35,7 @@ def ratify_in(
     notices.create(
         uow,
         decision,
-        None,
+        decide.cover_before(uow, decision),
         "ratification",
         decision_id,
         f"emergency {decision.action.value} {verdict}",
