@@ -41,6 +41,16 @@ def test_the_shipped_policy_loads(tmp_path: Path) -> None:
             "provider_level",
         ),
         ("  high: {min_rank: 2}", "  extreme: {min_rank: 2}", "threat_floors"),
+        (
+            "    steps: [approver, committee]",
+            "    steps: [approver, chief-minister]",
+            "approval_chains[0].steps[1]",
+        ),
+        (
+            "restoring_reason_code: review-outcome",
+            "restoring_reason_code: appeal-upheld",
+            "not among the policy's reason_codes",
+        ),
     ],
 )
 def test_bad_policy_names_line(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -394,3 +394,26 @@ def test_decision_recorded_links_the_decision(demo: Registry) -> None:
     )
     assert wrong.exit_code == 2 and "not about this protectee" in wrong.stderr
     assert len(flags(demo, "CLUSTER")) == 1  # a founded report still counts
+
+
+def test_a_protectee_with_a_login_is_told_at_that_login(demo: Registry) -> None:
+    run(demo, "users", "add", "registrar", "--name", "Registrar", "--role", "admin")
+    run(
+        demo,
+        "users",
+        "add",
+        "anis",
+        "--name",
+        "Anis Kaimkhani",
+        "--role",
+        "protectee",
+        "--protectee",
+        "anis-kaimkhani",
+        "--by",
+        "registrar",
+    )
+    withdraw_anis(demo)
+    told = {(n["recipient"], n["recipient_kind"]) for n in js(demo, "notices", "anis-kaimkhani")}
+    assert told == {("anis", "protectee"), ("mqm-liaison", "liaison")}
+    missing = demo.cli("notices", "nobody")
+    assert missing.exit_code == 1 and "unknown protectee" in missing.stderr
