@@ -12,17 +12,12 @@ from datetime import datetime
 from hifazat.domain.appeal import Appeal, AppealOutcome
 from hifazat.domain.decision import DecisionState
 from hifazat.domain.errors import Conflict, Refusal, Violation
+from hifazat.domain.rules.reason import explained
 from hifazat.domain.times import Clock
 from hifazat.services import decide, notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
 from hifazat.store.uow import UnitOfWork
-
-
-def _reasoned(uow: UnitOfWork, text: str, what: str) -> None:
-    minimum = uow.repo.policy().min_reason_length
-    if len(" ".join(text.split())) < minimum:
-        raise Refusal(Violation("R-REASON", f"{what} must be at least {minimum} characters"))
 
 
 def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: datetime) -> Appeal:
@@ -47,7 +42,7 @@ def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: date
     earlier = repo.appeals(decision_id=decision_id)
     if earlier:
         raise Conflict(f"{decision_id} was already appealed ({earlier[0].id})")
-    _reasoned(uow, grounds, "the grounds of an appeal")
+    explained(repo.policy(), grounds, "the grounds of an appeal")
     appeal = Appeal(new_id("ap"), decision_id, protectee.id, by, now, " ".join(grounds.split()))
     repo.add_appeal(appeal)
     uow.record("appeal.lodged", appeal.id)
@@ -69,7 +64,7 @@ def decide_in(
         raise Refusal(
             Violation("R-AUTHORITY", f"{by} approved {decision.id} and may not judge its appeal")
         )
-    _reasoned(uow, reason, "the committee's reason")
+    explained(repo.policy(), reason, "the committee's ruling")
     held = decision.hold is not None
     restoring = None
     if outcome is AppealOutcome.OVERTURNED and not held:

@@ -22,6 +22,7 @@ from hifazat.domain.decision import (
 )
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Refusal, Violation
 from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce
+from hifazat.domain.rules.reason import explained
 from hifazat.domain.threat import current_assessment
 from hifazat.domain.times import Clock, utc_text
 from hifazat.domain.users import User
@@ -229,10 +230,7 @@ def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: dat
                 f"{decision.provider_id} or the committee may",
             )
         )
-    if len(" ".join(reason.split())) < policy.min_reason_length:
-        raise Refusal(
-            Violation("R-REASON", f"say why in at least {policy.min_reason_length} characters")
-        )
+    explained(policy, reason)
     if state is DecisionState.APPROVED:
         _check_rest_still_fits(uow, decision)
     repo.add_rescission(decision_id, by, now, reason)

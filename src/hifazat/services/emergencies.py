@@ -7,6 +7,7 @@ from datetime import datetime
 
 from hifazat.domain.decision import Decision
 from hifazat.domain.errors import Conflict, Refusal, Violation
+from hifazat.domain.rules.reason import explained
 from hifazat.domain.times import Clock
 from hifazat.services import decide, notices
 from hifazat.services.attempts import refusals_kept
@@ -25,9 +26,7 @@ def ratify_in(
         raise Refusal(Violation("R-STATE", f"{decision_id} is not an approved emergency decision"))
     if decision.ratification is not None:
         raise Conflict(f"{decision_id} was already ratified or refused by the committee")
-    minimum = repo.policy().min_reason_length
-    if len(" ".join(reason.split())) < minimum:
-        raise Refusal(Violation("R-REASON", f"say why in at least {minimum} characters"))
+    explained(repo.policy(), reason)
     restoring = decide.restore_in(uow, decision, by, reason, now).id if refuse else None
     repo.add_ratification(decision_id, by, now, refuse, reason, restoring)
     uow.record("decision.ratified", decision_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from hifazat.domain.discrepancy import RESOLUTIONS, DiscrepancyReport
 from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
 from hifazat.domain.policy import THREAT_LEVELS
+from hifazat.domain.rules.reason import explained
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import Clock, utc_text
 from hifazat.services.attempts import refusals_kept
@@ -167,9 +168,7 @@ def resolve_in(
             )
     elif decision_id is not None:
         raise InvalidInput("decision", "only a decision-recorded resolution names a decision")
-    minimum = repo.policy().min_reason_length
-    if len(" ".join(reason.split())) < minimum:
-        raise Refusal(Violation("R-REASON", f"say why in at least {minimum} characters"))
+    explained(repo.policy(), reason)
     repo.add_resolution(report_id, outcome, decision_id, " ".join(reason.split()), by, now)
     uow.record("discrepancy.resolved", report_id)
     return repo.discrepancy(report_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from hifazat.domain.decision import Action, Decision
 from hifazat.domain.errors import InvalidInput, NotFound, Refusal, Violation
 from hifazat.domain.review import CONFIRMED, Review
+from hifazat.domain.rules.reason import explained
 from hifazat.domain.status import covers_at
 from hifazat.domain.times import Clock
 from hifazat.services import decide
@@ -53,10 +54,7 @@ def review_in(
             )
         )
     policy = repo.policy()
-    if len(" ".join(reason.split())) < policy.min_reason_length:
-        raise Refusal(
-            Violation("R-REASON", f"say why in at least {policy.min_reason_length} characters")
-        )
+    explained(policy, reason)
     decision = None
     if outcome != CONFIRMED:
         proposal = decide.Proposal(

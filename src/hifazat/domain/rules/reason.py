@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from hifazat.domain.errors import Violation
+from hifazat.domain.errors import Refusal, Violation
+from hifazat.domain.policy import Policy
 from hifazat.domain.rules.context import DecisionContext
 
 RULE = "R-REASON"
+
+
+def explained(policy: Policy, text: str, what: str = "the reason") -> None:
+    """Refuses (R-REASON) any other act that must say why — a rescission, an appeal, a ruling,
+    a review, a resolution — by the same measure as a decision's reason."""
+    length = len(" ".join(text.split()))
+    if length < policy.min_reason_length:
+        raise Refusal(
+            Violation(
+                RULE,
+                f"{what} must say why in at least {policy.min_reason_length} characters "
+                f"(got {length})",
+            )
+        )
 
 
 def check(ctx: DecisionContext) -> Violation | None:
