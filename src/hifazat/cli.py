@@ -36,6 +36,7 @@ from hifazat.ledger.note import NoteError, Signer, Verifier
 from hifazat.ledger.receipt import ReceiptError, check_receipt
 from hifazat.services import (
     appeals,
+    auth,
     decide,
     emergencies,
     importer,
@@ -484,6 +485,45 @@ def users_grant(
     s = state(ctx)
     user = users.grant_role(s.uow(), user_id, role, by, s.clock)
     typer.echo(f"{user_id}: {', '.join(sorted(user.roles))}")
+
+
+@users_app.command("password")
+@translating
+def users_password(
+    ctx: typer.Context,
+    user_id: Annotated[str, typer.Argument(metavar="ID")],
+    by: Annotated[str, typer.Option(help="The admin acting, or the user themself.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a user's password (Argon2-hashed; never echoed or logged)."""
+    s = state(ctx)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    auth.set_password(s.uow(), user_id, password, by, s.clock())
+    typer.echo(f"password set for {user_id}")
+
+
+@app.command()
+@translating
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+) -> None:
+    """Serve the HTTP API (settings from HIFAZAT_* environment variables)."""
+    import uvicorn
+
+    from hifazat.api.app import create_app
+    from hifazat.settings import ServerSettings
+
+    s = state(ctx)
+    settings = ServerSettings(database_url=database_url(s.url), ledger_key=s.key_path)
+    app_ = create_app(settings, s.clock)
+    uvicorn.run(app_, host=host or settings.host, port=port or settings.port, log_level="info")
 
 
 @users_app.command("list")

@@ -1,10 +1,11 @@
-"""Where things live, from the environment: the database and the ledger's signing key."""
+"""Where things live and how the server runs, from the environment (HIFAZAT_*)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from hifazat.ledger.keys import DEFAULT_NAME
@@ -26,3 +27,21 @@ def ledger_key_path(database_url: str) -> Path:
 
 def ledger_name() -> str:
     return os.environ.get(NAME_ENV) or DEFAULT_NAME
+
+
+class ServerSettings(BaseSettings):
+    """The server's settings; secrets (the ledger key) are files, never values here."""
+
+    model_config = SettingsConfigDict(env_prefix="HIFAZAT_", extra="ignore")
+
+    database_url: str = "sqlite:///hifazat.db"
+    ledger_key: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: send the session cookie only over HTTPS (turn off only for a local demo)
+    secure_cookies: bool = True
+    session_hours: int = 12
+    checkpoint_minutes: int = 10
+
+    def key_path(self) -> Path:
+        return self.ledger_key or ledger_key_path(self.database_url)

@@ -7,9 +7,12 @@ from typing import Any
 from hifazat.domain.appeal import Appeal
 from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import Decision
+from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.flags import Flag
 from hifazat.domain.notice import Notice
+from hifazat.domain.provider import Provider
 from hifazat.domain.status import Status
+from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import utc_text
 from hifazat.services.oversight import ReviewDue
 
@@ -164,4 +167,54 @@ def user_view(user: Any) -> dict[str, Any]:
         "name": user.name,
         "roles": sorted(user.roles),
         "protectee": user.protectee_id,
+    }
+
+
+def assessment_view(a: ThreatAssessment) -> dict[str, Any]:
+    return {
+        "assessment": a.id,
+        "protectee": a.protectee_id,
+        "level": a.level,
+        "agency": a.agency,
+        "assessed_at": utc_text(a.assessed_at),
+        "valid_until": utc_text(a.valid_until),
+        "summary": a.summary,
+        "entered_by": a.entered_by,
+    }
+
+
+def provider_view(p: Provider) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "level": p.level,
+        "jurisdiction": p.jurisdiction,
+        "pool": {"personnel": p.pool_personnel, "vehicles": p.pool_vehicles},
+        "categories": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "rank": c.rank,
+                "personnel": c.personnel,
+                "vehicles": c.vehicles,
+            }
+            for c in p.categories
+        ],
+    }
+
+
+def report_view(r: DiscrepancyReport) -> dict[str, Any]:
+    return {
+        "report": r.id,
+        "protectee": r.protectee_id,
+        "provider": r.provider_id,
+        "reported_by": r.reported_by,
+        "observed_at": utc_text(r.observed_at),
+        "reported_at": utc_text(r.reported_at),
+        "text": r.text,
+        "resolution": r.resolution,
+        "resolved_by": r.resolved_by,
+        "resolved_at": _time(r.resolved_at),
+        "resolution_reason": r.resolution_reason,
+        "resolution_decision": r.resolution_decision,
     }

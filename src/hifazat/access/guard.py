@@ -1,0 +1,55 @@
+"""The one place access is decided: a user, an action, and the facts of its scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hifazat.access.permissions import PERMISSIONS
+from hifazat.domain.errors import DomainError
+from hifazat.domain.users import User
+
+
+class Forbidden(DomainError):
+    """The user may not do this; the message names the action, never the data."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the permission table's holder kinds need to know about the thing acted on."""
+
+    protectee: str | None = None
+    provider: str | None = None
+    covering: frozenset[str] = field(default_factory=frozenset)
+    liaisons: frozenset[str] = field(default_factory=frozenset)
+
+
+def kinds(user: User, facts: Facts) -> set[str]:
+    """Every holder kind the user is, for these facts."""
+    held = {"any"} | {r for r in user.roles if "@" not in r and r not in {"protectee", "liaison"}}
+    for role in user.roles:
+        if "@" not in role:
+            continue
+        kind, provider = role.split("@", 1)
+        held.add(kind)
+        if provider in facts.covering:
+            held.add("covering")
+            if kind == "approver":
+                held.add("covering-approver")
+        if provider == facts.provider:
+            held.add("provider-desk")
+    if user.protectee_id is not None:
+        held.add("protectee")
+        if user.protectee_id == facts.protectee:
+            held.add("self")
+    if "liaison" in user.roles and user.id in facts.liaisons:
+        held.add("liaison")
+    return held
+
+
+def allowed(user: User, action: str, facts: Facts = Facts()) -> bool:
+    return bool(PERMISSIONS.get(action, frozenset()) & kinds(user, facts))
+
+
+def require(user: User, action: str, facts: Facts = Facts()) -> None:
+    if not allowed(user, action, facts):
+        raise Forbidden(f"{user.id} may not {action.replace('.', ' ')} here")

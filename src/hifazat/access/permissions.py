@@ -1,0 +1,58 @@
+"""The permission table. Permissions are data: an action, and the kinds of holder allowed it.
+
+Holder kinds: a plain role (`admin`, `committee`, `auditor`, `intelligence`); `operator` /
+`approver` (of any provider); `covering` (a desk of a provider that has decided on this
+protectee); `covering-approver`; `provider-desk` (a desk of the provider in question); `self`
+(the protectee's own login); `liaison` (a liaison the protectee consented to); `protectee`
+(any protectee's own login); `any` (anyone signed in). An action missing here is denied.
+
+These gates say who may use a function at all. Whether a particular change is theirs to make
+(which provider, the two-person rule, the committee's floors) is the domain's R-AUTHORITY."""
+
+from __future__ import annotations
+
+STAFF = frozenset({"admin", "committee", "auditor", "intelligence", "operator", "approver"})
+OVERSIGHT = frozenset({"admin", "committee", "auditor"})
+CONCERNED = frozenset({"covering", "self", "liaison"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # reading
+    "protectee.list": STAFF,
+    "protectee.read": STAFF | {"self", "liaison"},
+    "status.read": OVERSIGHT | {"intelligence"} | CONCERNED,
+    "decision.read": OVERSIGHT | CONCERNED,
+    "notice.read": OVERSIGHT | CONCERNED,
+    "appeal.read": OVERSIGHT | CONCERNED,
+    "report.read": OVERSIGHT | CONCERNED,
+    "threat.read": frozenset({"committee", "auditor", "intelligence", "covering-approver"}),
+    "flag.read": OVERSIGHT | {"operator", "approver"},
+    "review.due": OVERSIGHT | {"operator", "approver"},
+    "provider.read": frozenset({"any"}),
+    "ledger.read": frozenset({"any"}),
+    "ledger.checkpoint": OVERSIGHT,
+    "user.list": frozenset({"admin", "auditor"}),
+    "user.manage": frozenset({"admin"}),
+    # writing: the gate; the domain rules then judge the case
+    "decision.propose": frozenset({"operator", "approver", "committee"}),
+    "decision.approve": frozenset({"approver", "committee"}),
+    "decision.rescind": frozenset({"operator", "approver", "committee"}),
+    "decision.ratify": frozenset({"committee"}),
+    "threat.add": frozenset({"intelligence"}),
+    "review.record": frozenset({"approver", "committee"}),
+    "appeal.lodge": frozenset({"protectee", "liaison"}),
+    "appeal.decide": frozenset({"committee"}),
+    "report.file": frozenset(
+        {"protectee", "liaison", "operator", "approver", "committee", "admin"}
+    ),
+    "report.resolve": frozenset({"provider-desk", "committee"}),
+}
+
+ADMIN_ACTIONS = frozenset({"user.manage", "user.list"})
+
+
+def scope_needed(action: str) -> str:
+    """The token scope an action needs: reading, writing, or administering."""
+    if action in ADMIN_ACTIONS:
+        return "admin"
+    verb = action.split(".", 1)[1]
+    return "read" if verb in {"list", "read", "due"} else "write"

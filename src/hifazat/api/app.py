@@ -1,0 +1,74 @@
+"""The HTTP API: `create_app` builds it for `hifazat serve`, the demo and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from hifazat import __version__
+from hifazat.api import errors
+from hifazat.api.deps import Registry
+from hifazat.api.routers import auth, decisions, ledger, oversight, registry, users
+from hifazat.domain.times import Clock, system_clock
+from hifazat.ledger.keys import KeyFileError
+from hifazat.services.ledger import make_checkpoint
+from hifazat.settings import ServerSettings
+from hifazat.store.engine import make_engine
+
+log = logging.getLogger("hifazat.api")
+
+
+def create_app(
+    settings: ServerSettings | None = None,
+    clock: Clock = system_clock,
+    engine: Any = None,
+    periodic: bool = True,
+) -> FastAPI:
+    settings = settings or ServerSettings()
+    reg = Registry(engine or make_engine(settings.database_url), clock, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_checkpoints(reg)) if periodic else None
+        yield
+        if task is not None:
+            task.cancel()
+
+    app = FastAPI(
+        title="Hifazat",
+        version=__version__,
+        description="The accountable registry of protective security.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.registry = reg
+    errors.install(app)
+    for module in (auth, registry, decisions, oversight, ledger, users):
+        app.include_router(module.router)
+
+    @app.get("/api/v1/health", tags=["meta"])
+    def health() -> JSONResponse:
+        return JSONResponse({"ok": True, "version": __version__})
+
+    return app
+
+
+async def _checkpoints(reg: Registry) -> None:
+    """Signs a checkpoint every few minutes, so receipts never wait long for one."""
+    while True:
+        await asyncio.sleep(reg.settings.checkpoint_minutes * 60)
+        try:
+            signer = reg.signer()
+            await asyncio.to_thread(make_checkpoint, reg.uow(), signer, reg.clock())
+        except KeyFileError as error:
+            log.error("no checkpoint: %s", error)
+        except Exception:  # a failed round must not end the loop; the next one retries
+            log.exception("checkpoint failed")

@@ -1,0 +1,86 @@
+"""The contract's error shape, `{"error": {"code", "message"}}`, and the status of each error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from hifazat.access.guard import Forbidden
+from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
+from hifazat.services.auth import AuthFailed
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    violations: list[dict[str, str]] | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def status_and_body(error: DomainError) -> tuple[int, dict[str, Any]]:
+    if isinstance(error, Refusal):
+        violations = [{"rule": v.rule, "message": v.message} for v in error.violations]
+        return 422, error_body(error.rule, error.message, violations=violations)
+    if isinstance(error, InvalidInput):
+        return 422, error_body("INVALID", error.message, field=error.field)
+    if isinstance(error, NotFound):
+        return 404, error_body("NOT_FOUND", str(error))
+    if isinstance(error, Conflict):
+        return 409, error_body("CONFLICT", str(error))
+    if isinstance(error, Forbidden):
+        return 403, error_body("FORBIDDEN", str(error))
+    if isinstance(error, AuthFailed):
+        return 401, error_body("UNAUTHENTICATED", str(error))
+    return 400, error_body("ERROR", str(error))
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in (
+        (401, "Not signed in"),
+        (403, "Forbidden"),
+        (404, "Unknown"),
+        (409, "Conflict"),
+        (422, "Refused by a rule, or invalid input"),
+    )
+}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    def _domain(_: Request, error: DomainError) -> JSONResponse:
+        status, body = status_and_body(error)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid"}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return JSONResponse(
+            error_body("INVALID", f"{where}: {first.get('msg')}", field=where), status_code=422
+        )
+
+    @app.exception_handler(HTTPException)
+    def _http(_: Request, error: HTTPException) -> JSONResponse:
+        code = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD"}.get(
+            error.status_code, "ERROR"
+        )
+        return JSONResponse(
+            error_body(code, str(error.detail)),
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )

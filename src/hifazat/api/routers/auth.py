@@ -1,0 +1,82 @@
+"""Signing in and out, the signed-in user, and API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from hifazat.access.guard import Forbidden
+from hifazat.api.deps import SESSION_COOKIE, Reg, Who
+from hifazat.api.errors import ERRORS
+from hifazat.api.schemas import LoginBody, PasswordBody, TokenBody
+from hifazat.domain.times import utc_text
+from hifazat.services import auth, views
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=ERRORS)
+
+
+@router.post("/login")
+def login(body: LoginBody, response: Response, reg: Reg) -> dict[str, Any]:
+    """Starts a session: an HttpOnly, SameSite=Strict cookie, and the CSRF token that every
+    unsafe request of the session must echo in the X-CSRF-Token header."""
+    ttl = timedelta(hours=reg.settings.session_hours)
+    session = auth.login(reg.uow(), body.user, body.password, reg.clock(), ttl)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.secret,
+        max_age=int(ttl.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=reg.settings.secure_cookies,
+        path="/",
+    )
+    return {
+        "user": views.user_view(session.user),
+        "csrf_token": session.csrf,
+        "expires_at": utc_text(session.expires_at),
+    }
+
+
+@router.post("/logout")
+def logout(response: Response, reg: Reg, who: Who) -> dict[str, Any]:
+    if who.session_secret:
+        auth.logout(reg.uow(), who.session_secret, reg.clock())
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return {"signed_out": True}
+
+
+@router.get("/me")
+def me(who: Who) -> dict[str, Any]:
+    return {"user": views.user_view(who.user), "via": who.via, "scopes": sorted(who.scopes)}
+
+
+@router.post("/password")
+def change_password(body: PasswordBody, reg: Reg, who: Who) -> dict[str, Any]:
+    user = who.need("auth.password")
+    auth.set_password(reg.uow(), user.id, body.password, user.id, reg.clock())
+    return {"changed": True}
+
+
+@router.post("/tokens", status_code=201)
+def create_token(body: TokenBody, reg: Reg, who: Who) -> dict[str, Any]:
+    """A bearer token for a program, shown this once; only its digest is kept. Made from a
+    session (or an admin token): a token cannot mint itself wider scopes."""
+    if who.via == "token" and "admin" not in who.scopes:
+        raise Forbidden("tokens are made from a signed-in session")
+    token = auth.create_token(
+        reg.uow(), who.user.id, list(body.scopes), timedelta(days=body.ttl_days), reg.clock()
+    )
+    return {
+        "id": token.id,
+        "token": token.secret,
+        "scopes": list(token.scopes),
+        "expires_at": utc_text(token.expires_at),
+    }
+
+
+@router.delete("/tokens/{token_id}")
+def revoke_token(token_id: str, reg: Reg, who: Who) -> dict[str, Any]:
+    auth.revoke_token(reg.uow(), token_id, who.user, reg.clock())
+    return {"revoked": token_id}

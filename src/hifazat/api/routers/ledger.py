@@ -1,0 +1,52 @@
+"""The ledger: the latest checkpoint, making one, and the public key."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+
+from hifazat.api.deps import Reg, Who
+from hifazat.api.errors import ERRORS
+from hifazat.domain.errors import NotFound
+from hifazat.domain.times import utc_text
+from hifazat.services import ledger, secure
+from hifazat.store import ledger_store
+
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERRORS)
+
+
+@router.get("/public-key", response_class=PlainTextResponse)
+def public_key(reg: Reg) -> str:
+    """The signed-note verifier key that checks every checkpoint and receipt. Public."""
+    return reg.signer().verifier().text() + "\n"
+
+
+@router.get("/checkpoint")
+def latest(reg: Reg, who: Who) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("ledger.read"), "ledger.read")
+        row = ledger_store.latest_checkpoint(uow.connection)
+    if row is None:
+        raise NotFound("checkpoint", "latest")
+    return {
+        "tree_size": row.tree_size,
+        "root": base64.b64encode(row.root_hash).decode(),
+        "made_at": utc_text(row.made_at),
+        "checkpoint": row.note,
+    }
+
+
+@router.post("/checkpoints", status_code=201)
+def make(reg: Reg, who: Who) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("ledger.checkpoint"), "ledger.checkpoint")
+    made = ledger.make_checkpoint(reg.uow(), reg.signer(), reg.clock())
+    return {
+        "tree_size": made.size,
+        "root": base64.b64encode(made.root).decode(),
+        "new": made.new,
+        "checkpoint": made.note,
+    }

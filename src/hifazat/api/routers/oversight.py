@@ -1,0 +1,145 @@
+"""Flags, reviews, appeals and ground reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from hifazat.api.deps import Reg, Who, idempotent
+from hifazat.api.errors import ERRORS
+from hifazat.api.paging import Limit, Offset, page
+from hifazat.api.schemas import AppealBody, AppealRulingBody, ReportBody, ResolveBody, ReviewBody
+from hifazat.domain.appeal import AppealOutcome
+from hifazat.services import appeals, oversight, registry_entries, reviews, secure, views
+
+router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
+
+
+@router.get("/flags")
+def flags(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+    """Every open flag the user may see."""
+    return page(secure.read_flags(reg.uow(), who.need("flag.read"), reg.clock()), limit, offset)
+
+
+@router.get("/reviews/due")
+def reviews_due(
+    reg: Reg,
+    who: Who,
+    within_days: Annotated[int, Query(ge=0, le=3650)] = 30,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("review.due"), "review.due")
+    queue = oversight.reviews_due(reg.uow(), reg.clock(), timedelta(days=within_days))
+    return page([views.review_view(item) for item in queue], limit, offset)
+
+
+@router.post("/reviews", status_code=201)
+def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
+    user = who.need("review.record")
+
+    def run() -> tuple[int, Any]:
+        with reg.uow() as uow:
+            secure.gate(uow, user, "review.record")
+        done = reviews.review(
+            reg.uow(), body.coverage, body.outcome, body.reason, user.id, reg.clock, body.category
+        )
+        return 201, {
+            "review": done.review.id,
+            "outcome": done.review.outcome,
+            "decision": done.decision.id if done.decision else None,
+        }
+
+    return idempotent(request, reg, user, body.model_dump(mode="json"), run)
+
+
+@router.get("/protectees/{pid}/appeals")
+def appeal_list(
+    pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("appeal.read"), "appeal.read", pid)
+        uow.repo.protectee(pid)
+        found = [views.appeal_view(a) for a in uow.repo.appeals(pid)]
+    return page(found, limit, offset)
+
+
+@router.post("/appeals", status_code=201)
+def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
+    """The protectee, or a liaison with their consent, appeals a decision."""
+    user = who.need("appeal.lodge")
+
+    def run() -> tuple[int, Any]:
+        with reg.uow() as uow:
+            secure.gate(uow, user, "appeal.lodge", uow.repo.decision(body.decision).protectee_id)
+        appeal = appeals.lodge(reg.uow(), body.decision, user.id, body.grounds, reg.clock)
+        return 201, views.appeal_view(appeal)
+
+    return idempotent(request, reg, user, body.model_dump(mode="json"), run)
+
+
+@router.post("/appeals/{appeal_id}/decide")
+def rule(
+    appeal_id: str, body: AppealRulingBody, request: Request, reg: Reg, who: Who
+) -> JSONResponse:
+    user = who.need("appeal.decide")
+
+    def run() -> tuple[int, Any]:
+        with reg.uow() as uow:
+            secure.gate(uow, user, "appeal.decide")
+        decided = appeals.decide_appeal(
+            reg.uow(), appeal_id, AppealOutcome(body.outcome), body.reason, user.id, reg.clock
+        )
+        return 200, views.appeal_view(decided)
+
+    return idempotent(request, reg, user, body.model_dump(mode="json"), run)
+
+
+@router.get("/protectees/{pid}/ground-reports")
+def report_list(
+    pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("report.read"), "report.read", pid)
+        uow.repo.protectee(pid)
+        found = [views.report_view(r) for r in uow.repo.discrepancies(pid)]
+    return page(found, limit, offset)
+
+
+@router.post("/ground-reports", status_code=201)
+def report(body: ReportBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
+    """A ground report: what is deployed differs from what is authorised."""
+    user = who.need("report.file")
+
+    def run() -> tuple[int, Any]:
+        with reg.uow() as uow:
+            secure.gate(uow, user, "report.file", body.protectee)
+        new = registry_entries.NewReport(
+            body.protectee, body.provider, user.id, body.observed_at, body.text
+        )
+        filed = registry_entries.report_discrepancy(reg.uow(), new, reg.clock)
+        return 201, views.report_view(filed)
+
+    return idempotent(request, reg, user, body.model_dump(mode="json"), run)
+
+
+@router.post("/ground-reports/{report_id}/resolve")
+def resolve(
+    report_id: str, body: ResolveBody, request: Request, reg: Reg, who: Who
+) -> JSONResponse:
+    user = who.need("report.resolve")
+
+    def run() -> tuple[int, Any]:
+        with reg.uow() as uow:
+            found = uow.repo.discrepancy(report_id)
+            secure.gate(uow, user, "report.resolve", found.protectee_id, found.provider_id)
+        done = registry_entries.resolve(
+            reg.uow(), report_id, body.outcome, body.reason, user.id, reg.clock, body.decision
+        )
+        return 200, views.report_view(done)
+
+    return idempotent(request, reg, user, body.model_dump(mode="json"), run)

@@ -1,0 +1,103 @@
+"""Protectees, providers, status, notices and threat assessments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from hifazat.api.deps import Reg, Who, idempotent
+from hifazat.api.errors import ERRORS
+from hifazat.api.paging import Limit, Offset, page
+from hifazat.api.schemas import AssessmentBody
+from hifazat.domain.errors import InvalidInput
+from hifazat.domain.times import require_aware
+from hifazat.services import registry_entries, secure, views
+
+router = APIRouter(prefix="/api/v1", tags=["registry"], responses=ERRORS)
+
+
+@router.get("/providers")
+def providers(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("provider.read"), "provider.read")
+        found = uow.repo.providers()
+    return page([views.provider_view(p) for p in found.values()], limit, offset)
+
+
+@router.get("/providers/{provider_id}")
+def provider(provider_id: str, reg: Reg, who: Who) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("provider.read"), "provider.read")
+        return views.provider_view(uow.repo.provider(provider_id))
+
+
+@router.get("/protectees")
+def protectees(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return page(secure.list_protectees(reg.uow(), who.need("protectee.read")), limit, offset)
+
+
+@router.get("/protectees/{pid}")
+def protectee(pid: str, reg: Reg, who: Who) -> dict[str, Any]:
+    return secure.read_protectee(reg.uow(), who.need("protectee.read"), pid)
+
+
+@router.get("/protectees/{pid}/status")
+def status(
+    pid: str,
+    reg: Reg,
+    who: Who,
+    at: Annotated[datetime | None, Query(description="An instant with offset.")] = None,
+) -> dict[str, Any]:
+    """Layered cover now, or at `at`, as it was known then."""
+    when = require_aware(at, "at") if at is not None else reg.clock()
+    return secure.read_status(reg.uow(), who.need("status.read"), pid, when)
+
+
+@router.get("/protectees/{pid}/decisions")
+def decisions(
+    pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    found = secure.read_decisions(reg.uow(), who.need("decision.read"), pid, reg.clock())
+    return page(found, limit, offset)
+
+
+@router.get("/protectees/{pid}/notices")
+def notices(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return page(secure.read_notices(reg.uow(), who.need("notice.read"), pid), limit, offset)
+
+
+@router.get("/protectees/{pid}/threat-assessments")
+def assessments(
+    pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    """Summaries for intelligence, the committee and auditors; the level alone for approvers of
+    a provider covering the protectee; nothing for anyone else."""
+    return page(secure.read_assessments(reg.uow(), who.need("threat.read"), pid), limit, offset)
+
+
+@router.post("/threat-assessments", status_code=201)
+def add_assessment(body: AssessmentBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
+    user = who.need("threat.add")
+
+    def run() -> tuple[int, Any]:
+        with reg.uow() as uow:
+            secure.gate(uow, user, "threat.add", body.protectee)
+        now = reg.clock()
+        if body.valid_until <= (body.assessed_at or now):
+            raise InvalidInput("valid_until", "must be after assessed_at")
+        new = registry_entries.NewAssessment(
+            body.protectee,
+            body.level,
+            body.agency,
+            body.assessed_at or now,
+            body.valid_until,
+            body.summary,
+            user.id,
+        )
+        assessment = registry_entries.add_assessment(reg.uow(), new, lambda: now)
+        return 201, views.assessment_view(assessment)
+
+    return idempotent(request, reg, user, body.model_dump(mode="json"), run)

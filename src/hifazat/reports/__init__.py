@@ -1,0 +1,1 @@
+"""Oversight reports: pure functions over the domain record (no store, no framework)."""

@@ -1,0 +1,151 @@
+"""The service layer as the API sees it: every read checked against the permission table and
+redacted, every write gated, in one place. The writes themselves are the same use cases the
+command line calls; the reads build on the same queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from hifazat.access import redaction
+from hifazat.access.guard import Facts, allowed, require
+from hifazat.domain.errors import NotFound
+from hifazat.domain.users import User
+from hifazat.services import notices, oversight, views
+from hifazat.services.status import protectee_status
+from hifazat.store import tables as t
+from hifazat.store.uow import UnitOfWork
+
+
+def facts_for(uow: UnitOfWork, protectee_id: str, provider: str | None = None) -> Facts:
+    """Who is concerned with a protectee: the providers that decided on them, their liaisons.
+    An unknown protectee has no facts, so only those who may see everyone get as far as 404."""
+    c = uow.connection
+    covering = c.execute(
+        select(t.decisions.c.provider_id).where(t.decisions.c.protectee_id == protectee_id)
+    ).scalars()
+    liaisons = c.execute(
+        select(t.liaisons.c.user_id).where(t.liaisons.c.protectee_id == protectee_id)
+    ).scalars()
+    return Facts(protectee_id, provider, frozenset(covering), frozenset(liaisons))
+
+
+def gate(
+    uow: UnitOfWork,
+    user: User,
+    action: str,
+    protectee: str | None = None,
+    provider: str | None = None,
+) -> Facts:
+    facts = facts_for(uow, protectee, provider) if protectee else Facts(provider=provider)
+    require(user, action, facts)
+    return facts
+
+
+def protectee_view(uow: UnitOfWork, pid: str) -> dict[str, Any]:
+    p = uow.repo.protectee(pid)
+    return {
+        "id": p.id,
+        "name": p.name,
+        "public_figure": p.public_figure,
+        "offices": [
+            {
+                "class": o.office_class,
+                "title": o.title,
+                "since": o.since.isoformat(),
+                "until": o.until.isoformat() if o.until else None,
+            }
+            for o in p.offices
+        ],
+        "affiliations": [
+            {
+                "name": a.name,
+                "since": a.since.isoformat() if a.since else None,
+                "until": a.until.isoformat() if a.until else None,
+            }
+            for a in p.affiliations
+        ],
+        "liaisons": list(p.liaisons),
+    }
+
+
+def list_protectees(uow: UnitOfWork, user: User) -> list[dict[str, Any]]:
+    with uow:
+        ids = list(uow.repo.protectees())
+        if allowed(user, "protectee.list"):
+            visible = ids
+        else:
+            visible = [p for p in ids if allowed(user, "protectee.read", facts_for(uow, p))]
+        return [protectee_view(uow, p) for p in visible]
+
+
+def read_protectee(uow: UnitOfWork, user: User, pid: str) -> dict[str, Any]:
+    with uow:
+        gate(uow, user, "protectee.read", pid)
+        return protectee_view(uow, pid)
+
+
+def read_status(uow: UnitOfWork, user: User, pid: str, at: datetime) -> dict[str, Any]:
+    with uow:
+        facts = gate(uow, user, "status.read", pid)
+    view = views.status_view(protectee_status(uow, pid, at))
+    view["flags"] = redaction.flags(user, facts, view["flags"])
+    return view
+
+
+def read_decisions(uow: UnitOfWork, user: User, pid: str, now: datetime) -> list[dict[str, Any]]:
+    with uow:
+        gate(uow, user, "decision.read", pid)
+        uow.repo.protectee(pid)
+        return [views.decision_view(d, now) for d in uow.repo.decisions(pid)]
+
+
+def read_decision(uow: UnitOfWork, user: User, decision_id: str, now: datetime) -> dict[str, Any]:
+    with uow:
+        try:
+            decision = uow.repo.decision(decision_id)
+        except NotFound:
+            require(user, "decision.read", Facts())  # only oversight learns it does not exist
+            raise
+        gate(uow, user, "decision.read", decision.protectee_id)
+        return views.decision_view(decision, now)
+
+
+def read_notices(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, Any]]:
+    with uow:
+        gate(uow, user, "notice.read", pid)
+    return [views.notice_view(n, r) for n, r in notices.notices_of(uow, pid)]
+
+
+def read_assessments(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, Any]]:
+    with uow:
+        facts = gate(uow, user, "threat.read", pid)
+        uow.repo.protectee(pid)
+        out = []
+        for a in uow.repo.assessments(pid):
+            shown = redaction.assessment(user, facts, views.assessment_view(a))
+            if shown is not None:
+                out.append(shown)
+        return out
+
+
+def read_flags(uow: UnitOfWork, user: User, now: datetime) -> list[dict[str, Any]]:
+    """Oversight sees every flag; a desk those about protectees its provider decided on and
+    those naming its provider; threat flags only where the level may be seen."""
+    require(user, "flag.read")
+    with uow:
+        visible = []
+        for flag in oversight.flags_at(uow, now):
+            facts = (
+                facts_for(uow, flag.protectee, flag.provider)
+                if flag.protectee
+                else Facts(provider=flag.provider)
+            )
+            desk = flag.provider is not None and any(
+                role.endswith(f"@{flag.provider}") for role in user.roles
+            )
+            if allowed(user, "status.read", facts) or desk:
+                visible += redaction.flags(user, facts, [views.flag_view(flag)])
+        return visible

@@ -1,0 +1,66 @@
+"""Credentials, sessions, API tokens and the log of authentication events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from hifazat.store import tables as t
+
+
+def event(c: Connection, at: datetime, user: str | None, kind: str, detail: str = "") -> None:
+    c.execute(insert(t.auth_events).values(at=at, user_id=user, event=kind, detail=detail))
+
+
+def events(c: Connection, user: str | None = None) -> list[Row[Any]]:
+    query = select(t.auth_events).order_by(t.auth_events.c.id)
+    if user is not None:
+        query = query.where(t.auth_events.c.user_id == user)
+    return list(c.execute(query))
+
+
+def credentials(c: Connection, user_id: str) -> Row[Any] | None:
+    return c.execute(select(t.credentials).where(t.credentials.c.user_id == user_id)).first()
+
+
+def save_credentials(c: Connection, user_id: str, **values: Any) -> None:
+    if credentials(c, user_id) is None:
+        c.execute(insert(t.credentials).values(user_id=user_id, **values))
+    else:
+        c.execute(update(t.credentials).where(t.credentials.c.user_id == user_id).values(**values))
+
+
+def add_session(c: Connection, **values: Any) -> None:
+    c.execute(insert(t.sessions).values(**values))
+
+
+def session(c: Connection, id_sha256: str) -> Row[Any] | None:
+    return c.execute(select(t.sessions).where(t.sessions.c.id_sha256 == id_sha256)).first()
+
+
+def end_session(c: Connection, id_sha256: str, at: datetime) -> None:
+    c.execute(
+        update(t.sessions)
+        .where(t.sessions.c.id_sha256 == id_sha256, t.sessions.c.ended_at.is_(None))
+        .values(ended_at=at)
+    )
+
+
+def add_token(c: Connection, **values: Any) -> None:
+    c.execute(insert(t.api_tokens).values(**values))
+
+
+def token_by_digest(c: Connection, token_sha256: str) -> Row[Any] | None:
+    return c.execute(
+        select(t.api_tokens).where(t.api_tokens.c.token_sha256 == token_sha256)
+    ).first()
+
+
+def token(c: Connection, token_id: str) -> Row[Any] | None:
+    return c.execute(select(t.api_tokens).where(t.api_tokens.c.id == token_id)).first()
+
+
+def revoke(c: Connection, token_id: str, at: datetime) -> None:
+    c.execute(update(t.api_tokens).where(t.api_tokens.c.id == token_id).values(revoked_at=at))
