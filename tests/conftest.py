@@ -176,3 +176,64 @@ def write_scenario(folder: Path, text: str, name: str = "broken.yaml") -> Path:
     path = folder / "scenarios" / name
     path.write_text(text, "utf-8")
     return path
+
+
+# --- the HTTP API ---------------------------------------------------------------------------------
+#: a user for each kind of holder in the demo, and a protectee's own login made for the tests
+ROLE_USERS = {
+    "admin": "registrar",
+    "operator": "ssu-operator",
+    "approver": "ssu-chief",
+    "committee": "ptac-chair",
+    "intelligence": "special-branch",
+    "auditor": "auditor",
+    "protectee": "farooq",
+    "liaison": "mqm-liaison",
+}
+
+
+@dataclass
+class Api:
+    reg: Registry
+    client: Any
+    tokens: dict[str, str]
+
+    def call(self, method: str, path: str, role: str | None = None, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}))
+        if role is not None:
+            headers["Authorization"] = f"Bearer {self.tokens[role]}"
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+
+def make_api(reg: Registry, scopes: tuple[str, ...] = ("read", "write")) -> Api:
+    from datetime import timedelta
+
+    from fastapi.testclient import TestClient
+
+    from hifazat.api.app import create_app
+    from hifazat.domain.users import User
+    from hifazat.services import auth, users
+    from hifazat.settings import ServerSettings
+
+    users.add_user(reg.uow(), User("registrar", "Registrar", frozenset({"admin"})), None, reg.clock)
+    users.add_user(
+        reg.uow(),
+        User("farooq", "Farooq Sattar", frozenset({"protectee"}), "farooq-sattar"),
+        "registrar",
+        reg.clock,
+    )
+    settings = ServerSettings(database_url=reg.url, ledger_key=reg.key_path, secure_cookies=False)
+    app = create_app(settings, reg.clock, engine=reg.engine, periodic=False)
+    tokens = {}
+    for role, user in ROLE_USERS.items():
+        wanted = [*scopes, "admin"] if role == "admin" else list(scopes)
+        tokens[role] = auth.create_token(
+            reg.uow(), user, wanted, timedelta(days=30), reg.clock()
+        ).secret
+    return Api(reg, TestClient(app), tokens)
+
+
+@pytest.fixture
+def api(demo: Registry) -> Api:
+    """The demo behind the HTTP API, with a read-write bearer token per kind of user."""
+    return make_api(demo)

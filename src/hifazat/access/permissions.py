@@ -47,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.resolve": frozenset({"provider-desk", "committee"}),
 }
 
-ADMIN_ACTIONS = frozenset({"user.manage", "user.list"})
+ADMIN_ACTIONS = frozenset({"user.manage"})
 
 
 def scope_needed(action: str) -> str:

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 
 from hifazat.access.guard import Forbidden
@@ -65,6 +66,22 @@ def install(app: FastAPI) -> None:
         status, body = status_and_body(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
+
+    @app.exception_handler(IntegrityError)
+    def _collision(_: Request, error: IntegrityError) -> JSONResponse:
+        # a write that collided with one made meanwhile (a unique key taken first)
+        return JSONResponse(
+            error_body("CONFLICT", "the change collided with another made at the same time"),
+            status_code=409,
+        )
+
+    @app.exception_handler(DataError)
+    def _unstorable(_: Request, error: DataError) -> JSONResponse:
+        # e.g. a NUL character in a path: input the database refuses to hold
+        return JSONResponse(
+            error_body("INVALID", "the request holds characters that cannot be stored"),
+            status_code=422,
+        )
 
     @app.exception_handler(RequestValidationError)
     def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+#: identifiers, as the scenario file has them
+Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+def free_text(max_length: int, min_length: int = 0) -> Any:
+    """Free text: no NUL, which no database stores."""
+    return Field(min_length=min_length, max_length=max_length, pattern=r"^[^\x00]*$")
+
+
 Action = Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]
 
 
@@ -15,8 +24,8 @@ class Body(BaseModel):
 
 
 class LoginBody(Body):
-    user: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
+    user: Ident
+    password: str = free_text(1024, 1)
 
 
 class TokenBody(Body):
@@ -26,12 +35,12 @@ class TokenBody(Body):
 
 class ProposalBody(Body):
     action: Action
-    protectee: str = Field(min_length=1, max_length=64)
-    provider: str = Field(min_length=1, max_length=64)
-    category: str | None = Field(default=None, max_length=64)
+    protectee: Ident
+    provider: Ident
+    category: Ident | None = None
     basis: Literal["positional", "threat"] | None = None
-    reason_code: str = Field(default="", max_length=64)
-    reason: str = Field(default="", max_length=4000)
+    reason_code: str = free_text(64)
+    reason: str = free_text(4000)
     emergency: bool = False
     effective_at: AwareDatetime | None = None
 
@@ -41,66 +50,66 @@ class ApproveBody(Body):
 
 
 class ReasonBody(Body):
-    reason: str = Field(max_length=4000)
+    reason: str = free_text(4000)
 
 
 class RatifyBody(Body):
-    reason: str = Field(max_length=4000)
+    reason: str = free_text(4000)
     refuse: bool = False
 
 
 class AssessmentBody(Body):
-    protectee: str = Field(min_length=1, max_length=64)
+    protectee: Ident
     level: Literal["none", "low", "moderate", "high", "severe"]
-    agency: str = Field(min_length=1, max_length=200)
+    agency: str = free_text(200, 1)
     assessed_at: AwareDatetime | None = None
     valid_until: AwareDatetime
-    summary: str = Field(min_length=1, max_length=8000)
+    summary: str = free_text(8000, 1)
 
 
 class ReviewBody(Body):
-    coverage: str = Field(min_length=1, max_length=64)
+    coverage: Ident
     outcome: Literal["confirmed", "upgrade", "downgrade", "suspend", "withdraw"]
-    reason: str = Field(max_length=4000)
-    category: str | None = Field(default=None, max_length=64)
+    reason: str = free_text(4000)
+    category: Ident | None = None
 
 
 class AppealBody(Body):
-    decision: str = Field(min_length=1, max_length=64)
-    grounds: str = Field(max_length=4000)
+    decision: Ident
+    grounds: str = free_text(4000)
 
 
 class AppealRulingBody(Body):
     outcome: Literal["upheld", "overturned"]
-    reason: str = Field(max_length=4000)
+    reason: str = free_text(4000)
 
 
 class ReportBody(Body):
-    protectee: str = Field(min_length=1, max_length=64)
-    provider: str = Field(min_length=1, max_length=64)
+    protectee: Ident
+    provider: Ident
     observed_at: AwareDatetime
-    text: str = Field(max_length=4000)
+    text: str = free_text(4000)
 
 
 class ResolveBody(Body):
     outcome: Literal["restored", "decision-recorded", "unfounded"]
-    reason: str = Field(max_length=4000)
-    decision: str | None = Field(default=None, max_length=64)
+    reason: str = free_text(4000)
+    decision: Ident | None = None
 
 
 class UserBody(Body):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = free_text(200, 1)
     roles: list[str] = []
-    protectee: str | None = Field(default=None, max_length=64)
+    protectee: Ident | None = None
 
 
 class RoleBody(Body):
-    role: str = Field(min_length=1, max_length=80)
+    role: str = free_text(80, 1)
 
 
 class PasswordBody(Body):
-    password: str = Field(min_length=1, max_length=1024)
+    password: str = free_text(1024, 1)
 
 
 class Page(BaseModel, Generic[T]):
