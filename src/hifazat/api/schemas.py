@@ -11,9 +11,9 @@ T = TypeVar("T")
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
-def free_text(max_length: int, min_length: int = 0) -> Any:
+def free_text(max_length: int, min_length: int = 0, default: Any = ...) -> Any:
     """Free text: no NUL, which no database stores."""
-    return Field(min_length=min_length, max_length=max_length, pattern=r"^[^\x00]*$")
+    return Field(default, min_length=min_length, max_length=max_length, pattern=r"^[^\x00]*$")
 
 
 Action = Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]
@@ -39,8 +39,8 @@ class ProposalBody(Body):
     provider: Ident
     category: Ident | None = None
     basis: Literal["positional", "threat"] | None = None
-    reason_code: str = free_text(64)
-    reason: str = free_text(4000)
+    reason_code: str = free_text(64, default="")
+    reason: str = free_text(4000, default="")
     emergency: bool = False
     effective_at: AwareDatetime | None = None
 

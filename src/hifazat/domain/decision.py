@@ -125,8 +125,11 @@ class Decision:
                 return DecisionState.HELD
             if hold.overturned:
                 return DecisionState.OVERTURNED
-        effect = self.takes_effect_at
-        assert effect is not None
+            upheld = self.takes_effect_at
+            assert upheld is not None
+            effect = upheld
+        else:
+            effect = self.effective_at  # no appeal yet, as far as `at` knew
         return DecisionState.EFFECTIVE if effect <= at else DecisionState.APPROVED
 
     def in_force_by(self, at: datetime) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from hifazat.domain.appeal import Appeal
 from hifazat.domain.coverage import Cover, CoverState
-from hifazat.domain.decision import Basis, Decision
+from hifazat.domain.decision import Action, Basis, Decision
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
@@ -19,6 +19,8 @@ from hifazat.domain.threat import ThreatAssessment, current_assessment
 from hifazat.domain.times import day_start, format_duration, local_date, utc_text
 
 CLUSTER_WINDOW = timedelta(days=7)
+#: the decisions that count against an affiliation, and what a finding calls them
+ADVERSE_KINDS = {Action.WITHDRAW: "withdrawals", Action.DOWNGRADE: "downgrades"}
 CLUSTER_MIN_EVENTS = 3
 
 

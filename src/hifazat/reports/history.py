@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from hifazat.domain.coverage import Cover, apply
@@ -71,9 +71,17 @@ def timelines(decisions: Iterable[Decision], providers: Mapping[str, Provider]) 
     return result
 
 
+def as_known(decision: Decision, now: datetime) -> Decision:
+    """The decision without an appeal lodged after `now`: judging a past instant must not see
+    it (and `Decision.state_at` cannot judge an instant before a hold that was later upheld)."""
+    if decision.hold is not None and now < decision.hold.lodged_at:
+        return replace(decision, hold=None)
+    return decision
+
+
 def in_force(decisions: Iterable[Decision], now: datetime) -> list[Decision]:
     """Only what had taken effect by `now`, as known then, is history."""
-    return [d for d in decisions if d.in_force_by(now)]
+    return [k for k in (as_known(d, now) for d in decisions) if k.in_force_by(now)]
 
 
 def cover_before(steps: Sequence[Step], at: datetime) -> Cover | None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hifazat.domain.coverage import Cover
-from hifazat.domain.decision import Action, Decision
+from hifazat.domain.decision import Decision
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.flags import (
+    ADVERSE_KINDS,
     AdverseEvent,
     Flag,
     appeal_flags,
@@ -96,7 +97,7 @@ def _adverse_events(
     events = []
     for pid, decisions in snap.decisions.items():
         for d in decisions:
-            if d.action in (Action.WITHDRAW, Action.DOWNGRADE) and d.in_force_by(at):
+            if d.action in ADVERSE_KINDS and d.in_force_by(at):
                 assert d.effective_at is not None
                 if aff := affiliation(pid, d.effective_at):
                     events.append(

@@ -89,3 +89,18 @@ def test_instants_need_an_offset() -> None:
     assert caught.value.field == "--at" and "offset" in caught.value.message
     with pytest.raises(InvalidInput):
         parse_instant("yesterday", "--at")
+
+
+def test_an_overturned_decision_was_pending_before_its_appeal() -> None:
+    from dataclasses import replace
+
+    from hifazat.domain.decision import Hold
+
+    withdraw = approved(decision(Action.WITHDRAW, id="d-2"), T0, T0 + 4 * DAY)
+    appealed = replace(withdraw, hold=Hold("ap-1", T0 + DAY, T0 + 2 * DAY, overturned=True))
+    assert appealed.state_at(T0 + DAY / 2) is DecisionState.APPROVED
+    assert appealed.state_at(T0 + DAY) is DecisionState.HELD
+    assert appealed.state_at(T0 + 5 * DAY) is DecisionState.OVERTURNED
+    upheld = replace(withdraw, hold=Hold("ap-1", T0 + DAY, T0 + 6 * DAY, overturned=False))
+    assert upheld.state_at(T0 + 5 * DAY) is DecisionState.HELD
+    assert upheld.state_at(T0 + 6 * DAY) is DecisionState.EFFECTIVE

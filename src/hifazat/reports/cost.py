@@ -1,0 +1,113 @@
+"""Cost: officer-days and vehicle-days committed over a period, per provider and protectee.
+
+Each cover's complement is integrated between the instants decisions took effect; a
+suspended detail is stood down and costs nothing. Only the past is costed: the period is
+cut at `now`, since what is committed later has not happened yet. For private persons
+(not public figures) a recovery rate per officer-day and vehicle-day, when given, prices
+what could be recovered; the policy does not carry such a rate yet, so callers pass it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from hifazat.domain.times import utc_text
+from hifazat.reports.history import History, Step, check_period, in_force, timelines
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One provider's or one protectee's committed days; `recoverable` only where priced."""
+
+    subject: str
+    officer_days: float
+    vehicle_days: float
+    recoverable: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "officer_days": self.officer_days,
+            "vehicle_days": self.vehicle_days,
+            "recoverable": self.recoverable,
+        }
+
+
+@dataclass(frozen=True)
+class Cost:
+    start: datetime
+    end: datetime
+    now: datetime
+    officer_day_rate: float | None
+    vehicle_day_rate: float | None
+    providers: tuple[CostLine, ...]
+    protectees: tuple[CostLine, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": utc_text(self.start),
+            "to": utc_text(self.end),
+            "now": utc_text(self.now),
+            "officer_day_rate": self.officer_day_rate,
+            "vehicle_day_rate": self.vehicle_day_rate,
+            "providers": [line.as_dict() for line in self.providers],
+            "protectees": [line.as_dict() for line in self.protectees],
+        }
+
+
+def committed_days(steps: list[Step], start: datetime, stop: datetime) -> tuple[float, float]:
+    """Officer-days and vehicle-days of one cover's timeline within [start, stop)."""
+    officers = vehicles = 0.0
+    for step, following in zip(steps, [*steps[1:], None], strict=True):
+        begin = max(step.at, start)
+        finish = stop if following is None else min(following.at, stop)
+        if finish <= begin:
+            continue
+        days = (finish - begin) / DAY
+        personnel, cars = step.cover.committed
+        officers += personnel * days
+        vehicles += cars * days
+    return officers, vehicles
+
+
+def cost(
+    history: History,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    officer_day_rate: float | None = None,
+    vehicle_day_rate: float | None = None,
+) -> Cost:
+    check_period(start, end, now)
+    priced = officer_day_rate is not None or vehicle_day_rate is not None
+    lines = timelines(in_force(history.decisions, now), history.providers)
+    days = {key: committed_days(steps, start, min(end, now)) for key, steps in lines.items()}
+
+    def price(protectee_id: str, officers: float, vehicles: float) -> float | None:
+        if not priced or history.protectees[protectee_id].public_figure:
+            return None
+        return officers * (officer_day_rate or 0.0) + vehicles * (vehicle_day_rate or 0.0)
+
+    def provider_line(provider_id: str) -> CostLine:
+        keys = [key for key in days if key[1] == provider_id]
+        officers = sum(days[key][0] for key in keys)
+        vehicles = sum(days[key][1] for key in keys)
+        amount = sum(price(key[0], *days[key]) or 0.0 for key in keys) if priced else None
+        return CostLine(provider_id, officers, vehicles, amount)
+
+    def protectee_line(protectee_id: str) -> CostLine:
+        keys = [key for key in days if key[0] == protectee_id]
+        officers = sum(days[key][0] for key in keys)
+        vehicles = sum(days[key][1] for key in keys)
+        return CostLine(protectee_id, officers, vehicles, price(protectee_id, officers, vehicles))
+
+    providers = tuple(provider_line(p) for p in sorted(history.providers))
+    protectees = tuple(
+        line
+        for line in map(protectee_line, sorted({key[0] for key in days}))
+        if line.officer_days or line.vehicle_days
+    )
+    return Cost(start, end, now, officer_day_rate, vehicle_day_rate, providers, protectees)
