@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -36,6 +36,7 @@ from hifazat.ledger.note import NoteError, Signer, Verifier
 from hifazat.ledger.receipt import ReceiptError, check_receipt
 from hifazat.services import (
     appeals,
+    audits,
     auth,
     decide,
     emergencies,
@@ -106,6 +107,7 @@ reviews_app = typer.Typer(no_args_is_help=True, help="Periodic reviews.")
 ledger_app = typer.Typer(no_args_is_help=True, help="The tamper-evident ledger.")
 appeal_app = typer.Typer(no_args_is_help=True, help="Appeals against decisions.")
 decision_app = typer.Typer(no_args_is_help=True, help="One decision.")
+audit_app = typer.Typer(no_args_is_help=True, help="Oversight audits.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
@@ -114,6 +116,7 @@ app.add_typer(reviews_app, name="reviews")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(appeal_app, name="appeal")
 app.add_typer(decision_app, name="decision")
+app.add_typer(audit_app, name="audit")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]
@@ -699,6 +702,78 @@ def report_resolve(
     s = state(ctx)
     registry_entries.resolve(s.uow(), report, outcome, reason, by, s.clock, decision)
     typer.echo(f"{report} resolved: {outcome}")
+
+
+def period(s: State, start: str | None, end: str | None) -> tuple[datetime, datetime]:
+    """--from / --to, by default the year up to now."""
+    now = s.clock()
+    to = instant(end, "--to") or now
+    return instant(start, "--from") or to - timedelta(days=365), to
+
+
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="Start, with offset (default: a year ago).")
+]
+ToOpt = Annotated[str | None, typer.Option("--to", help="End, with offset (default: now).")]
+
+
+@audit_app.command("fairness")
+@translating
+def audit_fairness(
+    ctx: typer.Context, from_: FromOpt = None, to: ToOpt = None, json_: JsonOpt = False
+) -> None:
+    """Withdrawals and downgrades by affiliation within cohorts, with an exact test, and
+    clusters; every finding with its evidence."""
+    s = state(ctx)
+    start, end = period(s, from_, to)
+    result = audits.fairness(s.uow(), start, end, s.clock())
+    if json_:
+        emit(result.as_dict())
+    else:
+        from hifazat import console
+
+        console.fairness_tables(result)
+
+
+@app.command("capacity")
+@translating
+def capacity_(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Officers and vehicles committed against each provider's sanctioned pool, now and after
+    pending decisions; cover with no valid basis."""
+    s = state(ctx)
+    found = audits.capacity_at(s.uow(), s.clock())
+    if json_:
+        emit([c.as_dict() for c in found])
+    else:
+        from hifazat import console
+
+        console.capacity_table(found)
+
+
+@app.command("cost")
+@translating
+def cost_(
+    ctx: typer.Context,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    officer_day_rate: Annotated[
+        float | None, typer.Option(help="Recovery per officer-day.")
+    ] = None,
+    vehicle_day_rate: Annotated[
+        float | None, typer.Option(help="Recovery per vehicle-day.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Officer-days and vehicle-days per provider and protectee; recoverable for private persons."""
+    s = state(ctx)
+    start, end = period(s, from_, to)
+    result = audits.cost_over(s.uow(), start, end, s.clock(), officer_day_rate, vehicle_day_rate)
+    if json_:
+        emit(result.as_dict())
+    else:
+        from hifazat import console
+
+        console.cost_table(result)
 
 
 @ledger_app.command("public-key")

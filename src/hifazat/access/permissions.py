@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "threat.read": frozenset({"committee", "auditor", "intelligence", "covering-approver"}),
     "flag.read": OVERSIGHT | {"operator", "approver"},
     "review.due": OVERSIGHT | {"operator", "approver"},
+    "audit.read": OVERSIGHT,
+    "capacity.read": OVERSIGHT | {"operator", "approver"},
     "provider.read": frozenset({"any"}),
     "ledger.read": frozenset({"any"}),
     "ledger.checkpoint": OVERSIGHT,

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from hifazat import __version__
 from hifazat.api import errors
 from hifazat.api.deps import Registry
-from hifazat.api.routers import auth, decisions, ledger, oversight, registry, users
+from hifazat.api.routers import audits, auth, decisions, ledger, oversight, registry, users
 from hifazat.domain.times import Clock, system_clock
 from hifazat.ledger.keys import KeyFileError
 from hifazat.services.ledger import make_checkpoint
@@ -51,7 +51,7 @@ def create_app(
     )
     app.state.registry = reg
     errors.install(app)
-    for module in (auth, registry, decisions, oversight, ledger, users):
+    for module in (auth, registry, decisions, oversight, audits, ledger, users):
         app.include_router(module.router)
 
     @app.get("/api/v1/health", tags=["meta"])

@@ -62,6 +62,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("POST", "/api/v1/decisions/d-006/ratify", R, {"committee"}),
     ("GET", "/api/v1/flags", None, OVERSIGHT | DESKS),
     ("GET", "/api/v1/reviews/due", None, OVERSIGHT | DESKS),
+    ("GET", "/api/v1/audit/fairness", None, OVERSIGHT),
+    ("GET", "/api/v1/capacity", None, OVERSIGHT | DESKS),
+    ("GET", "/api/v1/cost", None, OVERSIGHT),
     (
         "POST",
         "/api/v1/reviews",

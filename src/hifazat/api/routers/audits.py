@@ -1,0 +1,55 @@
+"""Oversight's audits: fairness, capacity and cost."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from hifazat.api.deps import Reg, Who
+from hifazat.api.errors import ERRORS
+from hifazat.domain.times import require_aware
+from hifazat.services import audits, secure
+
+router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
+When = Annotated[datetime | None, Query(description="An instant with offset.")]
+
+
+def _period(reg: Reg, start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    to = require_aware(end, "to") if end else reg.clock()
+    return (require_aware(start, "from") if start else to - timedelta(days=365)), to
+
+
+@router.get("/audit/fairness")
+def fairness(
+    reg: Reg,
+    who: Who,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+) -> dict[str, Any]:
+    """Withdrawals and downgrades by affiliation within cohorts, the exact test, clusters."""
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("audit.read"), "audit.read")
+    begin, stop = _period(reg, start, end)
+    return audits.fairness(reg.uow(), begin, stop, reg.clock()).as_dict()
+
+
+@router.get("/capacity")
+def capacity(reg: Reg, who: Who) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("capacity.read"), "capacity.read")
+    return {"providers": [c.as_dict() for c in audits.capacity_at(reg.uow(), reg.clock())]}
+
+
+@router.get("/cost")
+def cost(
+    reg: Reg,
+    who: Who,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+) -> dict[str, Any]:
+    with reg.uow() as uow:
+        secure.gate(uow, who.need("audit.read"), "audit.read")
+    begin, stop = _period(reg, start, end)
+    return audits.cost_over(reg.uow(), begin, stop, reg.clock()).as_dict()

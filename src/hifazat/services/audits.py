@@ -1,0 +1,50 @@
+"""Oversight's answers from the whole record: the fairness audit, capacity and cost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hifazat.reports.capacity import ProviderCapacity, capacity
+from hifazat.reports.cost import Cost, cost
+from hifazat.reports.fairness import audit
+from hifazat.reports.findings import Audit
+from hifazat.reports.history import History
+from hifazat.store.uow import UnitOfWork
+
+
+def load_history(uow: UnitOfWork, now: datetime) -> History:
+    """The record as it stood at `now` (assessments and reports entered later are left out)."""
+    repo = uow.repo
+    return History(
+        policy=repo.policy(),
+        providers=repo.providers(),
+        protectees=repo.protectees(),
+        decisions=tuple(repo.decisions()),
+        assessments=tuple(a for a in repo.assessments() if a.entered_at <= now),
+        reports=tuple(r for r in repo.discrepancies() if r.reported_at <= now),
+    )
+
+
+def fairness(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> Audit:
+    with uow:
+        history = load_history(uow, now)
+    return audit(history, start, end, now)
+
+
+def capacity_at(uow: UnitOfWork, now: datetime) -> tuple[ProviderCapacity, ...]:
+    with uow:
+        history = load_history(uow, now)
+    return capacity(history, now)
+
+
+def cost_over(
+    uow: UnitOfWork,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    officer_day_rate: float | None = None,
+    vehicle_day_rate: float | None = None,
+) -> Cost:
+    with uow:
+        history = load_history(uow, now)
+    return cost(history, start, end, now, officer_day_rate, vehicle_day_rate)
