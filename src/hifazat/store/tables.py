@@ -327,7 +327,42 @@ notices = Table(
     Column("recipient_kind", String(16), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("body", JSON, nullable=False),
+    #: pending -> delivered | dead (after too many failed attempts on every channel)
     Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime(), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", UTCDateTime(), nullable=True),
+    #: while a worker holds it: a worker on another process leaves it alone
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", UTCDateTime(), nullable=True),
+    Index("ix_notices_due", "state", "next_attempt_at"),
+)
+
+#: where a user's or a protectee's notices go: e-mail addresses and webhooks (signed with the
+#: channel's own secret, so a receiver can tell a notice from a forgery)
+notice_channels = Table(
+    "notice_channels",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("owner", String(ID), nullable=False, index=True),
+    Column("owner_kind", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("address", String(500), nullable=False),
+    Column("secret", String(128), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+#: each delivery attempt of a notice on a channel
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("notice_id", String(ID), ForeignKey("notices.id"), nullable=False, index=True),
+    Column("channel_id", String(ID), ForeignKey("notice_channels.id"), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("detail", Text, nullable=False),
 )
 
 # --- authentication: secrets are stored hashed, never in the clear -------------------------------
