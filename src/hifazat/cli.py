@@ -189,14 +189,18 @@ def demo(
     database: Annotated[Path, typer.Option("--database", help="SQLite file to (re)create.")] = Path(
         "var/demo.db"
     ),
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve it.")] = True,
 ) -> None:
-    """Create a fresh SQLite registry with the Karachi scenario and show where it stands."""
+    """Create a fresh SQLite registry with the Karachi scenario and a login for each role,
+    show where it stands, and serve the web UI and API."""
     from hifazat import console
-    from hifazat.demo import create_demo
+    from hifazat.demo import create_demo, demo_password
 
     s = state(ctx)
     key = s.ledger_key or ledger_key_path(f"sqlite:///{database}")
-    url, summary = create_demo(database, key, s.clock)
+    password = demo_password()
+    url, summary = create_demo(database, key, s.clock, password)
     s.url, s._engine, s.ledger_key = url, None, key
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items())
     console.out.print(
@@ -205,6 +209,7 @@ def demo(
     zone = s.zone()
     with s.uow() as uow:
         people = list(uow.repo.protectees())
+        logins = uow.repo.users()
     now = s.clock()
     for pid in people:
         console.status_table(protectee_status(s.uow(), pid, now), zone, with_flags=False)
@@ -212,6 +217,21 @@ def demo(
     with s.uow() as uow:
         console.flags_table(oversight.flags_at(uow, now), zone)
     console.out.print(DEMO_NEXT.format(db=url))
+    console.out.print("[bold]Demo logins[/bold] (password for all: " + password + ")")
+    for user in logins.values():
+        console.out.print(f"  {user.id:<16} {', '.join(sorted(user.roles))}")
+    if not serve_:
+        return
+    import uvicorn
+
+    from hifazat.api.app import create_app
+    from hifazat.settings import ServerSettings
+
+    settings = ServerSettings(
+        database_url=url, ledger_key=key, secure_cookies=False, checkpoint_seconds=60
+    )
+    console.out.print(f"\nServing the web UI and API on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(settings, s.clock), host="127.0.0.1", port=port, log_level="warning")
 
 
 DEMO_NEXT = """

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from hifazat.domain.times import Clock
+from hifazat.domain.users import User
 from hifazat.ledger.keys import ensure_key
+from hifazat.services.auth import set_password
 from hifazat.services.importer import ImportSummary, import_scenario
 from hifazat.services.ledger import make_checkpoint
+from hifazat.services.users import add_user
 from hifazat.settings import ledger_name
 from hifazat.store.engine import make_engine
 from hifazat.store.migrate import upgrade
@@ -28,9 +33,24 @@ def scenario_path() -> Path:
     raise FileNotFoundError(f"the demo scenario {SCENARIO_NAME} is not installed")
 
 
-def create_demo(database: Path, key: Path, clock: Clock) -> tuple[str, ImportSummary]:
-    """Replaces `database` with a new registry loaded from the demo scenario, and signs a first
-    checkpoint with the ledger key at `key` (created when absent)."""
+#: the demo's extra logins: an admin, and a protectee's own login
+EXTRA_USERS = (
+    User("registrar", "Registrar, Home Department", frozenset({"admin"})),
+    User("farooq", "Farooq Sattar", frozenset({"protectee"}), "farooq-sattar"),
+)
+
+
+def demo_password() -> str:
+    """One password for every demo login: $HIFAZAT_DEMO_PASSWORD, else a fresh random one."""
+    return os.environ.get("HIFAZAT_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+
+
+def create_demo(
+    database: Path, key: Path, clock: Clock, password: str | None = None
+) -> tuple[str, ImportSummary]:
+    """Replaces `database` with a new registry loaded from the demo scenario, signs a first
+    checkpoint with the ledger key at `key` (created when absent) and, given a password, gives
+    every demo user a login with it."""
     database.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -40,6 +60,15 @@ def create_demo(database: Path, key: Path, clock: Clock) -> tuple[str, ImportSum
         upgrade(engine)
         signer, _ = ensure_key(key, ledger_name())
         summary = import_scenario(UnitOfWork(engine), scenario_path(), clock)
+        for user in EXTRA_USERS:
+            add_user(
+                UnitOfWork(engine), user, None if "admin" in user.roles else "registrar", clock
+            )
+        if password is not None:
+            with UnitOfWork(engine) as uow:
+                everyone = list(uow.repo.users())
+            for user_id in everyone:
+                set_password(UnitOfWork(engine), user_id, password, "registrar", clock())
         make_checkpoint(UnitOfWork(engine), signer, clock())
     finally:
         engine.dispose()

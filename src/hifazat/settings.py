@@ -41,7 +41,7 @@ class ServerSettings(BaseSettings):
     #: send the session cookie only over HTTPS (turn off only for a local demo)
     secure_cookies: bool = True
     session_hours: int = 12
-    checkpoint_minutes: int = 10
+    checkpoint_seconds: int = 600
 
     def key_path(self) -> Path:
         return self.ledger_key or ledger_key_path(self.database_url)

@@ -96,7 +96,7 @@ def test_demo_command_builds_a_fresh_registry(tmp_path: object) -> None:
     database.write_text("not a database")  # replaced, not appended to
     for _ in range(2):
         result = CliRunner().invoke(
-            app, ["demo", "--database", str(database)], obj=State(clock=FakeClock())
+            app, ["demo", "--database", str(database), "--no-serve"], obj=State(clock=FakeClock())
         )
         assert result.exit_code == 0, result.output
     assert "Loaded the Karachi scenario: 2 providers" in result.stdout

@@ -6,10 +6,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from hifazat import __version__
 from hifazat.api import errors
@@ -20,6 +23,11 @@ from hifazat.ledger.keys import KeyFileError
 from hifazat.services.ledger import make_checkpoint
 from hifazat.settings import ServerSettings
 from hifazat.store.engine import make_engine
+from hifazat.web import routes as pages
+from hifazat.web.errors import html_error
+from hifazat.web.session import SignInFirst
+
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
 log = logging.getLogger("hifazat.api")
 
@@ -50,9 +58,15 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.registry = reg
-    errors.install(app)
+    errors.install(app, html=html_error)
     for module in (auth, registry, decisions, oversight, audits, ledger, users):
         app.include_router(module.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    @app.exception_handler(SignInFirst)
+    def _sign_in(_: Request, error: SignInFirst) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={quote(str(error))}", status_code=303)
 
     @app.get("/api/v1/health", tags=["meta"])
     def health() -> JSONResponse:
@@ -64,7 +78,7 @@ def create_app(
 async def _checkpoints(reg: Registry) -> None:
     """Signs a checkpoint every few minutes, so receipts never wait long for one."""
     while True:
-        await asyncio.sleep(reg.settings.checkpoint_minutes * 60)
+        await asyncio.sleep(reg.settings.checkpoint_seconds)
         try:
             signer = reg.signer()
             await asyncio.to_thread(make_checkpoint, reg.uow(), signer, reg.clock())

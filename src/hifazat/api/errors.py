@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
@@ -60,10 +61,21 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def install(app: FastAPI) -> None:
+HtmlError = Callable[[Request, int, str], Response]
+
+
+def install(app: FastAPI, html: HtmlError | None = None) -> None:
+    """JSON errors under /api; `html` renders them for pages."""
+
+    def page(request: Request) -> bool:
+        return html is not None and not request.url.path.startswith("/api")
+
     @app.exception_handler(DomainError)
-    def _domain(_: Request, error: DomainError) -> JSONResponse:
+    def _domain(request: Request, error: DomainError) -> Response:
         status, body = status_and_body(error)
+        if page(request):
+            assert html is not None
+            return html(request, status, body["error"]["message"])
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
 
@@ -92,7 +104,10 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(HTTPException)
-    def _http(_: Request, error: HTTPException) -> JSONResponse:
+    def _http(request: Request, error: HTTPException) -> Response:
+        if page(request):
+            assert html is not None
+            return html(request, error.status_code, str(error.detail))
         code = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD"}.get(
             error.status_code, "ERROR"
         )

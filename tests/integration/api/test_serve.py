@@ -25,7 +25,7 @@ def test_serve_answers_over_http(demo: Registry, tmp_path: Path) -> None:
     env = {
         **os.environ,
         "HIFAZAT_LEDGER_KEY": str(demo.key_path),
-        "HIFAZAT_CHECKPOINT_MINUTES": "60",
+        "HIFAZAT_CHECKPOINT_SECONDS": "3600",
     }
     hifazat = Path(sys.executable).with_name("hifazat")
     server = subprocess.Popen(

@@ -1,0 +1,1 @@
+"""Server-rendered pages for desks, approvers, the committee, protectees and auditors."""

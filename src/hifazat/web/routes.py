@@ -1,0 +1,472 @@
+"""The pages. Each reads through the same guarded service functions as the API, and writes
+through the same use cases: nothing here decides who may see or do what."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hifazat.access.guard import Forbidden, allowed
+from hifazat.api.deps import SESSION_COOKIE, Reg
+from hifazat.domain.appeal import AppealOutcome
+from hifazat.domain.decision import Action, Basis, DecisionState
+from hifazat.domain.errors import DomainError, InvalidInput, Refusal
+from hifazat.services import (
+    appeals,
+    audits,
+    auth,
+    decide,
+    ledger,
+    oversight,
+    registry_entries,
+    reviews,
+    secure,
+    views,
+)
+from hifazat.services.verify import verify
+from hifazat.store import ledger_store
+from hifazat.web.pages import render, zone_of
+from hifazat.web.session import Who, check_csrf
+
+router = APIRouter(include_in_schema=False)
+Field = Annotated[str, Form()]
+Optional = Annotated[str, Form()]
+#: where a refusal is shown on the decision form
+RULE_FIELD = {
+    "R-REASON": "reason",
+    "R-NOTICE": "effective_at",
+    "R-STATE": "action",
+    "R-AUTHORITY": "form",
+    "R-ENTITLEMENT": "action",
+    "R-THREAT": "action",
+}
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _local_input(text: str, zone: str) -> datetime | None:
+    """A datetime-local field: wall time where the policy applies."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+    except ValueError:
+        raise InvalidInput("effective_at", f"{text!r} is not a date and time") from None
+
+
+# --- signing in ------------------------------------------------------------------------------
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, reg: Reg, next: str = "/") -> Response:
+    return render(request, "login.html.j2", zone_of(reg.uow()), next=next, error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request, reg: Reg, user: Field, password: Field, next: Optional = "/"
+) -> Response:
+    try:
+        session = auth.login(
+            reg.uow(), user, password, reg.clock(), timedelta(hours=reg.settings.session_hours)
+        )
+    except DomainError as error:
+        return render(
+            request, "login.html.j2", zone_of(reg.uow()), status=401, next=next, error=str(error)
+        )
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = _see_other(target)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.secret,
+        httponly=True,
+        samesite="strict",
+        secure=reg.settings.secure_cookies,
+        path="/",
+        max_age=reg.settings.session_hours * 3600,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(reg: Reg, who: Who, csrf_token: Field) -> Response:
+    check_csrf(who, csrf_token)
+    auth.logout(reg.uow(), who.secret, reg.clock())
+    response = _see_other("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, reg: Reg, who: Who) -> Response:
+    now, user = reg.clock(), who.user
+    flags = secure.read_flags(reg.uow(), user, now) if allowed(user, "flag.read") else []
+    due = (
+        [views.review_view(r) for r in oversight.reviews_due(reg.uow(), now, timedelta(days=30))]
+        if allowed(user, "review.due")
+        else []
+    )
+    with reg.uow() as uow:
+        decisions = uow.repo.decisions()
+        waiting, recent = [], []
+        for d in decisions:
+            facts = secure.facts_for(uow, d.protectee_id)
+            if not allowed(user, "decision.read", facts):
+                continue
+            recent.append(views.decision_view(d, now))
+            if d.state_at(now) is DecisionState.PROPOSED and user.id != d.proposed_by:
+                role = decide.next_role(uow, d.id, now)
+                if (role == "committee" and user.is_committee) or (
+                    role == "approver" and user.can_approve_for(d.provider_id)
+                ):
+                    waiting.append({**views.decision_view(d, now), "waiting_on": role})
+    recent.sort(key=lambda d: d["proposed_at"], reverse=True)
+    return render(
+        request,
+        "dashboard.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        flags=flags,
+        waiting=waiting,
+        due=due,
+        recent=recent[:10],
+    )
+
+
+# --- protectees ------------------------------------------------------------------------
+@router.get("/protectees", response_class=HTMLResponse)
+def protectee_list(request: Request, reg: Reg, who: Who) -> Response:
+    people = secure.list_protectees(reg.uow(), who.user)
+    return render(request, "protectees.html.j2", zone_of(reg.uow()), who=who, people=people)
+
+
+@router.get("/protectees/{pid}", response_class=HTMLResponse)
+def protectee_page(request: Request, pid: str, reg: Reg, who: Who, at: str = "") -> Response:
+    zone = zone_of(reg.uow())
+    now = reg.clock()
+    when = _local_input(at, zone) or now
+    status = secure.read_status(reg.uow(), who.user, pid, when)
+    person = secure.read_protectee(reg.uow(), who.user, pid)
+    decisions = secure.read_decisions(reg.uow(), who.user, pid, now)
+    notices = secure.read_notices(reg.uow(), who.user, pid)
+    with reg.uow() as uow:
+        reports = [views.report_view(r) for r in uow.repo.discrepancies(pid)]
+    timeline = sorted(
+        [{"at": d["proposed_at"], "kind": "decision", "item": d} for d in decisions]
+        + [{"at": r["observed_at"], "kind": "report", "item": r} for r in reports],
+        key=lambda e: e["at"],
+        reverse=True,
+    )
+    return render(
+        request,
+        "protectee.html.j2",
+        zone,
+        who=who,
+        person=person,
+        cover=status,
+        timeline=timeline,
+        notices=notices,
+        at=at,
+        past=when != now,
+    )
+
+
+@router.get("/decisions/{decision_id}/receipt.json")
+def receipt(decision_id: str, reg: Reg, who: Who) -> Response:
+    secure.read_decision(reg.uow(), who.user, decision_id, reg.clock())
+    with reg.uow() as uow:
+        found = ledger.receipt_if_covered(uow, decision_id)
+    if found is None:
+        raise InvalidInput("receipt", "no checkpoint covers this decision yet; try again shortly")
+    return Response(
+        json.dumps(found, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{decision_id}.json"'},
+    )
+
+
+# --- deciding --------------------------------------------------------------------------------
+@router.get("/decide", response_class=HTMLResponse)
+def decide_form(
+    request: Request, reg: Reg, who: Who, protectee: str = "", provider: str = ""
+) -> Response:
+    if not allowed(who.user, "decision.propose"):
+        raise Forbidden(f"{who.user.id} may not propose decisions")
+    return _decide_page(request, reg, who, {"protectee": protectee, "provider": provider}, {})
+
+
+def _decide_page(
+    request: Request,
+    reg: Reg,
+    who: Who,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    status: int = 200,
+) -> Response:
+    with reg.uow() as uow:
+        policy = uow.repo.policy()
+        providers = [
+            views.provider_view(p)
+            for p in uow.repo.providers().values()
+            if who.user.can_propose_for(p.id)
+        ]
+        people = list(uow.repo.protectees().values())
+    return render(
+        request,
+        "decide.html.j2",
+        policy.timezone,
+        status=status,
+        who=who,
+        values=values,
+        errors=errors,
+        providers=providers,
+        people=people,
+        actions=[a.value for a in Action],
+        reason_codes=policy.reason_codes,
+    )
+
+
+@router.post("/decide", response_class=HTMLResponse)
+def decide_submit(
+    request: Request,
+    reg: Reg,
+    who: Who,
+    csrf_token: Field,
+    action: Field,
+    protectee: Field,
+    provider: Field,
+    category: Optional = "",
+    basis: Optional = "",
+    reason_code: Optional = "",
+    reason: Optional = "",
+    effective_at: Optional = "",
+    emergency: Optional = "",
+) -> Response:
+    check_csrf(who, csrf_token)
+    values = {
+        "action": action,
+        "protectee": protectee,
+        "provider": provider,
+        "category": category,
+        "basis": basis,
+        "reason_code": reason_code,
+        "reason": reason,
+        "effective_at": effective_at,
+        "emergency": bool(emergency),
+    }
+    try:
+        if not allowed(who.user, "decision.propose"):
+            raise Forbidden(f"{who.user.id} may not propose decisions")
+        proposal = decide.Proposal(
+            action=Action(action),
+            protectee=protectee,
+            provider=provider,
+            reason_code=reason_code,
+            reason=reason,
+            by=who.user.id,
+            category=category or None,
+            basis=Basis(basis) if basis else (Basis.POSITIONAL if action == "grant" else None),
+            emergency=bool(emergency),
+            effective_at=_local_input(effective_at, zone_of(reg.uow())),
+        )
+        proposed = decide.propose(reg.uow(), proposal, reg.clock)
+    except Refusal as refusal:
+        errors: dict[str, list[str]] = {}
+        for v in refusal.violations:
+            errors.setdefault(RULE_FIELD.get(v.rule, "form"), []).append(f"{v.rule}: {v.message}")
+        return _decide_page(request, reg, who, values, errors, status=422)
+    except InvalidInput as error:
+        return _decide_page(request, reg, who, values, {error.field: [error.message]}, 422)
+    except ValueError as error:
+        return _decide_page(request, reg, who, values, {"action": [str(error)]}, 422)
+    return _see_other(
+        f"/protectees/{proposed.decision.protectee_id}?proposed={proposed.decision.id}"
+    )
+
+
+@router.post("/decisions/{decision_id}/approve")
+def approve(decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response:
+    check_csrf(who, csrf_token)
+    if not allowed(who.user, "decision.approve"):
+        raise Forbidden(f"{who.user.id} may not approve decisions")
+    decided = decide.approve(reg.uow(), decision_id, who.user.id, reg.clock)
+    return _see_other(f"/protectees/{decided.protectee_id}")
+
+
+# --- reviews, appeals, ground reports ------------------------------------------------------
+@router.get("/reviews", response_class=HTMLResponse)
+def review_queue(request: Request, reg: Reg, who: Who) -> Response:
+    if not allowed(who.user, "review.due"):
+        raise Forbidden(f"{who.user.id} may not see the review queue")
+    queue = oversight.reviews_due(reg.uow(), reg.clock(), timedelta(days=30))
+    return render(
+        request,
+        "reviews.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        queue=[views.review_view(q) for q in queue],
+        error=None,
+    )
+
+
+@router.post("/reviews")
+def review_confirm(
+    reg: Reg, who: Who, csrf_token: Field, coverage: Field, reason: Field
+) -> Response:
+    check_csrf(who, csrf_token)
+    if not allowed(who.user, "review.record"):
+        raise Forbidden(f"{who.user.id} may not record reviews")
+    reviews.review(reg.uow(), coverage, "confirmed", reason, who.user.id, reg.clock)
+    return _see_other("/reviews")
+
+
+@router.get("/appeals", response_class=HTMLResponse)
+def appeal_page(request: Request, reg: Reg, who: Who, decision: str = "") -> Response:
+    with reg.uow() as uow:
+        found = [
+            views.appeal_view(a)
+            for a in uow.repo.appeals()
+            if allowed(who.user, "appeal.read", secure.facts_for(uow, a.protectee_id))
+        ]
+    return render(
+        request,
+        "appeals.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        appeals=found,
+        decision=decision,
+        can_lodge=allowed(who.user, "appeal.lodge"),
+        can_decide=allowed(who.user, "appeal.decide"),
+    )
+
+
+@router.post("/appeals")
+def appeal_lodge(
+    reg: Reg, who: Who, csrf_token: Field, decision: Field, grounds: Field
+) -> Response:
+    check_csrf(who, csrf_token)
+    if not allowed(who.user, "appeal.lodge"):
+        raise Forbidden(f"{who.user.id} may not lodge appeals")
+    appeals.lodge(reg.uow(), decision, who.user.id, grounds, reg.clock)
+    return _see_other("/appeals")
+
+
+@router.post("/appeals/{appeal_id}/decide")
+def appeal_decide(
+    appeal_id: str, reg: Reg, who: Who, csrf_token: Field, outcome: Field, reason: Field
+) -> Response:
+    check_csrf(who, csrf_token)
+    if not allowed(who.user, "appeal.decide"):
+        raise Forbidden(f"{who.user.id} may not decide appeals")
+    appeals.decide_appeal(
+        reg.uow(), appeal_id, AppealOutcome(outcome), reason, who.user.id, reg.clock
+    )
+    return _see_other("/appeals")
+
+
+@router.get("/report", response_class=HTMLResponse)
+def report_form(request: Request, reg: Reg, who: Who, protectee: str = "") -> Response:
+    people = secure.list_protectees(reg.uow(), who.user)
+    with reg.uow() as uow:
+        providers = list(uow.repo.providers())
+    return render(
+        request,
+        "report.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        people=people,
+        providers=providers,
+        protectee=protectee,
+        error=None,
+        done=None,
+    )
+
+
+@router.post("/report", response_class=HTMLResponse)
+def report_submit(
+    request: Request,
+    reg: Reg,
+    who: Who,
+    csrf_token: Field,
+    protectee: Field,
+    provider: Field,
+    observed_at: Field,
+    text: Field,
+) -> Response:
+    check_csrf(who, csrf_token)
+    zone = zone_of(reg.uow())
+    people = secure.list_protectees(reg.uow(), who.user)
+    with reg.uow() as uow:
+        providers = list(uow.repo.providers())
+    try:
+        if not allowed(who.user, "report.file"):
+            raise Forbidden(f"{who.user.id} may not file ground reports")
+        when = _local_input(observed_at, zone) or reg.clock()
+        filed = registry_entries.report_discrepancy(
+            reg.uow(),
+            registry_entries.NewReport(protectee, provider, who.user.id, when, text),
+            reg.clock,
+        )
+    except (Refusal, InvalidInput) as error:
+        return render(
+            request,
+            "report.html.j2",
+            zone,
+            status=422,
+            who=who,
+            people=people,
+            providers=providers,
+            protectee=protectee,
+            error=str(error),
+            done=None,
+        )
+    return render(
+        request,
+        "report.html.j2",
+        zone,
+        who=who,
+        people=people,
+        providers=providers,
+        protectee=protectee,
+        error=None,
+        done=filed.id,
+    )
+
+
+# --- capacity and the ledger ---------------------------------------------------------------
+@router.get("/capacity", response_class=HTMLResponse)
+def capacity_page(request: Request, reg: Reg, who: Who) -> Response:
+    if not allowed(who.user, "capacity.read"):
+        raise Forbidden(f"{who.user.id} may not see capacity")
+    found = [c.as_dict() for c in audits.capacity_at(reg.uow(), reg.clock())]
+    return render(request, "capacity.html.j2", zone_of(reg.uow()), who=who, providers=found)
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Response:
+    if not allowed(who.user, "ledger.read"):
+        raise Forbidden(f"{who.user.id} may not see the ledger")
+    with reg.uow() as uow:
+        latest = ledger_store.latest_checkpoint(uow.connection)
+        size = ledger_store.tree_size(uow.connection)
+    verifier = reg.signer().verifier()
+    report = (
+        verify(reg.engine, verifier) if check and allowed(who.user, "ledger.checkpoint") else None
+    )
+    return render(
+        request,
+        "ledger.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        latest=latest,
+        size=size,
+        public_key=verifier.text(),
+        report=report,
+        can_check=allowed(who.user, "ledger.checkpoint"),
+    )

@@ -1,0 +1,166 @@
+"""End to end: a real server process, Debian's Chromium driven by Playwright.
+
+An operator is refused a reasonless withdrawal (R-REASON, inline at the field), proposes it with
+a reason; the approver approves; the protectee signs in and reads the notice, with its reason and a
+receipt; the protectee cannot open another protectee's page. Screenshots of each page are saved
+under test-output/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hifazat.domain.users import User
+from hifazat.services import auth, users
+from tests.conftest import ROOT, Registry, missing
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "test-output" / "screenshots"
+PASSWORD = "correct horse battery staple"
+REASON = "Sindh High Court ordered a review of provincial security details"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(demo: Registry) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        missing("Debian's chromium is not installed (/usr/bin/chromium)")
+    users.add_user(
+        demo.uow(), User("registrar", "Registrar", frozenset({"admin"})), None, demo.clock
+    )
+    users.add_user(
+        demo.uow(),
+        User("farooq", "Farooq Sattar", frozenset({"protectee"}), "farooq-sattar"),
+        "registrar",
+        demo.clock,
+    )
+    for user in ("ssu-operator", "ssu-chief", "farooq"):
+        auth.set_password(demo.uow(), user, PASSWORD, "registrar", demo.clock())
+    port = _free_port()
+    env = {
+        **os.environ,
+        "HIFAZAT_LEDGER_KEY": str(demo.key_path),
+        "HIFAZAT_SECURE_COOKIES": "false",
+        "HIFAZAT_CHECKPOINT_SECONDS": "1",
+    }
+    hifazat = Path(sys.executable).with_name("hifazat")
+    process = subprocess.Popen(
+        [str(hifazat), "--db", demo.url, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        missing("Debian's chromium is not installed (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def _sign_in(browser: Any, base: str, user: str) -> Any:
+    page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    page.goto(f"{base}/")
+    assert "/login" in page.url
+    page.get_by_label("User").fill(user)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def _shot(page: Any, name: str, backend: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{backend}-{name}.png"), full_page=True)
+
+
+def test_withdrawal_from_refusal_to_notice(demo: Registry, server: str, browser: Any) -> None:
+    b = demo.backend
+    operator = _sign_in(browser, server, "ssu-operator")
+    _shot(operator, "01-dashboard-operator", b)
+    operator.goto(f"{server}/decide")
+    operator.get_by_label("Action").select_option("withdraw")
+    operator.get_by_label("Protectee").select_option("farooq-sattar")
+    operator.get_by_label("Provider").select_option("sindh-police")
+    operator.get_by_role("button", name="Propose").click()
+    error = operator.locator("#reason-error")
+    assert "R-REASON" in error.inner_text()
+    assert operator.get_by_label("Reason", exact=True).get_attribute("aria-invalid") == "true"
+    _shot(operator, "02-decide-refused", b)
+
+    operator.get_by_label("Reason code").select_option("court-order")
+    operator.get_by_label("Reason", exact=True).fill(REASON)
+    operator.get_by_role("button", name="Propose").click()
+    operator.wait_for_url(f"{server}/protectees/farooq-sattar*")
+    assert "Awaiting approval" in operator.content()
+    _shot(operator, "03-proposed", b)
+
+    approver = _sign_in(browser, server, "ssu-chief")
+    assert REASON in approver.content()
+    _shot(approver, "04-dashboard-approver", b)
+    approver.get_by_role("button", name="Approve").first.click()
+    approver.wait_for_url(f"{server}/protectees/farooq-sattar")
+    assert "Pending" in approver.content()
+    _shot(approver, "05-approved", b)
+
+    protectee = _sign_in(browser, server, "farooq")
+    protectee.goto(f"{server}/protectees/farooq-sattar")
+    for _ in range(50):  # the server signs a checkpoint every second
+        if protectee.get_by_role("link", name="Download the ledger receipt").count():
+            break
+        time.sleep(0.2)
+        protectee.reload()
+    notice = protectee.locator("article.notice").first
+    assert REASON in notice.inner_text()
+    assert protectee.get_by_role("link", name="Download the ledger receipt").count() >= 1
+    _shot(protectee, "06-protectee-notice", b)
+
+    response = protectee.goto(f"{server}/protectees/ali-khorshidi")
+    assert response is not None and response.status == 403
+    _shot(protectee, "07-other-protectee-403", b)
+    for page in ("reviews", "capacity", "ledger", "appeals", "report"):
+        operator.goto(f"{server}/{page}")
+        _shot(operator, f"08-{page}", b)
