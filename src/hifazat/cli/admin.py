@@ -1,0 +1,195 @@
+"""The database, users, the server and the demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hifazat.cli.core import (
+    JsonOpt,
+    app,
+    db_app,
+    emit,
+    state,
+    translating,
+    users_app,
+)
+from hifazat.domain.users import User
+from hifazat.ledger.keys import ensure_key
+from hifazat.services import (
+    auth,
+    oversight,
+    users,
+    views,
+)
+from hifazat.services.status import protectee_status
+from hifazat.settings import ledger_key_path, ledger_name
+from hifazat.store.engine import database_url
+from hifazat.store.migrate import upgrade
+
+
+@app.command()
+@translating
+def demo(
+    ctx: typer.Context,
+    database: Annotated[Path, typer.Option("--database", help="SQLite file to (re)create.")] = Path(
+        "var/demo.db"
+    ),
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve it.")] = True,
+) -> None:
+    """Create a fresh SQLite registry with the Karachi scenario and a login for each role,
+    show where it stands, and serve the web UI and API."""
+    from hifazat import console
+    from hifazat.demo import create_demo, demo_password
+
+    s = state(ctx)
+    key = s.ledger_key or ledger_key_path(f"sqlite:///{database}")
+    password = demo_password()
+    url, summary = create_demo(database, key, s.clock, password)
+    s.url, s._engine, s.ledger_key = url, None, key
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.counts.items())
+    console.out.print(
+        f"[bold]Hifazat demo[/bold] — {url}\nLoaded the Karachi scenario: {counts}.\n"
+    )
+    zone = s.zone()
+    with s.uow() as uow:
+        people = list(uow.repo.protectees())
+        logins = uow.repo.users()
+    now = s.clock()
+    for pid in people:
+        console.status_table(protectee_status(s.uow(), pid, now), zone, with_flags=False)
+    console.out.print("\n[bold]Open flags[/bold]")
+    with s.uow() as uow:
+        console.flags_table(oversight.flags_at(uow, now), zone)
+    console.out.print(DEMO_NEXT.format(db=url))
+    console.out.print("[bold]Demo logins[/bold] (password for all: " + password + ")")
+    for user in logins.values():
+        console.out.print(f"  {user.id:<16} {', '.join(sorted(user.roles))}")
+    if not serve_:
+        return
+    import uvicorn
+
+    from hifazat.api.app import create_app
+    from hifazat.settings import ServerSettings
+
+    settings = ServerSettings(
+        database_url=url, ledger_key=key, secure_cookies=False, checkpoint_seconds=60
+    )
+    console.out.print(f"\nServing the web UI and API on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(settings, s.clock), host="127.0.0.1", port=port, log_level="warning")
+
+
+DEMO_NEXT = """
+Next, against this registry (prefix each with: .venv/bin/hifazat --db {db}):
+  decide withdraw --protectee farooq-sattar --provider sindh-police --by ssu-operator
+      -> refused: R-REASON (no reason); only the attempt is kept, in the ledger
+  decide withdraw --protectee farooq-sattar --provider sindh-police --by ssu-operator \\
+      --reason-code court-order --reason "Sindh High Court ordered a security review"
+  approve DECISION --by ssu-chief          (takes effect after the 72 h notice)
+  status farooq-sattar --json · flags · reviews due
+  ledger verify · ledger proof d-006 -o receipt.json · ledger public-key
+  ledger check-receipt receipt.json --key "$(hifazat --db {db} ledger public-key)"
+Demo users: ssu-operator, ssu-chief, moi-operator, moi-approver, ptac-chair (committee),
+special-branch (intelligence), auditor, mqm-liaison.
+"""
+
+
+@db_app.command("upgrade")
+@translating
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create the schema, or migrate it to the latest version; create the ledger key if absent."""
+    s = state(ctx)
+    upgrade(s.engine)
+    typer.echo("database is at the latest schema")
+    signer, created = ensure_key(s.key_path, ledger_name())
+    if created:
+        typer.echo(f"created the ledger signing key {s.key_path} (mode 600)")
+    typer.echo(f"ledger verifier key: {signer.verifier().text()}")
+
+
+@users_app.command("add")
+@translating
+def users_add(
+    ctx: typer.Context,
+    user_id: Annotated[str, typer.Argument(metavar="ID")],
+    name: Annotated[str, typer.Option()],
+    role: Annotated[list[str] | None, typer.Option(help="Repeat for several roles.")] = None,
+    protectee: Annotated[str | None, typer.Option(help="For a protectee's own login.")] = None,
+    by: Annotated[str | None, typer.Option(help="The admin acting.")] = None,
+) -> None:
+    """Add a user (admin only; the first admin may be added without --by)."""
+    s = state(ctx)
+    user = User(user_id, name, frozenset(role or []), protectee)
+    users.add_user(s.uow(), user, by, s.clock)
+    typer.echo(f"added {user_id}: {', '.join(sorted(user.roles)) or 'no roles'}")
+
+
+@users_app.command("grant")
+@translating
+def users_grant(
+    ctx: typer.Context,
+    user_id: Annotated[str, typer.Argument(metavar="ID")],
+    role: str,
+    by: Annotated[str | None, typer.Option(help="The admin acting.")] = None,
+) -> None:
+    """Give a user a role."""
+    s = state(ctx)
+    user = users.grant_role(s.uow(), user_id, role, by, s.clock)
+    typer.echo(f"{user_id}: {', '.join(sorted(user.roles))}")
+
+
+@users_app.command("password")
+@translating
+def users_password(
+    ctx: typer.Context,
+    user_id: Annotated[str, typer.Argument(metavar="ID")],
+    by: Annotated[str, typer.Option(help="The admin acting, or the user themself.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a user's password (Argon2-hashed; never echoed or logged)."""
+    s = state(ctx)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    auth.set_password(s.uow(), user_id, password, by, s.clock())
+    typer.echo(f"password set for {user_id}")
+
+
+@app.command()
+@translating
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+) -> None:
+    """Serve the HTTP API (settings from HIFAZAT_* environment variables)."""
+    import uvicorn
+
+    from hifazat.api.app import create_app
+    from hifazat.settings import ServerSettings
+
+    s = state(ctx)
+    settings = ServerSettings(database_url=database_url(s.url), ledger_key=s.key_path)
+    app_ = create_app(settings, s.clock)
+    uvicorn.run(app_, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@users_app.command("list")
+@translating
+def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Every user and their roles."""
+    with state(ctx).uow() as uow:
+        found = uow.repo.users()
+    rows = [views.user_view(u) for u in found.values()]
+    if json_:
+        emit(rows)
+        return
+    for u in found.values():
+        typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")

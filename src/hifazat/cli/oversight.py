@@ -1,0 +1,138 @@
+"""Flags, the review queue, the fairness audit, capacity and cost."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+import typer
+
+from hifazat.cli.core import (
+    JsonOpt,
+    State,
+    app,
+    audit_app,
+    emit,
+    instant,
+    reviews_app,
+    state,
+    translating,
+)
+from hifazat.domain.times import (
+    parse_duration,
+)
+from hifazat.services import (
+    audits,
+    oversight,
+    views,
+)
+
+
+@app.command()
+@translating
+def flags(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option(help="An instant with offset.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Every open flag: overdue reviews, cover without basis, ground reports, clusters."""
+    s = state(ctx)
+    when = instant(at, "--at") or s.clock()
+    with s.uow() as uow:
+        found = oversight.flags_at(uow, when)
+    if json_:
+        emit([views.flag_view(f) for f in found])
+    else:
+        from hifazat import console
+
+        console.flags_table(found, s.zone())
+
+
+@reviews_app.command("due")
+@translating
+def reviews_due(
+    ctx: typer.Context,
+    within: Annotated[str, typer.Option(help="Also list reviews due within this long.")] = "30d",
+    json_: JsonOpt = False,
+) -> None:
+    """The review queue: covers whose periodic review is due or overdue."""
+    s = state(ctx)
+    queue = oversight.reviews_due(s.uow(), s.clock(), parse_duration(within, "--within"))
+    if json_:
+        emit([views.review_view(item) for item in queue])
+    else:
+        from hifazat import console
+
+        console.reviews_table(queue, s.zone())
+
+
+def period(s: State, start: str | None, end: str | None) -> tuple[datetime, datetime]:
+    """--from / --to, by default the year up to now."""
+    now = s.clock()
+    to = instant(end, "--to") or now
+    return instant(start, "--from") or to - timedelta(days=365), to
+
+
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="Start, with offset (default: a year ago).")
+]
+ToOpt = Annotated[str | None, typer.Option("--to", help="End, with offset (default: now).")]
+
+
+@audit_app.command("fairness")
+@translating
+def audit_fairness(
+    ctx: typer.Context, from_: FromOpt = None, to: ToOpt = None, json_: JsonOpt = False
+) -> None:
+    """Withdrawals and downgrades by affiliation within cohorts, with an exact test, and
+    clusters; every finding with its evidence."""
+    s = state(ctx)
+    start, end = period(s, from_, to)
+    result = audits.fairness(s.uow(), start, end, s.clock())
+    if json_:
+        emit(result.as_dict())
+    else:
+        from hifazat import console
+
+        console.fairness_tables(result)
+
+
+@app.command("capacity")
+@translating
+def capacity_(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Officers and vehicles committed against each provider's sanctioned pool, now and after
+    pending decisions; cover with no valid basis."""
+    s = state(ctx)
+    found = audits.capacity_at(s.uow(), s.clock())
+    if json_:
+        emit([c.as_dict() for c in found])
+    else:
+        from hifazat import console
+
+        console.capacity_table(found)
+
+
+@app.command("cost")
+@translating
+def cost_(
+    ctx: typer.Context,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    officer_day_rate: Annotated[
+        float | None, typer.Option(help="Recovery per officer-day.")
+    ] = None,
+    vehicle_day_rate: Annotated[
+        float | None, typer.Option(help="Recovery per vehicle-day.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Officer-days and vehicle-days per provider and protectee; recoverable for private persons."""
+    s = state(ctx)
+    start, end = period(s, from_, to)
+    result = audits.cost_over(s.uow(), start, end, s.clock(), officer_day_rate, vehicle_day_rate)
+    if json_:
+        emit(result.as_dict())
+    else:
+        from hifazat import console
+
+        console.cost_table(result)
