@@ -1,0 +1,360 @@
+"""The outbox's delivery side: notice channels, claims, attempts, back-off.
+
+Every function runs inside the caller's transaction (`engine.begin()`), and the notify worker
+keeps each one short, so that no transaction is ever open while a message is on the wire.
+
+Claims are what keep two workers, on any number of processes, from taking the same notice: on
+PostgreSQL the due rows are locked with `FOR UPDATE SKIP LOCKED` and stamped with the claim in
+the same transaction; on SQLite the engine opens every transaction with `BEGIN IMMEDIATE`, so
+claims are serialised by the database's single write lock. A claim is a lease: a worker that
+dies mid-delivery loses it when `claimed_until` passes, and every later write of a worker is
+fenced on (`claimed_by`, `attempts`), so a worker whose lease was taken over writes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets as secrets_module
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+
+from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.store import tables as t
+
+#: how long a claim holds; longer than any one channel's timeout, renewed before each send
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+#: `last_error` of a notice whose recipient has no channel yet (not a failed attempt)
+NO_CHANNEL = "no channel"
+
+OWNER_KINDS = ("user", "protectee")
+CHANNEL_KINDS = ("email", "webhook")
+
+
+@dataclass(frozen=True)
+class ChannelRecord:
+    id: str
+    owner: str
+    owner_kind: str
+    kind: str
+    address: str
+    #: the webhook's HMAC key; kept out of repr so that a logged record never shows it
+    secret: str | None = field(repr=False)
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ClaimedNotice:
+    """A notice a worker holds: what it needs to deliver it and to fence its later writes."""
+
+    id: str
+    subject: str
+    subject_id: str
+    decision_id: str
+    protectee_id: str
+    recipient: str
+    recipient_kind: str
+    created_at: datetime
+    body: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    id: int
+    notice_id: str
+    channel_id: str
+    at: datetime
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class OutboxState:
+    """Where a notice stands in delivery, as a desk or the protectee's page shows it."""
+
+    id: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    delivered_at: datetime | None
+    claimed_by: str | None
+    claimed_until: datetime | None
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed round: 30 s, doubling, at most an hour."""
+    if attempts < 1:
+        return BACKOFF_BASE
+    # cap the exponent first: 2**n grows without bound, timedelta does not
+    doublings: int = min(attempts - 1, 16)
+    return min(BACKOFF_BASE * (1 << doublings), BACKOFF_CAP)
+
+
+# --- channels --------------------------------------------------------------------------------
+def add_channel(
+    c: Connection,
+    owner: str,
+    owner_kind: str,
+    kind: str,
+    address: str,
+    now: datetime,
+    secret: str | None = None,
+    channel_id: str | None = None,
+) -> ChannelRecord:
+    """Registers where an owner's notices go. A webhook without a secret gets a fresh one (it
+    is in the returned record, for the receiver). Notices that were waiting for want of a
+    channel become due at once rather than at their next hourly look."""
+    _check_channel(c, owner, owner_kind, kind, address)
+    if kind == "webhook" and not secret:
+        secret = secrets_module.token_hex(32)
+    record = ChannelRecord(
+        id=channel_id or "ch-" + secrets_module.token_hex(6),
+        owner=owner,
+        owner_kind=owner_kind,
+        kind=kind,
+        address=address,
+        secret=secret,
+        created_at=now,
+    )
+    c.execute(
+        insert(t.notice_channels).values(
+            id=record.id,
+            owner=owner,
+            owner_kind=owner_kind,
+            kind=kind,
+            address=address,
+            secret=secret,
+            created_at=now,
+        )
+    )
+    n = t.notices.c
+    c.execute(
+        update(t.notices)
+        .where(n.recipient == owner, n.state == "pending", n.last_error == NO_CHANNEL)
+        .values(next_attempt_at=now)
+    )
+    return record
+
+
+def _check_channel(c: Connection, owner: str, owner_kind: str, kind: str, address: str) -> None:
+    if owner_kind not in OWNER_KINDS:
+        raise InvalidInput("owner_kind", f"{owner_kind!r} is not one of {', '.join(OWNER_KINDS)}")
+    if kind not in CHANNEL_KINDS:
+        raise InvalidInput("kind", f"{kind!r} is not one of {', '.join(CHANNEL_KINDS)}")
+    table = t.users if owner_kind == "user" else t.protectees
+    if c.execute(select(table.c.id).where(table.c.id == owner)).first() is None:
+        raise NotFound(owner_kind, owner)
+    if kind == "email" and ("@" not in address or any(ch in address for ch in "\r\n <>,")):
+        raise InvalidInput("address", f"{address!r} is not a single e-mail address")
+    if kind == "webhook":
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidInput("address", "a webhook is an http:// or https:// URL")
+
+
+def channels_of(c: Connection, owner: str) -> list[ChannelRecord]:
+    ch = t.notice_channels.c
+    query = select(t.notice_channels).where(ch.owner == owner).order_by(ch.created_at, ch.id)
+    return [
+        ChannelRecord(r.id, r.owner, r.owner_kind, r.kind, r.address, r.secret, r.created_at)
+        for r in c.execute(query)
+    ]
+
+
+# --- claims ----------------------------------------------------------------------------------
+def claim_due(
+    c: Connection, worker_id: str, now: datetime, batch: int = 50, lease: timedelta = LEASE
+) -> list[ClaimedNotice]:
+    """Takes up to `batch` pending notices that are due and held by no live claim."""
+    n = t.notices.c
+    query = (
+        select(t.notices)
+        .where(
+            n.state == "pending",
+            or_(n.next_attempt_at.is_(None), n.next_attempt_at <= now),
+            or_(n.claimed_until.is_(None), n.claimed_until <= now),
+        )
+        .order_by(func.coalesce(n.next_attempt_at, n.created_at), n.id)
+        .limit(batch)
+    )
+    if c.dialect.name == "postgresql":
+        # rows another worker is claiming are skipped, not waited on; the WHERE is re-checked
+        # on rows that worker has just committed, so its fresh claim excludes them too
+        query = query.with_for_update(skip_locked=True)
+    rows = c.execute(query).all()
+    if not rows:
+        return []
+    c.execute(
+        update(t.notices)
+        .where(n.id.in_([r.id for r in rows]))
+        .values(claimed_by=worker_id, claimed_until=now + lease)
+    )
+    return [
+        ClaimedNotice(
+            r.id,
+            r.subject,
+            r.subject_id,
+            r.decision_id,
+            r.protectee_id,
+            r.recipient,
+            r.recipient_kind,
+            r.created_at,
+            r.body,
+            r.attempts,
+        )
+        for r in rows
+    ]
+
+
+def _held(notice: ClaimedNotice, worker_id: str) -> Any:
+    """The fence: the claim is still this worker's and no round was finished meanwhile."""
+    n = t.notices.c
+    return and_(
+        n.id == notice.id,
+        n.state == "pending",
+        n.claimed_by == worker_id,
+        n.attempts == notice.attempts,
+    )
+
+
+def extend_claim(
+    c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime, lease: timedelta = LEASE
+) -> bool:
+    """Renews the lease before a send; False when the claim was lost (then do not send)."""
+    result = c.execute(
+        update(t.notices).where(_held(notice, worker_id)).values(claimed_until=now + lease)
+    )
+    return result.rowcount == 1
+
+
+# --- attempts and outcomes -------------------------------------------------------------------
+def record_attempt(
+    c: Connection, notice_id: str, channel_id: str, now: datetime, ok: bool, detail: str
+) -> None:
+    c.execute(
+        insert(t.deliveries).values(
+            notice_id=notice_id, channel_id=channel_id, at=now, ok=ok, detail=detail[:2000]
+        )
+    )
+
+
+def succeeded_channels(c: Connection, notice_id: str) -> set[str]:
+    """Channels that already took the notice: a notice is never sent on them again."""
+    d = t.deliveries.c
+    query = select(d.channel_id).where(d.notice_id == notice_id, d.ok.is_(True)).distinct()
+    return set(c.execute(query).scalars())
+
+
+def mark_delivered(c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime) -> bool:
+    result = c.execute(
+        update(t.notices)
+        .where(_held(notice, worker_id))
+        .values(
+            state="delivered",
+            attempts=notice.attempts + 1,
+            delivered_at=now,
+            last_error=None,
+            next_attempt_at=None,
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    return result.rowcount == 1
+
+
+def schedule_retry(
+    c: Connection,
+    notice: ClaimedNotice,
+    worker_id: str,
+    now: datetime,
+    error: str,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> str | None:
+    """Counts a failed round: back off, or give up after `max_attempts` rounds.
+    Returns the notice's new state ('pending' or 'dead'), None when the claim was lost."""
+    attempts = notice.attempts + 1
+    if attempts >= max_attempts:
+        return "dead" if mark_dead(c, notice, worker_id, now, error) else None
+    result = c.execute(
+        update(t.notices)
+        .where(_held(notice, worker_id))
+        .values(
+            attempts=attempts,
+            next_attempt_at=now + backoff(attempts),
+            last_error=error[:2000],
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    return "pending" if result.rowcount == 1 else None
+
+
+def mark_dead(
+    c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
+) -> bool:
+    """Gives up: the notice stays readable on the protectee's page, marked undeliverable."""
+    result = c.execute(
+        update(t.notices)
+        .where(_held(notice, worker_id))
+        .values(
+            state="dead",
+            attempts=notice.attempts + 1,
+            last_error=error[:2000],
+            next_attempt_at=None,
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    return result.rowcount == 1
+
+
+def wait_for_channel(c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime) -> bool:
+    """No channel is not a failed attempt: the notice stays pending, is not counted towards
+    dead, and is looked at again after the longest back-off (or at once when a channel is
+    added, see `add_channel`)."""
+    result = c.execute(
+        update(t.notices)
+        .where(_held(notice, worker_id))
+        .values(
+            next_attempt_at=now + BACKOFF_CAP,
+            last_error=NO_CHANNEL,
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    return result.rowcount == 1
+
+
+# --- reading ---------------------------------------------------------------------------------
+def deliveries_of(c: Connection, notice_id: str) -> list[DeliveryRecord]:
+    d = t.deliveries.c
+    query = select(t.deliveries).where(d.notice_id == notice_id).order_by(d.at, d.id)
+    return [
+        DeliveryRecord(r.id, r.notice_id, r.channel_id, r.at, r.ok, r.detail)
+        for r in c.execute(query)
+    ]
+
+
+def outbox_state(c: Connection, notice_id: str) -> OutboxState:
+    n = t.notices.c
+    query = select(
+        n.id,
+        n.state,
+        n.attempts,
+        n.next_attempt_at,
+        n.last_error,
+        n.delivered_at,
+        n.claimed_by,
+        n.claimed_until,
+    ).where(n.id == notice_id)
+    row = c.execute(query).first()
+    if row is None:
+        raise NotFound("notice", notice_id)
+    return OutboxState(*row)

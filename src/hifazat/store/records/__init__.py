@@ -1,0 +1,1 @@
+"""The repository's parts, one per kind of record."""

@@ -1,0 +1,209 @@
+"""Threat assessments, ground reports, reviews, notices and refused attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from hifazat.domain.discrepancy import DiscrepancyReport
+from hifazat.domain.errors import NotFound
+from hifazat.domain.notice import Notice
+from hifazat.domain.review import Review
+from hifazat.domain.threat import ThreatAssessment
+from hifazat.store import tables as t
+from hifazat.store.records.base import Base
+
+
+class EntryRecords(Base):
+    def add_review(self, r: Review) -> None:
+        self.c.execute(
+            insert(t.reviews).values(
+                id=r.id,
+                coverage=r.coverage,
+                reviewed_by=r.reviewed_by,
+                reviewed_at=r.reviewed_at,
+                outcome=r.outcome,
+                reason=r.reason,
+                decision_id=r.decision_id,
+            )
+        )
+
+    def reviews(self, coverage: str | None = None) -> list[Review]:
+        query = select(t.reviews).order_by(t.reviews.c.reviewed_at, t.reviews.c.id)
+        if coverage is not None:
+            query = query.where(t.reviews.c.coverage == coverage)
+        return [
+            Review(
+                r.id, r.coverage, r.reviewed_by, r.reviewed_at, r.outcome, r.reason, r.decision_id
+            )
+            for r in self.c.execute(query)
+        ]
+
+    def add_notice(self, n: Notice) -> None:
+        self.c.execute(
+            insert(t.notices).values(
+                id=n.id,
+                subject=n.subject,
+                subject_id=n.subject_id,
+                decision_id=n.decision_id,
+                protectee_id=n.protectee_id,
+                recipient=n.recipient,
+                recipient_kind=n.recipient_kind,
+                created_at=n.created_at,
+                body=n.body,
+                state=n.state,
+            )
+        )
+
+    def notices(self, protectee_id: str) -> list[Notice]:
+        query = (
+            select(t.notices)
+            .where(t.notices.c.protectee_id == protectee_id)
+            .order_by(t.notices.c.created_at, t.notices.c.id)
+        )
+        return [
+            Notice(
+                r.id,
+                r.subject,
+                r.subject_id,
+                r.decision_id,
+                r.protectee_id,
+                r.recipient,
+                r.recipient_kind,
+                r.created_at,
+                r.body,
+                r.state,
+            )
+            for r in self.c.execute(query)
+        ]
+
+    def add_resolution(
+        self,
+        report_id: str,
+        outcome: str,
+        decision_id: str | None,
+        reason: str,
+        by: str,
+        at: datetime,
+    ) -> None:
+        self.c.execute(
+            insert(t.discrepancy_resolutions).values(
+                report_id=report_id,
+                outcome=outcome,
+                decision_id=decision_id,
+                reason=reason,
+                resolved_by=by,
+                resolved_at=at,
+            )
+        )
+
+    def add_assessment(self, a: ThreatAssessment) -> None:
+        self.c.execute(
+            insert(t.threat_assessments).values(
+                id=a.id,
+                protectee_id=a.protectee_id,
+                level=a.level,
+                agency=a.agency,
+                assessed_at=a.assessed_at,
+                valid_until=a.valid_until,
+                summary=a.summary,
+                entered_by=a.entered_by,
+                entered_at=a.entered_at,
+            )
+        )
+
+    def assessments(self, protectee_id: str | None = None) -> list[ThreatAssessment]:
+        query = select(t.threat_assessments).order_by(
+            t.threat_assessments.c.assessed_at, t.threat_assessments.c.id
+        )
+        if protectee_id is not None:
+            query = query.where(t.threat_assessments.c.protectee_id == protectee_id)
+        return [
+            ThreatAssessment(
+                r.id,
+                r.protectee_id,
+                r.level,
+                r.agency,
+                r.assessed_at,
+                r.valid_until,
+                r.summary,
+                r.entered_by,
+                r.entered_at,
+            )
+            for r in self.c.execute(query)
+        ]
+
+    def add_discrepancy(self, r: DiscrepancyReport) -> None:
+        self.c.execute(
+            insert(t.discrepancies).values(
+                id=r.id,
+                protectee_id=r.protectee_id,
+                provider_id=r.provider_id,
+                reported_by=r.reported_by,
+                observed_at=r.observed_at,
+                reported_at=r.reported_at,
+                text=r.text,
+            )
+        )
+
+    def discrepancies(
+        self, protectee_id: str | None = None, report_id: str | None = None
+    ) -> list[DiscrepancyReport]:
+        g, res = t.discrepancies, t.discrepancy_resolutions
+        query = (
+            select(
+                g,
+                res.c.outcome,
+                res.c.decision_id,
+                res.c.reason,
+                res.c.resolved_by,
+                res.c.resolved_at,
+            )
+            .select_from(g.outerjoin(res, res.c.report_id == g.c.id))
+            .order_by(g.c.observed_at, g.c.id)
+        )
+        if protectee_id is not None:
+            query = query.where(g.c.protectee_id == protectee_id)
+        if report_id is not None:
+            query = query.where(g.c.id == report_id)
+        return [
+            DiscrepancyReport(
+                r.id,
+                r.protectee_id,
+                r.provider_id,
+                r.reported_by,
+                r.observed_at,
+                r.reported_at,
+                r.text,
+                resolution=r.outcome,
+                resolved_at=r.resolved_at,
+                resolved_by=r.resolved_by,
+                resolution_reason=r.reason,
+                resolution_decision=r.decision_id,
+            )
+            for r in self.c.execute(query)
+        ]
+
+    def discrepancy(self, report_id: str) -> DiscrepancyReport:
+        found = self.discrepancies(report_id=report_id)
+        if not found:
+            raise NotFound("ground report", report_id)
+        return found[0]
+
+    def add_attempt(
+        self,
+        attempt: str,
+        at: datetime,
+        actor: str,
+        command: str,
+        subject: Mapping[str, Any],
+        rules: list[dict[str, str]],
+    ) -> None:
+        self.c.execute(
+            insert(t.attempts).values(
+                id=attempt, at=at, actor=actor, command=command, subject=dict(subject), rules=rules
+            )
+        )

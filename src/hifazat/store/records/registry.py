@@ -1,0 +1,215 @@
+"""Policies, providers, protectees and users."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, insert, select
+
+from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.domain.policy import Policy
+from hifazat.domain.policy_document import policy_from_document
+from hifazat.domain.protectee import Affiliation, Office, Protectee
+from hifazat.domain.provider import Category, Provider
+from hifazat.domain.users import User
+from hifazat.store import tables as t
+from hifazat.store.records.base import Base
+
+
+class RegistryRecords(Base):
+    def save_policy(self, document: Mapping[str, Any], at: datetime, by: str | None) -> int:
+        result = self.c.execute(
+            insert(t.policies).values(
+                id=document["id"], document=dict(document), loaded_at=at, loaded_by=by
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def policy(self) -> Policy:
+        """The policy in force: the one loaded last."""
+        row = self.c.execute(
+            select(t.policies.c.document).order_by(t.policies.c.seq.desc()).limit(1)
+        ).first()
+        if row is None:
+            raise InvalidInput("policy", "no policy is loaded; import a scenario that names one")
+        return policy_from_document(row.document)
+
+    def add_provider(self, provider: Provider, at: datetime) -> None:
+        self.c.execute(
+            insert(t.providers).values(
+                id=provider.id,
+                name=provider.name,
+                level=provider.level,
+                jurisdiction=provider.jurisdiction,
+                pool_personnel=provider.pool_personnel,
+                pool_vehicles=provider.pool_vehicles,
+                created_at=at,
+            )
+        )
+        if provider.categories:
+            self.c.execute(
+                insert(t.categories),
+                [
+                    {
+                        "provider_id": provider.id,
+                        "id": c.id,
+                        "name": c.name,
+                        "rank": c.rank,
+                        "personnel": c.personnel,
+                        "vehicles": c.vehicles,
+                    }
+                    for c in provider.categories
+                ],
+            )
+
+    def providers(self) -> dict[str, Provider]:
+        cats: dict[str, list[Category]] = defaultdict(list)
+        for r in self.c.execute(select(t.categories).order_by(t.categories.c.rank)):
+            cats[r.provider_id].append(Category(r.id, r.name, r.rank, r.personnel, r.vehicles))
+        return {
+            r.id: Provider(
+                r.id,
+                r.name,
+                r.level,
+                r.jurisdiction,
+                r.pool_personnel,
+                r.pool_vehicles,
+                tuple(cats[r.id]),
+            )
+            for r in self.c.execute(select(t.providers).order_by(t.providers.c.id))
+        }
+
+    def provider(self, provider_id: str) -> Provider:
+        found = self.providers().get(provider_id)
+        if found is None:
+            raise NotFound("provider", provider_id)
+        return found
+
+    def add_protectee(self, p: Protectee, at: datetime) -> None:
+        self.c.execute(
+            insert(t.protectees).values(
+                id=p.id, name=p.name, public_figure=p.public_figure, created_at=at
+            )
+        )
+        if p.offices:
+            self.c.execute(
+                insert(t.offices),
+                [
+                    {
+                        "protectee_id": p.id,
+                        "office_class": o.office_class,
+                        "title": o.title,
+                        "since": o.since,
+                        "until": o.until,
+                    }
+                    for o in p.offices
+                ],
+            )
+        if p.affiliations:
+            self.c.execute(
+                insert(t.affiliations),
+                [
+                    {"protectee_id": p.id, "name": a.name, "since": a.since, "until": a.until}
+                    for a in p.affiliations
+                ],
+            )
+        if p.liaisons:
+            self.c.execute(
+                insert(t.liaisons), [{"protectee_id": p.id, "user_id": u} for u in p.liaisons]
+            )
+
+    def protectees(self, ids: Iterable[str] | None = None) -> dict[str, Protectee]:
+        wanted = None if ids is None else list(ids)
+
+        def scoped(query: Select[Any], column: Any) -> Select[Any]:
+            return query if wanted is None else query.where(column.in_(wanted))
+
+        offices: dict[str, list[Office]] = defaultdict(list)
+        for r in self.c.execute(scoped(select(t.offices), t.offices.c.protectee_id)):
+            offices[r.protectee_id].append(Office(r.office_class, r.title, r.since, r.until))
+        affs: dict[str, list[Affiliation]] = defaultdict(list)
+        for r in self.c.execute(scoped(select(t.affiliations), t.affiliations.c.protectee_id)):
+            affs[r.protectee_id].append(Affiliation(r.name, r.since, r.until))
+        liaisons: dict[str, list[str]] = defaultdict(list)
+        for r in self.c.execute(scoped(select(t.liaisons), t.liaisons.c.protectee_id)):
+            liaisons[r.protectee_id].append(r.user_id)
+        query = scoped(select(t.protectees), t.protectees.c.id).order_by(t.protectees.c.id)
+        return {
+            r.id: Protectee(
+                r.id,
+                r.name,
+                r.public_figure,
+                tuple(sorted(offices[r.id], key=lambda o: o.since)),
+                tuple(affs[r.id]),
+                tuple(sorted(liaisons[r.id])),
+            )
+            for r in self.c.execute(query)
+        }
+
+    def protectee(self, protectee_id: str) -> Protectee:
+        found = self.protectees([protectee_id]).get(protectee_id)
+        if found is None:
+            raise NotFound("protectee", protectee_id)
+        return found
+
+    def lock_protectee(self, protectee_id: str) -> None:
+        """Serialises changes to one protectee's cover across processes (SQLite locks anyway)."""
+        query = select(t.protectees.c.id).where(t.protectees.c.id == protectee_id)
+        if self.c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        if self.c.execute(query).first() is None:
+            raise NotFound("protectee", protectee_id)
+
+    def add_user(self, user: User, at: datetime, granted_by: str | None) -> None:
+        self.c.execute(
+            insert(t.users).values(
+                id=user.id,
+                name=user.name,
+                protectee_id=user.protectee_id,
+                created_at=at,
+                created_by=granted_by,
+            )
+        )
+        for role in sorted(user.roles):
+            self.grant_role(user.id, role, granted_by, at)
+
+    def grant_role(self, user_id: str, role: str, granted_by: str | None, at: datetime) -> None:
+        self.c.execute(
+            insert(t.user_roles).values(
+                user_id=user_id, role=role, granted_by=granted_by, granted_at=at
+            )
+        )
+
+    def users(self, ids: Iterable[str] | None = None) -> dict[str, User]:
+        roles: dict[str, set[str]] = defaultdict(set)
+        query = select(t.user_roles)
+        user_query = select(t.users).order_by(t.users.c.id)
+        if ids is not None:
+            wanted = list(ids)
+            query = query.where(t.user_roles.c.user_id.in_(wanted))
+            user_query = user_query.where(t.users.c.id.in_(wanted))
+        for r in self.c.execute(query):
+            roles[r.user_id].add(r.role)
+        return {
+            r.id: User(r.id, r.name, frozenset(roles[r.id]), r.protectee_id)
+            for r in self.c.execute(user_query)
+        }
+
+    def user(self, user_id: str) -> User:
+        found = self.users([user_id]).get(user_id)
+        if found is None:
+            raise NotFound("user", user_id)
+        return found
+
+    def logins_of(self, protectee_id: str) -> list[str]:
+        query = select(t.users.c.id).where(t.users.c.protectee_id == protectee_id)
+        return sorted(self.c.execute(query).scalars())
+
+    def exists(self, table: str, ident: str) -> bool:
+        tbl = t.metadata.tables[table]
+        return self.c.execute(select(tbl.c.id).where(tbl.c.id == ident)).first() is not None
