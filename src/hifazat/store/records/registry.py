@@ -20,7 +20,12 @@ from hifazat.store.records.base import Base
 
 
 class RegistryRecords(Base):
+    #: read once per unit of work: a transaction sees its own writes, and these two change rarely
+    _policy: Policy | None = None
+    _providers: dict[str, Provider] | None = None
+
     def save_policy(self, document: Mapping[str, Any], at: datetime, by: str | None) -> int:
+        self._policy = None
         result = self.c.execute(
             insert(t.policies).values(
                 id=document["id"], document=dict(document), loaded_at=at, loaded_by=by
@@ -32,14 +37,18 @@ class RegistryRecords(Base):
 
     def policy(self) -> Policy:
         """The policy in force: the one loaded last."""
+        if self._policy is not None:
+            return self._policy
         row = self.c.execute(
             select(t.policies.c.document).order_by(t.policies.c.seq.desc()).limit(1)
         ).first()
         if row is None:
             raise InvalidInput("policy", "no policy is loaded; import a scenario that names one")
-        return policy_from_document(row.document)
+        self._policy = policy_from_document(row.document)
+        return self._policy
 
     def add_provider(self, provider: Provider, at: datetime) -> None:
+        self._providers = None
         self.c.execute(
             insert(t.providers).values(
                 id=provider.id,
@@ -68,10 +77,12 @@ class RegistryRecords(Base):
             )
 
     def providers(self) -> dict[str, Provider]:
+        if self._providers is not None:
+            return dict(self._providers)
         cats: dict[str, list[Category]] = defaultdict(list)
         for r in self.c.execute(select(t.categories).order_by(t.categories.c.rank)):
             cats[r.provider_id].append(Category(r.id, r.name, r.rank, r.personnel, r.vehicles))
-        return {
+        self._providers = {
             r.id: Provider(
                 r.id,
                 r.name,
@@ -83,6 +94,7 @@ class RegistryRecords(Base):
             )
             for r in self.c.execute(select(t.providers).order_by(t.providers.c.id))
         }
+        return dict(self._providers)
 
     def provider(self, provider_id: str) -> Provider:
         found = self.providers().get(provider_id)
