@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ import typer
 from hifazat.cli.core import (
     JsonOpt,
     app,
+    channels_app,
     db_app,
     emit,
     state,
@@ -79,8 +81,26 @@ def demo(
     settings = ServerSettings(
         database_url=url, ledger_key=key, secure_cookies=False, checkpoint_seconds=60
     )
-    console.out.print(f"\nServing the web UI and API on http://127.0.0.1:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(settings, s.clock), host="127.0.0.1", port=port, log_level="warning")
+    import threading
+
+    from hifazat.notify.settings import SmtpSettings
+    from hifazat.notify.worker import run_forever
+
+    stop = threading.Event()
+    notices = threading.Thread(
+        target=run_forever,
+        args=(s.engine, s.clock, "demo-worker", SmtpSettings(), 5.0, stop),
+        daemon=True,
+    )
+    notices.start()
+    console.out.print(
+        f"\nServing the web UI and API on http://127.0.0.1:{port}/ (Ctrl-C stops);"
+        " the notice worker runs alongside"
+    )
+    try:
+        uvicorn.run(create_app(settings, s.clock), host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        stop.set()
 
 
 DEMO_NEXT = """
@@ -193,3 +213,52 @@ def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
         return
     for u in found.values():
         typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")
+
+
+@app.command()
+@translating
+def worker(
+    ctx: typer.Context,
+    interval: Annotated[float, typer.Option(help="Seconds between passes when idle.")] = 5.0,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then stop.")] = False,
+) -> None:
+    """Deliver notices from the outbox by e-mail (HIFAZAT_SMTP_*) and signed webhooks, with
+    retries and back-off; any number of workers may run at once."""
+    import socket
+    import threading
+
+    from hifazat.notify.settings import SmtpSettings
+    from hifazat.notify.worker import deliver_due, run_forever
+
+    s = state(ctx)
+    worker_id = f"{socket.gethostname()}:{os.getpid()}"
+    smtp = SmtpSettings()
+    if once:
+        run = deliver_due(s.engine, s.clock, worker_id, smtp)
+        typer.echo(", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) or "nothing due")
+        return
+    stop = threading.Event()
+    try:
+        run_forever(s.engine, s.clock, worker_id, smtp, interval, stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@channels_app.command("add")
+@translating
+def channels_add(
+    ctx: typer.Context,
+    owner: Annotated[str, typer.Argument(help="A user id, or a protectee id.")],
+    kind: Annotated[str, typer.Option(help="email or webhook.")],
+    address: Annotated[str, typer.Option(help="The e-mail address or the https URL.")],
+    by: Annotated[str, typer.Option(help="The admin acting.")],
+) -> None:
+    """Where a user's or a protectee's notices are delivered. A webhook gets its own signing
+    secret, shown once."""
+    from hifazat.services.channels import add_channel
+
+    s = state(ctx)
+    made = add_channel(s.uow(), owner, kind, address, by, s.clock())
+    typer.echo(f"{made.id}: {made.kind} for {made.owner}")
+    if made.secret:
+        typer.echo(f"webhook signing secret (shown once): {made.secret}")

@@ -80,6 +80,7 @@ ledger_app = typer.Typer(no_args_is_help=True, help="The tamper-evident ledger."
 appeal_app = typer.Typer(no_args_is_help=True, help="Appeals against decisions.")
 decision_app = typer.Typer(no_args_is_help=True, help="One decision.")
 audit_app = typer.Typer(no_args_is_help=True, help="Oversight audits.")
+channels_app = typer.Typer(no_args_is_help=True, help="Where notices are delivered.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
@@ -89,6 +90,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(appeal_app, name="appeal")
 app.add_typer(decision_app, name="decision")
 app.add_typer(audit_app, name="audit")
+app.add_typer(channels_app, name="channels")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]

@@ -277,9 +277,13 @@ def schedule_retry(
     error: str,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> str | None:
-    """Counts a failed round: back off, or give up after `max_attempts` rounds.
-    Returns the notice's new state ('pending' or 'dead'), None when the claim was lost."""
+    """Counts a failed round: back off, or give up after `max_attempts` rounds. Giving up
+    makes it dead only if no channel ever took it (as the schema says); a recipient reached on
+    some channel counts as told, so it is delivered, with the failing channel in `last_error`.
+    Returns the new state ('pending', 'delivered' or 'dead'), None when the claim was lost."""
     attempts = notice.attempts + 1
+    if attempts >= max_attempts and succeeded_channels(c, notice.id):
+        return "delivered" if _give_up_reached(c, notice, worker_id, error) else None
     if attempts >= max_attempts:
         return "dead" if mark_dead(c, notice, worker_id, now, error) else None
     result = c.execute(
@@ -294,6 +298,27 @@ def schedule_retry(
         )
     )
     return "pending" if result.rowcount == 1 else None
+
+
+def _give_up_reached(c: Connection, notice: ClaimedNotice, worker_id: str, error: str) -> bool:
+    d = t.deliveries.c
+    first_ok = (
+        select(func.min(d.at)).where(d.notice_id == notice.id, d.ok.is_(True)).scalar_subquery()
+    )
+    result = c.execute(
+        update(t.notices)
+        .where(_held(notice, worker_id))
+        .values(
+            state="delivered",
+            attempts=notice.attempts + 1,
+            delivered_at=first_ok,
+            last_error=error[:2000],
+            next_attempt_at=None,
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    return result.rowcount == 1
 
 
 def mark_dead(

@@ -1,0 +1,124 @@
+"""Transports: how a notice reaches one channel. A transport either returns (the channel took
+the notice) or raises `DeliveryFailed`; the worker records which, and retries."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import datetime
+from ipaddress import ip_address
+from typing import Protocol
+
+import httpx
+
+from hifazat.notify.message import email_message, webhook_document
+from hifazat.notify.signature import sign, verify_signature
+from hifazat.store.outbox_store import ChannelRecord, ClaimedNotice
+
+__all__ = ["Channel", "DeliveryFailed", "SmtpChannel", "WebhookChannel", "verify_signature"]
+
+
+class DeliveryFailed(Exception):
+    """The channel did not take the notice; the message is kept as the attempt's detail, so it
+    must never carry a secret."""
+
+
+class Channel(Protocol):
+    #: the longest one send may take; the worker's claim lease must outlast it
+    timeout: float
+
+    def send(self, target: ChannelRecord, notice: ClaimedNotice, now: datetime) -> str:
+        """Delivers `notice` to `target`; returns a short detail, or raises DeliveryFailed."""
+        ...
+
+
+class SmtpChannel:
+    """Plain-text e-mail through one SMTP server (a relay the deployment trusts)."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        if username and not starttls and not _loopback(host):
+            # a password sent in the clear over a network is a password given away
+            raise ValueError("SMTP credentials need STARTTLS unless the server is on this host")
+        self.host = host
+        self.port = port
+        self.sender = sender
+        self.starttls = starttls
+        self.username = username
+        self._password = password
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"SmtpChannel({self.host!r}, {self.port}, {self.sender!r})"
+
+    def send(self, target: ChannelRecord, notice: ClaimedNotice, now: datetime) -> str:
+        message = email_message(notice, self.sender, target.address, now)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.username:
+                    smtp.login(self.username, self._password or "")
+                refused = smtp.send_message(message)
+        except smtplib.SMTPResponseException as error:
+            raise DeliveryFailed(f"SMTP {error.smtp_code}: {_text(error.smtp_error)}") from None
+        except smtplib.SMTPRecipientsRefused:
+            raise DeliveryFailed("SMTP: recipient refused") from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise DeliveryFailed(f"SMTP: {type(error).__name__}: {error}") from None
+        if refused:
+            raise DeliveryFailed("SMTP: recipient refused")
+        return f"SMTP accepted by {self.host}:{self.port}"
+
+
+class WebhookChannel:
+    """A signed JSON POST. Only a 2xx answer counts; redirects are not followed, since the
+    signature was made for the address the owner registered."""
+
+    def __init__(self, timeout: float = 10.0, transport: httpx.BaseTransport | None = None):
+        self.timeout = timeout
+        self._transport = transport
+
+    def send(self, target: ChannelRecord, notice: ClaimedNotice, now: datetime) -> str:
+        if not target.secret:
+            raise DeliveryFailed("webhook has no secret to sign with")
+        body = webhook_document(notice)
+        timestamp = int(now.timestamp())
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "hifazat-notify",
+            "X-Hifazat-Notice": notice.id,
+            "X-Hifazat-Timestamp": str(timestamp),
+            "X-Hifazat-Signature": sign(target.secret, timestamp, body),
+        }
+        try:
+            with httpx.Client(
+                timeout=self.timeout, follow_redirects=False, transport=self._transport
+            ) as client:
+                response = client.post(target.address, content=body, headers=headers)
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            raise DeliveryFailed(f"webhook: {type(error).__name__}: {error}") from None
+        if not response.is_success:
+            raise DeliveryFailed(f"webhook: HTTP {response.status_code}")
+        return f"webhook: HTTP {response.status_code}"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
