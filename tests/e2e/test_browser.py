@@ -1,4 +1,5 @@
-"""End to end: a real server process, Debian's Chromium driven by Playwright.
+"""End to end: a real server process, Debian's Chromium driven by Playwright. With
+HIFAZAT_E2E_URL (and HIFAZAT_DEMO_PASSWORD) set, it runs against a `make demo` instead.
 
 An operator is refused a reasonless withdrawal (R-REASON, inline at the field), proposes it with
 a reason; the approver approves; the protectee signs in and reads the notice, with its reason and a
@@ -25,7 +26,7 @@ from tests.conftest import ROOT, Registry, missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "test-output" / "screenshots"
-PASSWORD = "correct horse battery staple"
+PASSWORD = os.environ.get("HIFAZAT_DEMO_PASSWORD", "correct horse battery staple")
 REASON = "Sindh High Court ordered a review of provincial security details"
 
 
@@ -35,10 +36,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: run the same test against a running `make demo`: its URL, and the password it printed
+EXTERNAL = os.environ.get("HIFAZAT_E2E_URL")
+
+
 @pytest.fixture
 def server(demo: Registry) -> Iterator[str]:
     if not CHROMIUM.exists():
         missing("Debian's chromium is not installed (/usr/bin/chromium)")
+    if EXTERNAL:
+        yield EXTERNAL.rstrip("/")
+        return
     users.add_user(
         demo.uow(), User("registrar", "Registrar", frozenset({"admin"})), None, demo.clock
     )

@@ -79,7 +79,7 @@ def demo(
     from hifazat.settings import ServerSettings
 
     settings = ServerSettings(
-        database_url=url, ledger_key=key, secure_cookies=False, checkpoint_seconds=60
+        database_url=url, ledger_key=key, secure_cookies=False, checkpoint_seconds=5
     )
     import threading
 
