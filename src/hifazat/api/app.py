@@ -17,7 +17,16 @@ from fastapi.staticfiles import StaticFiles
 from hifazat import __version__
 from hifazat.api import errors
 from hifazat.api.deps import Registry
-from hifazat.api.routers import audits, auth, decisions, ledger, oversight, registry, users
+from hifazat.api.routers import (
+    audits,
+    auth,
+    decisions,
+    ledger,
+    oversight,
+    public,
+    registry,
+    users,
+)
 from hifazat.domain.times import Clock, system_clock
 from hifazat.ledger.keys import KeyFileError
 from hifazat.services.ledger import make_checkpoint
@@ -59,7 +68,7 @@ def create_app(
     )
     app.state.registry = reg
     errors.install(app, html=html_error)
-    for module in (auth, registry, decisions, oversight, audits, ledger, users):
+    for module in (auth, registry, decisions, oversight, audits, ledger, users, public):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

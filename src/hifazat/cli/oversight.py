@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +14,9 @@ from hifazat.cli.core import (
     app,
     audit_app,
     emit,
+    fail,
     instant,
+    report_app,
     reviews_app,
     state,
     translating,
@@ -136,3 +139,27 @@ def cost_(
         from hifazat import console
 
         console.cost_table(result)
+
+
+@report_app.command("transparency")
+@translating
+def report_transparency(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    format_: Annotated[str, typer.Option("--format", help="html or pdf.")] = "html",
+    from_: FromOpt = None,
+    to: ToOpt = None,
+) -> None:
+    """The public transparency report: per provider and period, small cells suppressed."""
+    from hifazat.reports.transparency.render import to_html, to_pdf
+
+    if format_ not in ("html", "pdf"):
+        raise fail(f"--format: {format_!r} is not html or pdf", 2)
+    s = state(ctx)
+    start, end = period(s, from_, to)
+    report = audits.transparency(s.uow(), start, end, s.clock())
+    if format_ == "pdf":
+        output.write_bytes(to_pdf(report))
+    else:
+        output.write_text(to_html(report), encoding="utf-8")
+    typer.echo(f"transparency report ({format_}) written to {output}")

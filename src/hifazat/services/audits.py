@@ -9,6 +9,8 @@ from hifazat.reports.cost import Cost, cost
 from hifazat.reports.fairness import audit
 from hifazat.reports.findings import Audit
 from hifazat.reports.history import History
+from hifazat.reports.transparency.model import TransparencyReport as Report
+from hifazat.reports.transparency.model import build_report
 from hifazat.store.uow import UnitOfWork
 
 
@@ -48,3 +50,12 @@ def cost_over(
     with uow:
         history = load_history(uow, now)
     return cost(history, start, end, now, officer_day_rate, vehicle_day_rate)
+
+
+def transparency(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> Report:
+    """The public report: aggregates only, small cells suppressed, no private person named."""
+    with uow:
+        history = load_history(uow, now)
+        appeals = uow.repo.appeals()
+        reviews = [r for r in uow.repo.reviews() if r.reviewed_at <= now]
+    return build_report(history, appeals, start, end, now, reviews=reviews)

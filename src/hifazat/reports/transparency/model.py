@@ -1,0 +1,218 @@
+"""The public transparency report: what the registry publishes per provider and period.
+
+Whom it names: public figures holding cover at the report's instant (the period's end, or
+`now` if that is earlier), with their provider and current category — nothing else about
+them. Nobody else is named or identified: no protectee ids, no decision, appeal or report ids,
+and no list of anyone whose cover was withdrawn, downgraded or suspended, public figure or not
+(DESIGN.md: such a published list preceded a protectee's murder). Private persons appear only
+in counts, and public figures are left out of those counts (a count mixing both could be
+reduced to its private part by subtracting the named list).
+
+Small cells — the exact rule, with t = `policy.small_cell_threshold` (5 in the demo policy):
+
+1. Every published number is a `Cell`. A number in 1..t-1 is suppressed: `null` with
+   `"suppressed": true, "reason": "small"` in the JSON, "<t" in HTML and PDF. Zero is shown
+   as 0 (an empty cell singles nobody out).
+2. A number resting on 1..t-1 private persons is suppressed too, whatever its size
+   (`"reason": "withheld"`, shown "x"): e.g. seven decisions of which three concern private
+   persons, or a provider's personnel committed to three private persons.
+3. Complementary suppression over every additive relation the report contains: a table's
+   cells and its row and column totals, the totals and the grand total, decisions by action
+   and by reason (which share their per-provider totals and grand total), and a fairness
+   group with the rest of its cohort. Where the total of a relation is published, its hidden
+   parts must number none, or at least two holding together t or more (and t or more private
+   persons); otherwise one more published non-zero part is hidden — the one leaving the
+   fewest other relations with a lone hidden part, then the smallest, then the first in
+   reading order — or, failing any, the total.
+4. Solving all relations together, exactly, must leave every hidden cell undetermined;
+   while one is pinned to a single value, a published non-zero cell of a relation it belongs
+   to is hidden (chosen as in 3), and step 3 is checked again.
+5. A provider's personnel, vehicles, officer-days and vehicle-days are withheld whenever any
+   of its private protectee counts is hidden: each category has a fixed complement, so those
+   figures are weighted sums of the counts and would give them back. They are shown "x" even
+   when small, since "<t" would bound the very counts the link protects.
+6. A disparity finding's p-value is published only when none of its counts is hidden (it is
+   a function of them). Cluster findings carry their count of events only: no dates, no
+   count of protectees, which with a disparity's counts could bound a hidden one.
+
+Hidden cells never carry their value, so the JSON, HTML, PDF and charts cannot leak it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hifazat.domain.appeal import Appeal
+from hifazat.domain.review import Review
+from hifazat.domain.times import utc_text
+from hifazat.reports.history import History
+from hifazat.reports.transparency.facts import RESOURCES, Named, gather
+from hifazat.reports.transparency.findings import PublishedFinding, drafts
+from hifazat.reports.transparency.tables import ALL, Label, Problem, Table
+
+
+def rule_text(threshold: int) -> str:
+    """The rule as printed in the report, so a reader knows what "<5" and "x" hide."""
+    t = threshold
+    return (
+        f"Counts from 1 to {t - 1} are not published and are shown as <{t}. Figures that rest "
+        f"on fewer than {t} private persons, and figures that would let a hidden count be "
+        f"worked out by subtraction from a total, are withheld and shown as x: every row or "
+        f"column whose total is published has no hidden figure or at least two, together "
+        f"worth {t} or more, and no hidden figure can be solved from the published ones. A "
+        f"provider's personnel, vehicles, officer-days and vehicle-days are withheld wherever "
+        f"its protectee counts are. Zero is shown as 0. Public figures are named with their "
+        f"current category; private persons appear only in counts. No list of people whose "
+        f"cover was withdrawn or reduced is published."
+    )
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    id: str
+    name: str
+    level: str
+    pool_personnel: int
+    pool_vehicles: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "level": self.level,
+            "pool": {"personnel": self.pool_personnel, "vehicles": self.pool_vehicles},
+        }
+
+
+@dataclass(frozen=True)
+class PublicFigure:
+    name: str
+    provider: Label
+    category: Label
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "provider": self.provider.as_dict(),
+            "category": self.category.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class TransparencyReport:
+    policy: Label
+    timezone: str
+    threshold: int
+    start: datetime
+    end: datetime
+    now: datetime
+    #: the instant the snapshot tables describe: `end`, or `now` if earlier
+    at: datetime
+    providers: tuple[ProviderInfo, ...]
+    protectees: Table
+    public_figures: tuple[PublicFigure, ...]
+    resources: Table
+    by_action: Table
+    by_reason: Table
+    oversight: Table
+    appeals: Table
+    alpha: float
+    findings: tuple[PublishedFinding, ...]
+
+    @property
+    def rule(self) -> str:
+        return rule_text(self.threshold)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "report": "transparency",
+            "policy": self.policy.as_dict(),
+            "timezone": self.timezone,
+            "period": {
+                "from": utc_text(self.start),
+                "to": utc_text(self.end),
+                "as_of": utc_text(self.at),
+                "now": utc_text(self.now),
+            },
+            "small_cell_threshold": self.threshold,
+            "suppression_rule": self.rule,
+            "providers": [p.as_dict() for p in self.providers],
+            "protectees_by_category": {
+                "private_persons": self.protectees.as_dict(),
+                "public_figures": [f.as_dict() for f in self.public_figures],
+            },
+            "resources": self.resources.as_dict(),
+            "decisions_by_action": self.by_action.as_dict(),
+            "decisions_by_reason": self.by_reason.as_dict(),
+            "oversight": self.oversight.as_dict(),
+            "appeal_outcomes": self.appeals.as_dict(),
+            "fairness": {
+                "alpha": self.alpha,
+                "findings": [f.as_dict() for f in self.findings],
+            },
+        }
+
+
+def build_report(
+    history: History,
+    appeals: Sequence[Appeal],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
+    reviews: Sequence[Review] = (),
+) -> TransparencyReport:
+    """The report on [start, end) as the record stood at `now`. `reviews` lets overdue
+    reviews count from the last review rather than from when the cover began."""
+    facts = gather(history, appeals, reviews, start, end, now)
+    threshold = history.policy.small_cell_threshold
+    # the counts first: which of them are hidden decides which resources are withheld
+    counts = Problem()
+    counts.add_grid(facts.protectees)
+    hidden = counts.solve(threshold)
+    columns = [*(c.key for c in facts.categories), ALL]
+    exposed = [
+        p.key
+        for p in facts.providers
+        if any(facts.protectees.key(p.key, c) in hidden for c in columns)
+    ]
+    rest = Problem()
+    grids = (facts.resources, facts.by_action, facts.by_reason, facts.oversight, facts.appeals)
+    for grid in grids:
+        rest.add_grid(grid)
+    found = drafts(history, facts.audit, rest)
+    forced = [facts.resources.key(p, c.key) for p in exposed for c in RESOURCES]
+    hidden |= rest.solve(threshold, forced)
+    policy = history.policy
+    return TransparencyReport(
+        policy=Label(policy.id, policy.name),
+        timezone=policy.timezone,
+        threshold=threshold,
+        start=start,
+        end=end,
+        now=now,
+        at=facts.at,
+        providers=tuple(
+            ProviderInfo(p.id, p.name, p.level, p.pool_personnel, p.pool_vehicles)
+            for _, p in sorted(history.providers.items())
+        ),
+        protectees=facts.protectees.publish(hidden),
+        public_figures=tuple(_public(history, n) for n in facts.public_figures),
+        resources=facts.resources.publish(hidden),
+        by_action=facts.by_action.publish(hidden),
+        by_reason=facts.by_reason.publish(hidden),
+        oversight=facts.oversight.publish(hidden),
+        appeals=facts.appeals.publish(hidden),
+        alpha=facts.audit.alpha,
+        findings=tuple(d.publish(rest.values, hidden) for d in found),
+    )
+
+
+def _public(history: History, named: Named) -> PublicFigure:
+    provider = history.providers[named.provider]
+    category = provider.category(named.category)
+    return PublicFigure(
+        named.name, Label(provider.id, provider.name), Label(category.id, category.name)
+    )
