@@ -470,3 +470,15 @@ def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Respon
         report=report,
         can_check=allowed(who.user, "ledger.checkpoint"),
     )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, reg: Reg, who: Who, days: int = 365) -> Response:
+    if not allowed(who.user, "audit.read"):
+        raise Forbidden(f"{who.user.id} may not see the fairness audit")
+    now = reg.clock()
+    span = timedelta(days=min(max(days, 1), 3650))
+    result = audits.fairness(reg.uow(), now - span, now, now)
+    return render(
+        request, "audit.html.j2", zone_of(reg.uow()), who=who, audit=result, days=span.days
+    )
