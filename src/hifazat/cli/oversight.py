@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,9 +21,7 @@ from hifazat.cli.core import (
     state,
     translating,
 )
-from hifazat.domain.times import (
-    parse_duration,
-)
+from hifazat.domain.times import parse_duration, period
 from hifazat.services import (
     audits,
     oversight,
@@ -69,11 +67,9 @@ def reviews_due(
         console.reviews_table(queue, s.zone())
 
 
-def period(s: State, start: str | None, end: str | None) -> tuple[datetime, datetime]:
+def span(s: State, start: str | None, end: str | None) -> tuple[datetime, datetime]:
     """--from / --to, by default the year up to now."""
-    now = s.clock()
-    to = instant(end, "--to") or now
-    return instant(start, "--from") or to - timedelta(days=365), to
+    return period(instant(start, "--from"), instant(end, "--to"), s.clock())
 
 
 FromOpt = Annotated[
@@ -90,7 +86,7 @@ def audit_fairness(
     """Withdrawals and downgrades by affiliation within cohorts, with an exact test, and
     clusters; every finding with its evidence."""
     s = state(ctx)
-    start, end = period(s, from_, to)
+    start, end = span(s, from_, to)
     result = audits.fairness(s.uow(), start, end, s.clock())
     if json_:
         emit(result.as_dict())
@@ -131,7 +127,7 @@ def cost_(
 ) -> None:
     """Officer-days and vehicle-days per provider and protectee; recoverable for private persons."""
     s = state(ctx)
-    start, end = period(s, from_, to)
+    start, end = span(s, from_, to)
     result = audits.cost_over(s.uow(), start, end, s.clock(), officer_day_rate, vehicle_day_rate)
     if json_:
         emit(result.as_dict())
@@ -156,7 +152,7 @@ def report_transparency(
     if format_ not in ("html", "pdf"):
         raise fail(f"--format: {format_!r} is not html or pdf", 2)
     s = state(ctx)
-    start, end = period(s, from_, to)
+    start, end = span(s, from_, to)
     report = audits.transparency(s.uow(), start, end, s.clock())
     if format_ == "pdf":
         output.write_bytes(to_pdf(report))

@@ -80,3 +80,18 @@ def day_start(day: date, timezone: str) -> datetime:
 
 def local_text(value: datetime, timezone: str) -> str:
     return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+#: a report's period when none is given: the year up to its end
+DEFAULT_PERIOD = timedelta(days=365)
+
+
+def period(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
+    """`[start, end)`, by default the year up to now; both must carry an offset."""
+    stop = require_aware(end, "to") if end is not None else now
+    begin = require_aware(start, "from") if start is not None else stop - DEFAULT_PERIOD
+    if begin >= stop:
+        raise InvalidInput("from", "the period must start before it ends")
+    return begin, stop

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from hifazat.api.deps import Reg, Who
 from hifazat.api.errors import ERRORS
-from hifazat.domain.times import require_aware
+from hifazat.domain.times import period
 from hifazat.services import audits, secure
 
 router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
 When = Annotated[datetime | None, Query(description="An instant with offset.")]
-
-
-def _period(reg: Reg, start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
-    to = require_aware(end, "to") if end else reg.clock()
-    return (require_aware(start, "from") if start else to - timedelta(days=365)), to
 
 
 @router.get("/audit/fairness")
@@ -31,7 +26,7 @@ def fairness(
     """Withdrawals and downgrades by affiliation within cohorts, the exact test, clusters."""
     with reg.uow() as uow:
         secure.gate(uow, who.need("audit.read"), "audit.read")
-    begin, stop = _period(reg, start, end)
+    begin, stop = period(start, end, reg.clock())
     return audits.fairness(reg.uow(), begin, stop, reg.clock()).as_dict()
 
 
@@ -51,5 +46,5 @@ def cost(
 ) -> dict[str, Any]:
     with reg.uow() as uow:
         secure.gate(uow, who.need("audit.read"), "audit.read")
-    begin, stop = _period(reg, start, end)
+    begin, stop = period(start, end, reg.clock())
     return audits.cost_over(reg.uow(), begin, stop, reg.clock()).as_dict()

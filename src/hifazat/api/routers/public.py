@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from hifazat.api.deps import Reg
 from hifazat.api.errors import ERRORS
-from hifazat.domain.times import require_aware
+from hifazat.domain.times import period
 from hifazat.reports.transparency.model import TransparencyReport
 from hifazat.reports.transparency.render import to_html, to_pdf
 from hifazat.services import audits
@@ -20,9 +20,8 @@ When = Annotated[datetime | None, Query(description="An instant with offset.")]
 
 
 def _report(reg: Reg, start: datetime | None, end: datetime | None) -> TransparencyReport:
-    to = require_aware(end, "to") if end else reg.clock()
-    begin = require_aware(start, "from") if start else to - timedelta(days=365)
-    return audits.transparency(reg.uow(), begin, to, reg.clock())
+    begin, stop = period(start, end, reg.clock())
+    return audits.transparency(reg.uow(), begin, stop, reg.clock())
 
 
 @router.get("/api/v1/reports/transparency")
