@@ -72,3 +72,15 @@ def test_forms_need_the_csrf_token_and_anonymous_visitors_sign_in(api: Api) -> N
     assert anonymous.headers["location"] == "/login?next=/protectees/farooq-sattar"
     wrong = api.client.post("/login", data={"user": "ssu-operator", "password": "nope"})
     assert wrong.status_code == 401 and "wrong user or password" in wrong.text
+
+
+def test_what_users_typed_is_escaped_on_every_page(api: Api) -> None:
+    token = _signed_in(api, "ssu-operator")
+    script = "<script>alert('x')</script> redeployment of the detail"
+    body = {"action": "withdraw", "protectee": "farooq-sattar", "provider": "sindh-police",
+            "reason_code": "court-order", "reason": script, "csrf_token": token}
+    api.client.post("/decide", data=body)
+    page = api.client.get("/protectees/farooq-sattar").text
+    assert "&lt;script&gt;" in page and "<script>" not in page
+    login = api.client.get('/login?next="><script>x</script>').text
+    assert "<script>" not in login

@@ -15,6 +15,8 @@ from hifazat.domain.times import local_text, parse_instant
 from hifazat.store.uow import UnitOfWork
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Escape everything: the templates end in .j2, which Jinja's extension guess would not escape.
+templates.env.autoescape = True
 
 
 def zone_of(uow: UnitOfWork) -> str:
