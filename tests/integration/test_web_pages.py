@@ -77,10 +77,31 @@ def test_forms_need_the_csrf_token_and_anonymous_visitors_sign_in(api: Api) -> N
 def test_what_users_typed_is_escaped_on_every_page(api: Api) -> None:
     token = _signed_in(api, "ssu-operator")
     script = "<script>alert('x')</script> redeployment of the detail"
-    body = {"action": "withdraw", "protectee": "farooq-sattar", "provider": "sindh-police",
-            "reason_code": "court-order", "reason": script, "csrf_token": token}
+    body = {
+        "action": "withdraw",
+        "protectee": "farooq-sattar",
+        "provider": "sindh-police",
+        "reason_code": "court-order",
+        "reason": script,
+        "csrf_token": token,
+    }
     api.client.post("/decide", data=body)
     page = api.client.get("/protectees/farooq-sattar").text
     assert "&lt;script&gt;" in page and "<script>" not in page
     login = api.client.get('/login?next="><script>x</script>').text
     assert "<script>" not in login
+
+
+def test_sign_in_sends_nobody_to_another_site(api: Api) -> None:
+    auth.set_password(api.reg.uow(), "auditor", PASSWORD, "registrar", api.reg.clock())
+    for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        api.client.cookies.clear()
+        response = api.client.post(
+            "/login",
+            data={"user": "auditor", "password": PASSWORD, "next": target},
+            follow_redirects=False,
+        )
+        assert response.headers["location"] == "/", target
+    page = api.client.get("/")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]

@@ -77,6 +77,18 @@ def create_app(
     def _sign_in(_: Request, error: SignInFirst) -> RedirectResponse:
         return RedirectResponse(f"/login?next={quote(str(error))}", status_code=303)
 
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
     @app.get("/api/v1/health", tags=["meta"])
     def health() -> JSONResponse:
         return JSONResponse({"ok": True, "version": __version__})

@@ -79,7 +79,8 @@ def login(
         return render(
             request, "login.html.j2", zone_of(reg.uow()), status=401, next=next, error=str(error)
         )
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    # only a path on this site: not //host, nor /\host, which browsers read as another site
+    target = next if next.startswith("/") and next[1:2] not in ("/", "\\") else "/"
     response = _see_other(target)
     response.set_cookie(
         SESSION_COOKIE,
