@@ -13,7 +13,7 @@ from hifazat.access import redaction
 from hifazat.access.guard import Facts, allowed, require
 from hifazat.domain.errors import NotFound
 from hifazat.domain.users import User
-from hifazat.services import notices, oversight, views
+from hifazat.services import decide, notices, oversight, views
 from hifazat.services.status import protectee_status
 from hifazat.store import tables as t
 from hifazat.store.uow import UnitOfWork
@@ -110,7 +110,10 @@ def read_decision(uow: UnitOfWork, user: User, decision_id: str, now: datetime) 
             require(user, "decision.read", Facts())  # only oversight learns it does not exist
             raise
         gate(uow, user, "decision.read", decision.protectee_id)
-        return views.decision_view(decision, now)
+        return {
+            **views.decision_view(decision, now),
+            "waiting_on": decide.next_role(uow, decision_id, now),
+        }
 
 
 def read_notices(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, Any]]:

@@ -73,3 +73,9 @@ def test_two_approvers_at_once_approve_once(api: Api) -> None:
             text("SELECT count(*) FROM approvals WHERE decision_id = :d"), {"d": decision}
         ).scalar_one()
     assert approvals == 1
+
+
+def test_a_decision_shows_the_step_it_waits_on(api: Api) -> None:
+    made = api.call("POST", "/api/v1/decisions", "operator", json=BODY).json()
+    shown = api.call("GET", f"/api/v1/decisions/{made['decision']}", "committee").json()
+    assert shown["state"] == "proposed" and shown["waiting_on"] == "approver"
