@@ -13,3 +13,5 @@ from hifazat.store.records.registry import RegistryRecords
 class Repository(RegistryRecords, DecisionRecords, EntryRecords):
     def __init__(self, connection: Connection) -> None:
         self.c = connection
+        self.protectee_cache = {}
+        self.user_cache = {}

@@ -164,10 +164,13 @@ class RegistryRecords(Base):
         }
 
     def protectee(self, protectee_id: str) -> Protectee:
-        found = self.protectees([protectee_id]).get(protectee_id)
-        if found is None:
-            raise NotFound("protectee", protectee_id)
-        return found
+        """One protectee, read once per unit of work (records are never changed, only added)."""
+        if protectee_id not in self.protectee_cache:
+            found = self.protectees([protectee_id]).get(protectee_id)
+            if found is None:
+                raise NotFound("protectee", protectee_id)
+            self.protectee_cache[protectee_id] = found
+        return self.protectee_cache[protectee_id]
 
     def lock_protectee(self, protectee_id: str) -> None:
         """Serialises changes to one protectee's cover across processes (SQLite locks anyway)."""
@@ -191,6 +194,7 @@ class RegistryRecords(Base):
             self.grant_role(user.id, role, granted_by, at)
 
     def grant_role(self, user_id: str, role: str, granted_by: str | None, at: datetime) -> None:
+        self.user_cache.pop(user_id, None)
         self.c.execute(
             insert(t.user_roles).values(
                 user_id=user_id, role=role, granted_by=granted_by, granted_at=at
@@ -213,10 +217,13 @@ class RegistryRecords(Base):
         }
 
     def user(self, user_id: str) -> User:
-        found = self.users([user_id]).get(user_id)
-        if found is None:
-            raise NotFound("user", user_id)
-        return found
+        """One user, read once per unit of work; granting a role forgets it."""
+        if user_id not in self.user_cache:
+            found = self.users([user_id]).get(user_id)
+            if found is None:
+                raise NotFound("user", user_id)
+            self.user_cache[user_id] = found
+        return self.user_cache[user_id]
 
     def logins_of(self, protectee_id: str) -> list[str]:
         query = select(t.users.c.id).where(t.users.c.protectee_id == protectee_id)
