@@ -173,20 +173,20 @@ def approve_in(
     actor = repo.user(by)
     effective = effective_at or default_effective(decision, uow, now)
     decided = replace(decision, approved_by=by, decided_at=now, effective_at=effective)
-    steps = chain_of(_context(uow, decided, actor, Stage.APPROVE, now, ruling=ruling))
+    base = _context(uow, decided, actor, Stage.APPROVE, now, ruling=ruling)
+    steps = chain_of(base)
     index = min(len(decision.steps), len(steps) - 1)
-    step = {
-        "step_role": steps[index],
-        "chain_length": len(steps),
-        "earlier_approvers": frozenset(s.by for s in decision.steps),
-        "ruling": ruling,
-    }
+    ctx = replace(
+        base,
+        step_role=steps[index],
+        chain_length=len(steps),
+        earlier_approvers=frozenset(s.by for s in decision.steps),
+    )
     if index < len(steps) - 1:
-        enforce(_context(uow, decision, actor, Stage.RECOMMEND, now, **step))
+        enforce(replace(ctx, decision=decision, stage=Stage.RECOMMEND))
         repo.add_step(decision_id, index + 1, steps[index], by, now)
         uow.record("decision.step_approved", step_key(decision_id, index + 1))
         return repo.decision(decision_id)
-    ctx = _context(uow, decided, actor, Stage.APPROVE, now, **step)
     enforce(ctx)
     repo.add_approval(decision_id, by, now, effective)
     uow.record("decision.approved", decision_id)
