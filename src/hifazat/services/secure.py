@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from hifazat.access import redaction
 from hifazat.access.guard import Facts, allowed, require
+from hifazat.domain.decision import DecisionState
 from hifazat.domain.errors import NotFound
 from hifazat.domain.users import User
 from hifazat.services import decide, notices, oversight, views
@@ -152,3 +153,25 @@ def read_flags(uow: UnitOfWork, user: User, now: datetime) -> list[dict[str, Any
             if allowed(user, "status.read", facts) or desk:
                 visible += redaction.flags(user, facts, [views.flag_view(flag)])
         return visible
+
+
+def decision_queues(
+    uow: UnitOfWork, user: User, now: datetime, recent: int = 10
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The decisions whose next approval step is this user's, and the latest they may see."""
+    with uow:
+        waiting, seen = [], []
+        for d in uow.repo.decisions():
+            if not allowed(user, "decision.read", facts_for(uow, d.protectee_id)):
+                continue
+            seen.append(views.decision_view(d, now))
+            if d.state_at(now) is not DecisionState.PROPOSED or user.id == d.proposed_by:
+                continue
+            role = decide.next_role(uow, d.id, now)
+            mine = (role == "committee" and user.is_committee) or (
+                role == "approver" and user.can_approve_for(d.provider_id)
+            )
+            if mine:
+                waiting.append({**views.decision_view(d, now), "waiting_on": role})
+    seen.sort(key=lambda d: d["proposed_at"], reverse=True)
+    return waiting, seen[:recent]

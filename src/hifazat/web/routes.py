@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hifazat.access.guard import Forbidden, allowed
 from hifazat.api.deps import SESSION_COOKIE, Reg
 from hifazat.domain.appeal import AppealOutcome
-from hifazat.domain.decision import Action, Basis, DecisionState
+from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import DomainError, InvalidInput, Refusal
 from hifazat.services import (
     appeals,
@@ -113,21 +113,7 @@ def dashboard(request: Request, reg: Reg, who: Who) -> Response:
         if allowed(user, "review.due")
         else []
     )
-    with reg.uow() as uow:
-        decisions = uow.repo.decisions()
-        waiting, recent = [], []
-        for d in decisions:
-            facts = secure.facts_for(uow, d.protectee_id)
-            if not allowed(user, "decision.read", facts):
-                continue
-            recent.append(views.decision_view(d, now))
-            if d.state_at(now) is DecisionState.PROPOSED and user.id != d.proposed_by:
-                role = decide.next_role(uow, d.id, now)
-                if (role == "committee" and user.is_committee) or (
-                    role == "approver" and user.can_approve_for(d.provider_id)
-                ):
-                    waiting.append({**views.decision_view(d, now), "waiting_on": role})
-    recent.sort(key=lambda d: d["proposed_at"], reverse=True)
+    waiting, recent = secure.decision_queues(reg.uow(), user, now)
     return render(
         request,
         "dashboard.html.j2",
@@ -136,7 +122,7 @@ def dashboard(request: Request, reg: Reg, who: Who) -> Response:
         flags=flags,
         waiting=waiting,
         due=due,
-        recent=recent[:10],
+        recent=recent,
     )
 
 
