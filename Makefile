@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint unit integration clean
+.PHONY: install demo test lint unit integration clean bench bench-national
 
 install: $(STAMP)
 
@@ -18,8 +18,8 @@ demo: install
 	$(BIN)/hifazat demo
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 # -v names every test with its database ([sqlite] / [postgres]) in the log.
@@ -31,3 +31,12 @@ unit: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks, not tests: small scale, SQLite and PostgreSQL (a few minutes); writes bench/results.json
+bench: install
+	$(BIN)/python -m bench.run --scale 0.01 --backend both --out bench/results.json
+
+# National scale (20,000 protectees, ~230,000 decisions): hours on 2 cores today
+bench-national: install
+	$(BIN)/python -m bench.run --scale 1 --backend both --out bench/results-national.json
+	$(BIN)/python -m bench.markdown bench/results-national.json

@@ -1,0 +1,164 @@
+"""The ledger: verification throughput beside the raw SHA-256 leaf-hash rate over the same
+entries, and append throughput with 1, 4 and 16 concurrent writers.
+
+Verification is `hifazat.services.verify.verify`: every entry recomputed from the domain
+tables, the tree rebuilt, every checkpoint's signature and consistency checked. Its limit is
+hashing alone: `SHA-256(0x00 || entry)` over the stored entries, timed on bytes already in
+memory (reading them is not counted), in the same run.
+
+Appends are `ledger_store.append(connection, [(kind, key)])`, one entry per transaction (the
+shape of every use case), writing a fresh entry for an existing protectee record; concurrent
+writers take turns on the ledger head (PostgreSQL: SELECT … FOR UPDATE; SQLite: BEGIN
+IMMEDIATE). This runs last: it leaves duplicate entries in the scratch database."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+
+from sqlalchemy import Engine, create_engine, text
+
+from bench.context import Context
+from bench.harness import Figure, Result, Target, ms, percentile
+from bench.load import Database
+from hifazat.services.ledger import make_checkpoint
+from hifazat.services.verify import verify
+from hifazat.store import ledger_store
+from hifazat.store.engine import make_engine
+
+BATCH = 20_000
+
+
+def raw_leaf_hash_rate(engine: Engine) -> tuple[int, float]:
+    """(entries, seconds spent hashing them): the stored entries, hashed as leaves."""
+    hashed, seconds = 0, 0.0
+
+    def run(batch: list[bytes]) -> float:
+        sha256 = hashlib.sha256
+        started = time.perf_counter()
+        for entry in batch:
+            sha256(b"\x00" + entry).digest()
+        return time.perf_counter() - started
+
+    with engine.connect() as c:
+        batch: list[bytes] = []
+        for row in ledger_store.entries(c):
+            batch.append(row.entry.encode("utf-8"))
+            if len(batch) == BATCH:
+                seconds += run(batch)
+                hashed += len(batch)
+                batch = []
+        seconds += run(batch)
+        hashed += len(batch)
+    return hashed, seconds
+
+
+def bench_verify(ctx: Context, result: Result) -> None:
+    db = ctx.db
+    made = make_checkpoint(db.uow(), db.signer, ctx.now)
+    report = verify(db.engine, db.signer.verifier())
+    if not report.ok:
+        raise RuntimeError(
+            f"verification found {len(report.problems)} problems: {report.problems[0]}"
+        )
+    entries, seconds = raw_leaf_hash_rate(db.engine)
+    raw = entries / seconds if seconds > 0 else None
+    result.add(Figure("raw SHA-256 leaf hashes", raw, "entries/s"))
+    result.add(
+        Figure(
+            "ledger verification",
+            report.rate,
+            "entries/s",
+            raw,
+            "raw leaf-hash rate",
+            [Target(">=", 0.5, "ratio")],
+            note=f"{report.entries:,} entries, {report.checkpoints} checkpoint(s)",
+        )
+    )
+    result.details |= {
+        "entries": report.entries,
+        "verify_seconds": round(report.seconds, 3),
+        "checkpoint_size": made.size,
+    }
+
+
+def append_engine(db: Database, writers: int) -> Engine:
+    """PostgreSQL: a pool as large as the writers, so each holds its own connection."""
+    if db.backend == "postgres":
+        return create_engine(db.url, pool_pre_ping=True, pool_size=writers, max_overflow=0)
+    return make_engine(db.url)
+
+
+def bench_append(ctx: Context, result: Result) -> None:
+    db = ctx.db
+    keys = [("protectee.added", p.id) for p in ctx.nation.people]
+    total, max_seconds = ctx.budget.ledger_entries, ctx.budget.max_seconds
+    for writers in ctx.budget.writers:
+        engine = append_engine(db, writers)
+        try:
+            rate, latencies = _append(engine, keys, writers, total, max_seconds)
+        finally:
+            engine.dispose()
+        result.add(
+            Figure(
+                f"append, {writers} writer{'s' if writers > 1 else ''}",
+                rate,
+                "entries/s",
+                targets=[Target(">=", 2000)] if writers > 1 else [],
+                note=f"commit p99 {ms(percentile(latencies, 99)) or 0:.1f} ms",
+            )
+        )
+        result.details[f"writers_{writers}"] = {
+            "entries": len(latencies),
+            "p50_ms": ms(percentile(latencies, 50)),
+            "p99_ms": ms(percentile(latencies, 99)),
+        }
+    with db.engine.connect() as c:
+        head = ledger_store.tree_size(c)
+        stored = c.execute(text("SELECT count(*), max(seq) FROM ledger_entries")).one()
+    if stored[0] != head or stored[1] != head - 1:
+        raise RuntimeError(f"ledger sequence broken: head {head}, entries {tuple(stored)}")
+    result.details["ledger_size_after"] = head
+
+
+def _append(
+    engine: Engine, keys: list[tuple[str, str]], writers: int, total: int, max_seconds: float
+) -> tuple[float | None, list[float]]:
+    lock = threading.Lock()
+    issued = [0]
+    latencies: list[float] = []
+    failures: list[BaseException] = []
+    start = threading.Barrier(writers + 1)
+    deadline = [float("inf")]
+
+    def writer() -> None:
+        try:
+            start.wait()
+            while True:
+                with lock:
+                    n = issued[0]
+                    if n >= total or time.perf_counter() > deadline[0]:
+                        return
+                    issued[0] += 1
+                began = time.perf_counter()
+                with engine.begin() as c:
+                    ledger_store.append(c, [keys[n % len(keys)]])
+                took = time.perf_counter() - began
+                with lock:
+                    latencies.append(took)
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=writer) for _ in range(writers)]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    deadline[0] = began + max_seconds
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - began
+    if failures:
+        raise failures[0]
+    return (len(latencies) / seconds if seconds > 0 else None), latencies

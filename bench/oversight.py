@@ -1,0 +1,98 @@
+"""Oversight over the whole history: the fairness audit, capacity, cost, and the transparency
+report (its data, then its PDF, if the renderer is present in this checkout)."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bench.context import Context
+from bench.harness import Figure, Result, Target
+from hifazat.services import audits
+
+T = TypeVar("T")
+
+
+def _timed(body: Callable[[], T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    value = body()
+    return value, time.perf_counter() - started
+
+
+def bench_fairness(ctx: Context, result: Result) -> None:
+    db, start, now = ctx.db, ctx.start, ctx.now
+    audit, took = _timed(lambda: audits.fairness(db.uow(), start, now, now))
+    result.add(Figure("fairness audit, whole history", took, "s", targets=[Target("<=", 2)]))
+    result.details["fairness"] = {
+        "cohorts": len(audit.tables),
+        "findings": dict(Counter(f.kind for f in audit.findings)),
+    }
+    capacity, took = _timed(lambda: audits.capacity_at(db.uow(), now))
+    result.add(Figure("capacity, every provider", took, "s"))
+    result.details["capacity"] = {
+        "committed_personnel": sum(c.committed.personnel for c in capacity),
+        "pool_personnel": sum(c.pool.personnel for c in capacity),
+        "over_pool": sum(c.committed.personnel > c.pool.personnel for c in capacity),
+    }
+    cost, took = _timed(lambda: audits.cost_over(db.uow(), start, now, now))
+    result.add(Figure("cost, whole history", took, "s"))
+    result.details["cost"] = {
+        "officer_days": round(sum(line.officer_days for line in cost.providers)),
+        "protectees": len(cost.protectees),
+    }
+
+
+def renderer() -> Callable[[Any], bytes] | None:
+    """`hifazat.reports.transparency.render.to_pdf`, if it exists and imports here."""
+    try:
+        module = importlib.import_module("hifazat.reports.transparency.render")
+    except Exception:
+        return None
+    render = getattr(module, "to_pdf", None)
+    return render if callable(render) else None
+
+
+def bench_transparency(ctx: Context, result: Result) -> None:
+    db, start, now = ctx.db, ctx.start, ctx.now
+    report, built = _timed(lambda: audits.transparency(db.uow(), start, now, now))
+    result.add(Figure("transparency report data", built, "s"))
+    to_pdf = renderer()
+    if not ctx.budget.render_pdf:
+        result.add(
+            Figure(
+                "transparency PDF (data + render)",
+                None,
+                "s",
+                targets=[Target("<=", 15)],
+                note="not available: rendering skipped by this run's budget",
+            )
+        )
+        result.details["pdf"] = "skipped"
+        return
+    if to_pdf is None:
+        result.add(
+            Figure(
+                "transparency PDF (data + render)",
+                None,
+                "s",
+                targets=[Target("<=", 15)],
+                note="not available: hifazat.reports.transparency.render.to_pdf did not import",
+            )
+        )
+        result.details["pdf"] = "not available"
+        return
+    pdf, rendered = _timed(lambda: to_pdf(report))
+    result.add(
+        Figure(
+            "transparency PDF (data + render)",
+            built + rendered,
+            "s",
+            targets=[Target("<=", 15)],
+            note=f"render alone {rendered:.2f} s",
+        )
+    )
+    result.details["pdf"] = {"bytes": len(pdf), "render_seconds": round(rendered, 3)}
+    (ctx.workdir / f"transparency-{db.backend}.pdf").write_bytes(pdf)
