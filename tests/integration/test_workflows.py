@@ -417,3 +417,11 @@ def test_a_protectee_with_a_login_is_told_at_that_login(demo: Registry) -> None:
     assert told == {("anis", "protectee"), ("mqm-liaison", "liaison")}
     missing = demo.cli("notices", "nobody")
     assert missing.exit_code == 1 and "unknown protectee" in missing.stderr
+
+
+def test_a_review_of_one_protectee_leaves_the_others_overdue(demo: Registry) -> None:
+    run(demo, "review", "d-006", "--outcome", "confirm", "--reason", R, "--by", "ssu-chief")
+    farooq = js(demo, "status", "farooq-sattar")["flags"]
+    anis = js(demo, "status", "anis-kaimkhani")["flags"]
+    assert all(f["rule"] != "R-REVIEW" for f in farooq)
+    assert any(f["rule"] == "R-REVIEW" and f["subject"] == "d-007" for f in anis)

@@ -58,7 +58,7 @@ def snapshot(uow: UnitOfWork, at: datetime, protectee_id: str | None = None) -> 
             assessments[a.protectee_id].append(a)
     covers = {pid: covers_at(decisions[pid], providers, at) for pid in protectees}
     reviewed: dict[str, datetime] = {}
-    for review in repo.reviews():
+    for review in repo.reviews(protectee_id=protectee_id):
         if review.reviewed_at <= at:
             reviewed[review.coverage] = max(
                 review.reviewed_at, reviewed.get(review.coverage, review.reviewed_at)

@@ -31,10 +31,13 @@ class EntryRecords(Base):
             )
         )
 
-    def reviews(self, coverage: str | None = None) -> list[Review]:
+    def reviews(self, coverage: str | None = None, protectee_id: str | None = None) -> list[Review]:
         query = select(t.reviews).order_by(t.reviews.c.reviewed_at, t.reviews.c.id)
         if coverage is not None:
             query = query.where(t.reviews.c.coverage == coverage)
+        if protectee_id is not None:
+            theirs = select(t.decisions.c.id).where(t.decisions.c.protectee_id == protectee_id)
+            query = query.where(t.reviews.c.coverage.in_(theirs))
         return [
             Review(
                 r.id, r.coverage, r.reviewed_by, r.reviewed_at, r.outcome, r.reason, r.decision_id
