@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hifazat.access.guard import Forbidden, allowed
+from hifazat.access.guard import allowed, require
 from hifazat.api.deps import SESSION_COOKIE, Reg
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import Action, Basis
@@ -183,8 +183,7 @@ def receipt(decision_id: str, reg: Reg, who: Who) -> Response:
 def decide_form(
     request: Request, reg: Reg, who: Who, protectee: str = "", provider: str = ""
 ) -> Response:
-    if not allowed(who.user, "decision.propose"):
-        raise Forbidden(f"{who.user.id} may not propose decisions")
+    require(who.user, "decision.propose")
     return _decide_page(request, reg, who, {"protectee": protectee, "provider": provider}, {})
 
 
@@ -248,8 +247,7 @@ def decide_submit(
         "emergency": bool(emergency),
     }
     try:
-        if not allowed(who.user, "decision.propose"):
-            raise Forbidden(f"{who.user.id} may not propose decisions")
+        require(who.user, "decision.propose")
         proposal = decide.Proposal(
             action=Action(action),
             protectee=protectee,
@@ -280,8 +278,7 @@ def decide_submit(
 @router.post("/decisions/{decision_id}/approve")
 def approve(decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response:
     check_csrf(who, csrf_token)
-    if not allowed(who.user, "decision.approve"):
-        raise Forbidden(f"{who.user.id} may not approve decisions")
+    require(who.user, "decision.approve")
     decided = decide.approve(reg.uow(), decision_id, who.user.id, reg.clock)
     return _see_other(f"/protectees/{decided.protectee_id}")
 
@@ -289,8 +286,7 @@ def approve(decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response
 # --- reviews, appeals, ground reports ------------------------------------------------------
 @router.get("/reviews", response_class=HTMLResponse)
 def review_queue(request: Request, reg: Reg, who: Who) -> Response:
-    if not allowed(who.user, "review.due"):
-        raise Forbidden(f"{who.user.id} may not see the review queue")
+    require(who.user, "review.due")
     queue = oversight.reviews_due(reg.uow(), reg.clock(), timedelta(days=30))
     return render(
         request,
@@ -307,8 +303,7 @@ def review_confirm(
     reg: Reg, who: Who, csrf_token: Field, coverage: Field, reason: Field
 ) -> Response:
     check_csrf(who, csrf_token)
-    if not allowed(who.user, "review.record"):
-        raise Forbidden(f"{who.user.id} may not record reviews")
+    require(who.user, "review.record")
     reviews.review(reg.uow(), coverage, "confirmed", reason, who.user.id, reg.clock)
     return _see_other("/reviews")
 
@@ -338,8 +333,7 @@ def appeal_lodge(
     reg: Reg, who: Who, csrf_token: Field, decision: Field, grounds: Field
 ) -> Response:
     check_csrf(who, csrf_token)
-    if not allowed(who.user, "appeal.lodge"):
-        raise Forbidden(f"{who.user.id} may not lodge appeals")
+    require(who.user, "appeal.lodge")
     appeals.lodge(reg.uow(), decision, who.user.id, grounds, reg.clock)
     return _see_other("/appeals")
 
@@ -349,8 +343,7 @@ def appeal_decide(
     appeal_id: str, reg: Reg, who: Who, csrf_token: Field, outcome: Field, reason: Field
 ) -> Response:
     check_csrf(who, csrf_token)
-    if not allowed(who.user, "appeal.decide"):
-        raise Forbidden(f"{who.user.id} may not decide appeals")
+    require(who.user, "appeal.decide")
     appeals.decide_appeal(
         reg.uow(), appeal_id, AppealOutcome(outcome), reason, who.user.id, reg.clock
     )
@@ -392,8 +385,7 @@ def report_submit(
     with reg.uow() as uow:
         providers = list(uow.repo.providers())
     try:
-        if not allowed(who.user, "report.file"):
-            raise Forbidden(f"{who.user.id} may not file ground reports")
+        require(who.user, "report.file")
         when = _local_input(observed_at, zone) or reg.clock()
         filed = registry_entries.report_discrepancy(
             reg.uow(),
@@ -429,16 +421,14 @@ def report_submit(
 # --- capacity and the ledger ---------------------------------------------------------------
 @router.get("/capacity", response_class=HTMLResponse)
 def capacity_page(request: Request, reg: Reg, who: Who) -> Response:
-    if not allowed(who.user, "capacity.read"):
-        raise Forbidden(f"{who.user.id} may not see capacity")
+    require(who.user, "capacity.read")
     found = [c.as_dict() for c in audits.capacity_at(reg.uow(), reg.clock())]
     return render(request, "capacity.html.j2", zone_of(reg.uow()), who=who, providers=found)
 
 
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Response:
-    if not allowed(who.user, "ledger.read"):
-        raise Forbidden(f"{who.user.id} may not see the ledger")
+    require(who.user, "ledger.read")
     with reg.uow() as uow:
         latest = ledger_store.latest_checkpoint(uow.connection)
         size = ledger_store.tree_size(uow.connection)
@@ -461,8 +451,7 @@ def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Respon
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, reg: Reg, who: Who, days: int = 365) -> Response:
-    if not allowed(who.user, "audit.read"):
-        raise Forbidden(f"{who.user.id} may not see the fairness audit")
+    require(who.user, "audit.read")
     now = reg.clock()
     span = timedelta(days=min(max(days, 1), 3650))
     result = audits.fairness(reg.uow(), now - span, now, now)

@@ -174,9 +174,20 @@ def test_a_protectee_sees_only_their_own_record(api: Api) -> None:
     assert api.call("GET", "/api/v1/protectees/nobody/status", "committee").status_code == 404
 
 
-def test_a_desk_sees_flags_of_its_own_provider_only(api: Api) -> None:
-    moi = api.call("GET", "/api/v1/flags", "operator").json()["items"]
-    assert moi and all(f["provider"] in (None, "sindh-police") or f["protectee"] for f in moi)
+def test_a_desk_sees_flags_of_protectees_its_provider_covers(api: Api) -> None:
+    from datetime import timedelta
+
+    from hifazat.services import auth
+
+    token = auth.create_token(
+        api.reg.uow(), "moi-operator", ["read"], timedelta(days=1), api.reg.clock()
+    ).secret
+    moi = api.client.get("/api/v1/flags", headers={"Authorization": f"Bearer {token}"})
+    seen = {f["protectee"] for f in moi.json()["items"]}
+    # the federal desk covers the two ministers only: no other protectee's flags reach it
+    assert seen == {"khalid-maqbool-siddiqui", "mustafa-kamal"}
+    sindh = {f["protectee"] for f in api.call("GET", "/api/v1/flags", "operator").json()["items"]}
+    assert {"farooq-sattar", "anis-kaimkhani", "ali-khorshidi"} <= sindh
 
 
 def _severe_threat(api: Api) -> None:
