@@ -23,7 +23,12 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it (several times faster on a national history);
+#: the constructors below are Python either way, and both parsers keep every node's line
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
     source = "<input>"
 
 

@@ -15,3 +15,7 @@ class Repository(RegistryRecords, DecisionRecords, EntryRecords):
         self.c = connection
         self.protectee_cache = {}
         self.user_cache = {}
+        self.decision_cache = {}
+        self.decision_owner = {}
+        self.assessment_cache = {}
+        self.locked = set()

@@ -49,7 +49,11 @@ class DecisionContext:
         return d.effective_at or d.requested_effective_at or self.at
 
     def cover_before(self) -> Cover | None:
-        """The cover in force just before this decision would take effect."""
+        """The cover in force just before this decision would take effect; worked out once per
+        context, as several rules ask (the context is frozen, so the answer cannot change)."""
+        if "_cover_before" in self.__dict__:
+            cover: Cover | None = self.__dict__["_cover_before"]
+            return cover
         when = self.effective_at
         earlier = [
             d
@@ -57,7 +61,9 @@ class DecisionContext:
             if d.takes_effect_at is not None
             and replay_order(d) <= (when, self.at, LAST, self.decision.id)
         ]
-        return replay(earlier, self.provider)
+        cover = replay(earlier, self.provider)
+        object.__setattr__(self, "_cover_before", cover)
+        return cover
 
     def office_classes(self) -> list[str]:
         day = local_date(self.effective_at, self.policy.timezone)

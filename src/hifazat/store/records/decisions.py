@@ -40,41 +40,67 @@ def decision_from_row(r: Row[Any]) -> Decision:
     )
 
 
+_INSERT_DECISION = insert(t.decisions)
+_INSERT_APPROVAL = insert(t.approvals)
+
+
 class DecisionRecords(Base):
     def add_decision(self, d: Decision) -> None:
         self.c.execute(
-            insert(t.decisions).values(
-                id=d.id,
-                protectee_id=d.protectee_id,
-                provider_id=d.provider_id,
-                action=d.action.value,
-                category_id=d.category_id,
-                basis=d.basis.value if d.basis else None,
-                reason_code=d.reason_code,
-                reason=d.reason,
-                proposed_by=d.proposed_by,
-                proposed_at=d.proposed_at,
-                emergency=d.emergency,
-                requested_effective_at=d.requested_effective_at,
-            )
+            _INSERT_DECISION,
+            {
+                "id": d.id,
+                "protectee_id": d.protectee_id,
+                "provider_id": d.provider_id,
+                "action": d.action.value,
+                "category_id": d.category_id,
+                "basis": d.basis.value if d.basis else None,
+                "reason_code": d.reason_code,
+                "reason": d.reason,
+                "proposed_by": d.proposed_by,
+                "proposed_at": d.proposed_at,
+                "emergency": d.emergency,
+                "requested_effective_at": d.requested_effective_at,
+            },
         )
+        cached = self.decision_cache.get(d.protectee_id)
+        if cached is not None:
+            # proposals arrive in time order; keep the read order (proposed_at, id) regardless
+            at = len(cached)
+            while at and (cached[at - 1].proposed_at, cached[at - 1].id) > (d.proposed_at, d.id):
+                at -= 1
+            cached.insert(at, d)
+            self.decision_owner[d.id] = d.protectee_id
 
     def add_approval(self, decision_id: str, by: str, at: datetime, effective_at: datetime) -> None:
         """Numbered after the protectee's earlier approvals (the caller holds the protectee)."""
-        d, a = t.decisions, t.approvals
-        protectee = select(d.c.protectee_id).where(d.c.id == decision_id).scalar_subquery()
-        mine = select(d.c.id).where(d.c.protectee_id == protectee)
-        last = self.c.execute(
-            select(func.max(a.c.seq)).where(a.c.decision_id.in_(mine))
-        ).scalar_one_or_none()
+        mine = self._cached_list(decision_id)
+        if mine is not None:
+            last = max((d.approval_seq or 0 for d in mine), default=0)
+        else:
+            d, a = t.decisions, t.approvals
+            protectee = select(d.c.protectee_id).where(d.c.id == decision_id).scalar_subquery()
+            ids = select(d.c.id).where(d.c.protectee_id == protectee)
+            last = self.c.execute(
+                select(func.max(a.c.seq)).where(a.c.decision_id.in_(ids))
+            ).scalar_one_or_none()
+        seq = (last or 0) + 1
         self.c.execute(
-            insert(a).values(
-                decision_id=decision_id,
-                approved_by=by,
-                approved_at=at,
-                effective_at=effective_at,
-                seq=(last or 0) + 1,
-            )
+            _INSERT_APPROVAL,
+            {
+                "decision_id": decision_id,
+                "approved_by": by,
+                "approved_at": at,
+                "effective_at": effective_at,
+                "seq": seq,
+            },
+        )
+        self._update_cached(
+            decision_id,
+            approved_by=by,
+            decided_at=at,
+            effective_at=effective_at,
+            approval_seq=seq,
         )
 
     def add_rescission(self, decision_id: str, by: str, at: datetime, reason: str) -> None:
@@ -83,6 +109,23 @@ class DecisionRecords(Base):
                 decision_id=decision_id, rescinded_by=by, rescinded_at=at, reason=reason
             )
         )
+        self._update_cached(decision_id, rescinded_by=by, rescinded_at=at, rescind_reason=reason)
+
+    def _cached_list(self, decision_id: str) -> list[Decision] | None:
+        owner = self.decision_owner.get(decision_id)
+        return None if owner is None else self.decision_cache.get(owner)
+
+    def _update_cached(self, decision_id: str, **changes: Any) -> None:
+        decisions = self._cached_list(decision_id)
+        for n, d in enumerate(decisions or ()):
+            if d.id == decision_id:
+                decisions[n] = replace(d, **changes)  # type: ignore[index]
+                return
+
+    def _forget_decisions(self) -> None:
+        """Appeals and ratifications change holds and outcomes: read them afresh."""
+        self.decision_cache.clear()
+        self.decision_owner.clear()
 
     def _decision_query(self) -> Select[Any]:
         d, a, r = t.decisions, t.approvals, t.rescissions
@@ -106,18 +149,37 @@ class DecisionRecords(Base):
     def decisions(
         self, protectee_id: str | None = None, provider_id: str | None = None
     ) -> list[Decision]:
-        query = self._decision_query()
         if protectee_id is not None:
-            query = query.where(t.decisions.c.protectee_id == protectee_id)
+            mine = self._protectee_decisions(protectee_id)
+            if provider_id is None:
+                return list(mine)
+            return [d for d in mine if d.provider_id == provider_id]
+        query = self._decision_query()
         if provider_id is not None:
             query = query.where(t.decisions.c.provider_id == provider_id)
-        return self._enrich([decision_from_row(r) for r in self.c.execute(query)], protectee_id)
+        return self._enrich([decision_from_row(r) for r in self.c.execute(query)], None)
+
+    def _protectee_decisions(self, protectee_id: str) -> list[Decision]:
+        cached = self.decision_cache.get(protectee_id)
+        if cached is None:
+            query = self._decision_query().where(t.decisions.c.protectee_id == protectee_id)
+            rows = [decision_from_row(r) for r in self.c.execute(query)]
+            cached = self.decision_cache[protectee_id] = self._enrich(rows, protectee_id)
+            for d in cached:
+                self.decision_owner[d.id] = protectee_id
+        return cached
 
     def decision(self, decision_id: str) -> Decision:
-        row = self.c.execute(self._decision_query().where(t.decisions.c.id == decision_id)).first()
-        if row is None:
+        protectee_id = self.decision_owner.get(decision_id)
+        if protectee_id is None:
+            query = select(t.decisions.c.protectee_id).where(t.decisions.c.id == decision_id)
+            protectee_id = self.c.execute(query).scalar_one_or_none()
+        if protectee_id is None:
             raise NotFound("decision", decision_id)
-        return self._enrich([decision_from_row(row)], None, decision_id)[0]
+        for d in self._protectee_decisions(protectee_id):
+            if d.id == decision_id:
+                return d
+        raise NotFound("decision", decision_id)
 
     def _enrich(
         self, found: list[Decision], protectee_id: str | None, decision_id: str | None = None
@@ -171,6 +233,11 @@ class DecisionRecords(Base):
                 decision_id=decision_id, step=step, role=role, approved_by=by, approved_at=at
             )
         )
+        mine = self._cached_list(decision_id)
+        if mine is not None:
+            current = next(d for d in mine if d.id == decision_id)
+            steps = (*current.steps, StepApproval(step, role, by, at))
+            self._update_cached(decision_id, steps=steps)
 
     def add_ratification(
         self,
@@ -181,6 +248,7 @@ class DecisionRecords(Base):
         reason: str,
         restoring: str | None,
     ) -> None:
+        self._forget_decisions()
         self.c.execute(
             insert(t.ratifications).values(
                 decision_id=decision_id,
@@ -193,6 +261,7 @@ class DecisionRecords(Base):
         )
 
     def add_appeal(self, a: Appeal) -> None:
+        self._forget_decisions()
         self.c.execute(
             insert(t.appeals).values(
                 id=a.id,
@@ -212,6 +281,7 @@ class DecisionRecords(Base):
         reason: str,
         restoring: str | None,
     ) -> None:
+        self._forget_decisions()
         self.c.execute(
             insert(t.appeal_outcomes).values(
                 appeal_id=appeal_id,

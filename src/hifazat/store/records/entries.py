@@ -117,8 +117,19 @@ class EntryRecords(Base):
                 entered_at=a.entered_at,
             )
         )
+        cached = self.assessment_cache.get(a.protectee_id)
+        if cached is not None:
+            cached.append(a)
+            cached.sort(key=lambda x: (x.assessed_at, x.id))
 
     def assessments(self, protectee_id: str | None = None) -> list[ThreatAssessment]:
+        if protectee_id is None:
+            return self._read_assessments(None)
+        if protectee_id not in self.assessment_cache:
+            self.assessment_cache[protectee_id] = self._read_assessments(protectee_id)
+        return list(self.assessment_cache[protectee_id])
+
+    def _read_assessments(self, protectee_id: str | None) -> list[ThreatAssessment]:
         query = select(t.threat_assessments).order_by(
             t.threat_assessments.c.assessed_at, t.threat_assessments.c.id
         )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, bindparam, insert, select
 
 from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.domain.policy import Policy
@@ -173,12 +174,16 @@ class RegistryRecords(Base):
         return self.protectee_cache[protectee_id]
 
     def lock_protectee(self, protectee_id: str) -> None:
-        """Serialises changes to one protectee's cover across processes (SQLite locks anyway)."""
+        """Serialises changes to one protectee's cover across processes (SQLite locks anyway);
+        the lock lasts until the transaction ends, so once per protectee is enough."""
+        if protectee_id in self.locked:
+            return
         query = select(t.protectees.c.id).where(t.protectees.c.id == protectee_id)
         if self.c.dialect.name == "postgresql":
             query = query.with_for_update()
         if self.c.execute(query).first() is None:
             raise NotFound("protectee", protectee_id)
+        self.locked.add(protectee_id)
 
     def add_user(self, user: User, at: datetime, granted_by: str | None) -> None:
         self.c.execute(
@@ -230,5 +235,11 @@ class RegistryRecords(Base):
         return sorted(self.c.execute(query).scalars())
 
     def exists(self, table: str, ident: str) -> bool:
-        tbl = t.metadata.tables[table]
-        return self.c.execute(select(tbl.c.id).where(tbl.c.id == ident)).first() is not None
+        return self.c.execute(_exists_query(table), {"ident": ident}).first() is not None
+
+
+@cache
+def _exists_query(table: str) -> Select[Any]:
+    """Built once per table: an import asks it for every row."""
+    tbl = t.metadata.tables[table]
+    return select(tbl.c.id).where(tbl.c.id == bindparam("ident"))
