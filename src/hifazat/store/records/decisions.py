@@ -75,6 +75,7 @@ class DecisionRecords(Base):
     def add_approval(self, decision_id: str, by: str, at: datetime, effective_at: datetime) -> None:
         """Numbered after the protectee's earlier approvals (the caller holds the protectee)."""
         mine = self._cached_list(decision_id)
+        last: int | None
         if mine is not None:
             last = max((d.approval_seq or 0 for d in mine), default=0)
         else:
