@@ -24,6 +24,7 @@ from hifazat.ledger.keys import create_key
 from hifazat.services.importer import import_scenario
 from hifazat.store.engine import make_engine
 from hifazat.store.migrate import upgrade
+from hifazat.store.records.registry import forget_shared
 from hifazat.store.tables import metadata
 from hifazat.store.uow import UnitOfWork
 
@@ -135,6 +136,7 @@ def _empty_pg(engine: Engine) -> None:
     with engine.begin() as c:
         c.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         c.execute(text("INSERT INTO ledger_head (id, size) VALUES (1, 0)"))  # as the migration does
+    forget_shared(engine)  # the same engine now holds a different registry
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -91,7 +91,12 @@ def period(
 ) -> tuple[datetime, datetime]:
     """`[start, end)`, by default the year up to now; both must carry an offset."""
     stop = require_aware(end, "to") if end is not None else now
-    begin = require_aware(start, "from") if start is not None else stop - DEFAULT_PERIOD
+    if start is not None:
+        begin = require_aware(start, "from")
+    elif stop - datetime.min.replace(tzinfo=stop.tzinfo) < DEFAULT_PERIOD:
+        raise InvalidInput("to", "too early: a year before it falls before the calendar's start")
+    else:
+        begin = stop - DEFAULT_PERIOD
     if begin >= stop:
         raise InvalidInput("from", "the period must start before it ends")
     return begin, stop

@@ -28,13 +28,13 @@ def load_history(uow: UnitOfWork, now: datetime) -> History:
 
 
 def fairness(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> Audit:
-    with uow:
+    with uow.reading():
         history = load_history(uow, now)
     return audit(history, start, end, now)
 
 
 def capacity_at(uow: UnitOfWork, now: datetime) -> tuple[ProviderCapacity, ...]:
-    with uow:
+    with uow.reading():
         history = load_history(uow, now)
     return capacity(history, now)
 
@@ -47,14 +47,14 @@ def cost_over(
     officer_day_rate: float | None = None,
     vehicle_day_rate: float | None = None,
 ) -> Cost:
-    with uow:
+    with uow.reading():
         history = load_history(uow, now)
     return cost(history, start, end, now, officer_day_rate, vehicle_day_rate)
 
 
 def transparency(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> Report:
     """The public report: aggregates only, small cells suppressed, no private person named."""
-    with uow:
+    with uow.reading():
         history = load_history(uow, now)
         appeals = uow.repo.appeals()
         reviews = [r for r in uow.repo.reviews() if r.reviewed_at <= now]

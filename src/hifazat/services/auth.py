@@ -123,7 +123,7 @@ def logout(uow: UnitOfWork, secret: str, now: datetime) -> None:
 
 def session_user(uow: UnitOfWork, secret: str, now: datetime) -> tuple[User, str] | None:
     """The user of a live session, and its CSRF token."""
-    with uow:
+    with uow.reading():
         row = auth_store.session(uow.connection, digest(secret))
         if row is None or row.ended_at is not None or row.expires_at <= now:
             return None
@@ -178,7 +178,7 @@ def revoke_token(uow: UnitOfWork, token_id: str, by: User, now: datetime) -> Non
 
 
 def token_user(uow: UnitOfWork, secret: str, now: datetime) -> tuple[User, frozenset[str]] | None:
-    with uow:
+    with uow.reading():
         row = auth_store.token_by_digest(uow.connection, digest(secret))
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             return None

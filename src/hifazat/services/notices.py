@@ -47,7 +47,7 @@ def create(
 
 def notices_of(uow: UnitOfWork, protectee_id: str) -> list[tuple[Notice, dict[str, Any] | None]]:
     """A protectee's notices, each with its decision's receipt once a checkpoint covers it."""
-    with uow:
+    with uow.reading():
         uow.repo.protectee(protectee_id)
         found = uow.repo.notices(protectee_id)
         receipts = {d: receipt_if_covered(uow, d) for d in {n.decision_id for n in found}}

@@ -48,7 +48,10 @@ class Snapshot:
 def snapshot(uow: UnitOfWork, at: datetime, protectee_id: str | None = None) -> Snapshot:
     repo = uow.repo
     providers = repo.providers()
-    protectees = repo.protectees(None if protectee_id is None else [protectee_id])
+    if protectee_id is None:
+        protectees = repo.protectees()
+    else:
+        protectees = {protectee_id: repo.protectee(protectee_id)}
     decisions: dict[str, list[Decision]] = defaultdict(list)
     for d in repo.decisions(protectee_id):
         decisions[d.protectee_id].append(d)
@@ -126,7 +129,7 @@ class ReviewDue:
 
 def reviews_due(uow: UnitOfWork, now: datetime, within: timedelta) -> list[ReviewDue]:
     """Open covers whose periodic review falls due by `now + within`, soonest first."""
-    with uow:
+    with uow.reading():
         snap = snapshot(uow, now)
     queue = []
     for covers in snap.covers.values():

@@ -15,7 +15,7 @@ from hifazat.domain.decision import DecisionState
 from hifazat.domain.errors import NotFound
 from hifazat.domain.users import User
 from hifazat.services import decide, notices, oversight, views
-from hifazat.services.status import protectee_status
+from hifazat.services.status import status_in
 from hifazat.store import tables as t
 from hifazat.store.uow import UnitOfWork
 
@@ -23,12 +23,14 @@ from hifazat.store.uow import UnitOfWork
 def facts_for(uow: UnitOfWork, protectee_id: str, provider: str | None = None) -> Facts:
     """Who is concerned with a protectee: the providers that decided on them, their liaisons.
     An unknown protectee has no facts, so only those who may see everyone get as far as 404."""
-    c = uow.connection
-    covering = c.execute(
-        select(t.decisions.c.provider_id).where(t.decisions.c.protectee_id == protectee_id)
-    ).scalars()
-    liaisons = c.execute(
-        select(t.liaisons.c.user_id).where(t.liaisons.c.protectee_id == protectee_id)
+    try:
+        liaisons = uow.repo.protectee(protectee_id).liaisons  # read once per unit of work
+    except NotFound:
+        return Facts(protectee_id, provider)
+    covering = uow.connection.execute(
+        select(t.decisions.c.provider_id)
+        .where(t.decisions.c.protectee_id == protectee_id)
+        .distinct()
     ).scalars()
     return Facts(protectee_id, provider, frozenset(covering), frozenset(liaisons))
 
@@ -73,7 +75,7 @@ def protectee_view(uow: UnitOfWork, pid: str) -> dict[str, Any]:
 
 
 def list_protectees(uow: UnitOfWork, user: User) -> list[dict[str, Any]]:
-    with uow:
+    with uow.reading():
         ids = list(uow.repo.protectees())
         if allowed(user, "protectee.list"):
             visible = ids
@@ -83,28 +85,28 @@ def list_protectees(uow: UnitOfWork, user: User) -> list[dict[str, Any]]:
 
 
 def read_protectee(uow: UnitOfWork, user: User, pid: str) -> dict[str, Any]:
-    with uow:
+    with uow.reading():
         gate(uow, user, "protectee.read", pid)
         return protectee_view(uow, pid)
 
 
 def read_status(uow: UnitOfWork, user: User, pid: str, at: datetime) -> dict[str, Any]:
-    with uow:
+    with uow.reading():
         facts = gate(uow, user, "status.read", pid)
-    view = views.status_view(protectee_status(uow, pid, at))
+        view = views.status_view(status_in(uow, pid, at))
     view["flags"] = redaction.flags(user, facts, view["flags"])
     return view
 
 
 def read_decisions(uow: UnitOfWork, user: User, pid: str, now: datetime) -> list[dict[str, Any]]:
-    with uow:
+    with uow.reading():
         gate(uow, user, "decision.read", pid)
         uow.repo.protectee(pid)
         return [views.decision_view(d, now) for d in uow.repo.decisions(pid)]
 
 
 def read_decision(uow: UnitOfWork, user: User, decision_id: str, now: datetime) -> dict[str, Any]:
-    with uow:
+    with uow.reading():
         try:
             decision = uow.repo.decision(decision_id)
         except NotFound:
@@ -118,13 +120,13 @@ def read_decision(uow: UnitOfWork, user: User, decision_id: str, now: datetime) 
 
 
 def read_notices(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, Any]]:
-    with uow:
+    with uow.reading():
         gate(uow, user, "notice.read", pid)
     return [views.notice_view(n, r) for n, r in notices.notices_of(uow, pid)]
 
 
 def read_assessments(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, Any]]:
-    with uow:
+    with uow.reading():
         facts = gate(uow, user, "threat.read", pid)
         uow.repo.protectee(pid)
         out = []
@@ -139,7 +141,7 @@ def read_flags(uow: UnitOfWork, user: User, now: datetime) -> list[dict[str, Any
     """Oversight sees every flag; a desk those about protectees its provider decided on and
     those naming its provider; threat flags only where the level may be seen."""
     require(user, "flag.read")
-    with uow:
+    with uow.reading():
         visible = []
         for flag in oversight.flags_at(uow, now):
             facts = (
@@ -159,7 +161,7 @@ def decision_queues(
     uow: UnitOfWork, user: User, now: datetime, recent: int = 10
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The decisions whose next approval step is this user's, and the latest they may see."""
-    with uow:
+    with uow.reading():
         waiting, seen = [], []
         for d in uow.repo.decisions():
             if not allowed(user, "decision.read", facts_for(uow, d.protectee_id)):

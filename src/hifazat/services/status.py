@@ -11,9 +11,15 @@ from hifazat.store.uow import UnitOfWork
 
 def protectee_status(uow: UnitOfWork, protectee_id: str, at: datetime) -> Status:
     """What was in force at `at`, as it was known at `at`: later decisions do not leak back."""
-    with uow:
-        repo = uow.repo
-        protectee = repo.protectee(protectee_id)
-        decisions = repo.decisions(protectee_id)
-        flags = flags_at(uow, at, protectee_id)
-        return layered_status(protectee, decisions, repo.providers(), at, flags)
+    with uow.reading():
+        return status_in(uow, protectee_id, at)
+
+
+def status_in(uow: UnitOfWork, protectee_id: str, at: datetime) -> Status:
+    """The same, inside a unit of work the caller holds (so that a permission check and the
+    answer it guards read one snapshot)."""
+    repo = uow.repo
+    protectee = repo.protectee(protectee_id)
+    decisions = repo.decisions(protectee_id)
+    flags = flags_at(uow, at, protectee_id)
+    return layered_status(protectee, decisions, repo.providers(), at, flags)

@@ -101,6 +101,25 @@ def entries(c: Connection, start: int = 0) -> Iterator[Row[Any]]:
     yield from c.execute(query.order_by(t.ledger_entries.c.seq)).yield_per(5000)
 
 
+#: (seq, kind, ref, entry, leaf_hash): a stored entry as the driver returns it
+StoredEntry = tuple[int, str, str, str, bytes]
+
+
+def entry_batches(c: Connection, size: int = 10_000) -> Iterator[list[StoredEntry]]:
+    """Every entry in order, a batch at a time, as plain driver tuples: verification reads the
+    whole log, and row objects would cost more than hashing it. Runs in the caller's
+    transaction (begin one first), through a server-side cursor on PostgreSQL."""
+    raw: Any = c.connection.dbapi_connection
+    postgres = c.dialect.name == "postgresql"
+    cursor = raw.cursor(name="hifazat_ledger_entries") if postgres else raw.cursor()
+    try:
+        cursor.execute("SELECT seq, kind, ref, entry, leaf_hash FROM ledger_entries ORDER BY seq")
+        while batch := cursor.fetchmany(size):  # both drivers give bytes for the hash column
+            yield batch
+    finally:
+        cursor.close()
+
+
 def entries_for(c: Connection, ref: str) -> list[Row[Any]]:
     query = select(t.ledger_entries).where(t.ledger_entries.c.ref == ref)
     return list(c.execute(query.order_by(t.ledger_entries.c.seq)))

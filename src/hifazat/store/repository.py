@@ -17,5 +17,6 @@ class Repository(RegistryRecords, DecisionRecords, EntryRecords):
         self.user_cache = {}
         self.decision_cache = {}
         self.decision_owner = {}
+        self.appeal_cache = {}
         self.assessment_cache = {}
         self.locked = set()

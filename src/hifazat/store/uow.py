@@ -23,9 +23,18 @@ class UnitOfWork:
         #: (ledger kind, record key) of each state change, in the order made
         self.events: list[tuple[str, str]] = []
         self._committed = False
+        self._read_only = False
+
+    def reading(self) -> UnitOfWork:
+        """Marks this unit of work as a read: on SQLite it then takes no write lock, so readers
+        do not queue behind each other or behind a writer (WAL gives them a stable snapshot)."""
+        self._read_only = True
+        return self
 
     def __enter__(self) -> UnitOfWork:
         self.connection: Connection = self.engine.connect()
+        if self._read_only:
+            self.connection.execution_options(hifazat_read_only=True)
         self._transaction = self.connection.begin()
         self.repo = Repository(self.connection)
         return self
@@ -40,6 +49,8 @@ class UnitOfWork:
     def commit(self) -> None:
         if self._committed:
             raise RuntimeError("a unit of work commits once")
+        if self._read_only:
+            raise RuntimeError("a reading unit of work cannot commit")
         for hook in self._hooks:
             hook(self)
         if self.events:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from hifazat.domain.coverage import CoverState, replay
 from hifazat.domain.decision import Action, DecisionState
 from hifazat.domain.errors import InvalidInput, Refusal
 from hifazat.domain.status import layered_status
-from hifazat.domain.times import format_duration, parse_duration, parse_instant, utc_text
+from hifazat.domain.times import format_duration, parse_duration, parse_instant, period, utc_text
 from tests.unit.domain.builders import LEADER, SINDH, T0, approved, decision
 
 DAY = timedelta(days=1)
@@ -104,3 +104,13 @@ def test_an_overturned_decision_was_pending_before_its_appeal() -> None:
     upheld = replace(withdraw, hold=Hold("ap-1", T0 + DAY, T0 + 6 * DAY, overturned=False))
     assert upheld.state_at(T0 + 5 * DAY) is DecisionState.HELD
     assert upheld.state_at(T0 + 6 * DAY) is DecisionState.EFFECTIVE
+
+
+def test_a_default_period_that_would_start_before_year_one_is_refused_naming_to() -> None:
+    # found by schemathesis: `?to=0001-01-01T00:00:00Z` overflowed into a 500
+    start_of_time = datetime(1, 1, 1, tzinfo=UTC)
+    with pytest.raises(InvalidInput) as refused:
+        period(None, start_of_time, T0)
+    assert refused.value.field == "to"
+    begin, end = period(None, start_of_time + timedelta(days=400), T0)
+    assert end - begin == timedelta(days=365)

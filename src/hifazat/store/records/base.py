@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from hifazat.domain.appeal import Appeal
 from hifazat.domain.decision import Decision
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.threat import ThreatAssessment
@@ -22,6 +23,7 @@ class Base:
     #: hundredth decision of an import does not read the first ninety-nine again
     decision_cache: dict[str, list[Decision]]
     decision_owner: dict[str, str]
+    appeal_cache: dict[str, list[Appeal]]
     assessment_cache: dict[str, list[ThreatAssessment]]
     #: protectees whose row this transaction has locked (a lock lasts until commit)
     locked: set[str]

@@ -127,6 +127,7 @@ class DecisionRecords(Base):
         """Appeals and ratifications change holds and outcomes: read them afresh."""
         self.decision_cache.clear()
         self.decision_owner.clear()
+        self.appeal_cache.clear()
 
     def _decision_query(self) -> Select[Any]:
         d, a, r = t.decisions, t.approvals, t.rescissions
@@ -223,9 +224,10 @@ class DecisionRecords(Base):
             hold = holds.get(d.id)
             if hold is not None and (d.effective_at is None or hold.lodged_at >= d.effective_at):
                 hold = None  # appealed after it took effect: the appeal cannot hold it
-            out.append(
-                replace(d, steps=tuple(steps[d.id]), hold=hold, ratification=ratified.get(d.id))
-            )
+            mine, ratification = steps.get(d.id), ratified.get(d.id)
+            if mine or hold or ratification:  # most decisions have none of these
+                d = replace(d, steps=tuple(mine or ()), hold=hold, ratification=ratification)
+            out.append(d)
         return out
 
     def add_step(self, decision_id: str, step: int, role: str, by: str, at: datetime) -> None:
@@ -295,6 +297,18 @@ class DecisionRecords(Base):
         )
 
     def appeals(
+        self,
+        protectee_id: str | None = None,
+        decision_id: str | None = None,
+        appeal_id: str | None = None,
+    ) -> list[Appeal]:
+        if protectee_id is not None and decision_id is None and appeal_id is None:
+            if protectee_id not in self.appeal_cache:
+                self.appeal_cache[protectee_id] = self._read_appeals(protectee_id)
+            return list(self.appeal_cache[protectee_id])
+        return self._read_appeals(protectee_id, decision_id, appeal_id)
+
+    def _read_appeals(
         self,
         protectee_id: str | None = None,
         decision_id: str | None = None,

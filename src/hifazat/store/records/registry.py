@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Engine, Select, bindparam, func, insert, select
 
 from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.domain.policy import Policy
@@ -19,14 +20,42 @@ from hifazat.domain.users import User
 from hifazat.store import tables as t
 from hifazat.store.records.base import Base
 
+#: The policy and the providers, shared by every unit of work on one engine. Both are only ever
+#: added to (never updated or deleted), so the highest policy number and the counts of providers
+#: and categories name their content: one small query tells whether the copy is still good.
+_VERSION = select(
+    select(func.max(t.policies.c.seq)).scalar_subquery(),
+    select(func.count()).select_from(t.providers).scalar_subquery(),
+    select(func.count()).select_from(t.categories).scalar_subquery(),
+)
+_shared: WeakKeyDictionary[Engine, dict[str, tuple[tuple[Any, ...], Any]]] = WeakKeyDictionary()
+
+
+def forget_shared(engine: Engine) -> None:
+    """Drops the shared copy, for when a database's content was replaced underneath a running
+    process (a restored backup, a test emptying its tables) with the same counts as before."""
+    _shared.pop(engine, None)
+
 
 class RegistryRecords(Base):
     #: read once per unit of work: a transaction sees its own writes, and these two change rarely
     _policy: Policy | None = None
     _providers: dict[str, Provider] | None = None
+    _version: tuple[Any, ...] | None = None
+
+    def _shared_get(self, name: str) -> Any:
+        if self._version is None:
+            self._version = tuple(self.c.execute(_VERSION).one())
+        version, value = _shared.get(self.c.engine, {}).get(name, ((), None))
+        return value if version == self._version else None
+
+    def _shared_put(self, name: str, value: Any) -> None:
+        if self._version is not None:
+            _shared.setdefault(self.c.engine, {})[name] = (self._version, value)
 
     def save_policy(self, document: Mapping[str, Any], at: datetime, by: str | None) -> int:
         self._policy = None
+        self._version = None
         result = self.c.execute(
             insert(t.policies).values(
                 id=document["id"], document=dict(document), loaded_at=at, loaded_by=by
@@ -40,16 +69,21 @@ class RegistryRecords(Base):
         """The policy in force: the one loaded last."""
         if self._policy is not None:
             return self._policy
+        if (shared := self._shared_get("policy")) is not None:
+            self._policy = shared
+            return self._policy
         row = self.c.execute(
             select(t.policies.c.document).order_by(t.policies.c.seq.desc()).limit(1)
         ).first()
         if row is None:
             raise InvalidInput("policy", "no policy is loaded; import a scenario that names one")
         self._policy = policy_from_document(row.document)
+        self._shared_put("policy", self._policy)
         return self._policy
 
     def add_provider(self, provider: Provider, at: datetime) -> None:
         self._providers = None
+        self._version = None
         self.c.execute(
             insert(t.providers).values(
                 id=provider.id,
@@ -80,6 +114,9 @@ class RegistryRecords(Base):
     def providers(self) -> dict[str, Provider]:
         if self._providers is not None:
             return dict(self._providers)
+        if (shared := self._shared_get("providers")) is not None:
+            self._providers = shared
+            return dict(shared)
         cats: dict[str, list[Category]] = defaultdict(list)
         for r in self.c.execute(select(t.categories).order_by(t.categories.c.rank)):
             cats[r.provider_id].append(Category(r.id, r.name, r.rank, r.personnel, r.vehicles))
@@ -95,6 +132,7 @@ class RegistryRecords(Base):
             )
             for r in self.c.execute(select(t.providers).order_by(t.providers.c.id))
         }
+        self._shared_put("providers", self._providers)
         return dict(self._providers)
 
     def provider(self, provider_id: str) -> Provider:
