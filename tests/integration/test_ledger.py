@@ -202,3 +202,18 @@ def test_db_upgrade_creates_an_owner_only_key(registry: Registry, tmp_path: Path
     state2 = State(clock=registry.clock, url=registry.url, _engine=registry.engine, ledger_key=key)
     loose = CliRunner().invoke(app, ["ledger", "public-key"], obj=state2)
     assert loose.exit_code == 1 and "chmod 600" in loose.stderr
+
+
+def test_the_log_alone_is_checked_without_the_records(sealed: Registry) -> None:
+    with sealed.engine.begin() as c:  # a record edit only the full check can see
+        c.execute(text("UPDATE decisions SET reason = 'Routine' WHERE id = 'd-006'"))
+    alone = sealed.cli("ledger", "verify", "--log-only", "--json")
+    assert alone.exit_code == 0, alone.stderr
+    assert json.loads(alone.stdout)["records_checked"] is False
+    assert sealed.cli("ledger", "verify").exit_code == 1
+    with sealed.engine.begin() as c:  # an edited entry breaks its leaf hash and the tree
+        c.execute(text("UPDATE ledger_entries SET entry = entry || ' ' WHERE seq = 30"))
+    broken = sealed.cli("ledger", "verify", "--log-only", "--json")
+    assert broken.exit_code == 1
+    first = json.loads(broken.stdout)["first_problem"]
+    assert first["seq"] == 30 and "leaf hash" in first["message"], first

@@ -29,7 +29,7 @@ from hifazat.services import (
 )
 from hifazat.services.status import protectee_status
 from hifazat.settings import ledger_key_path, ledger_name
-from hifazat.store.engine import database_url
+from hifazat.store.engine import URL_ENV, database_url
 from hifazat.store.migrate import upgrade
 
 
@@ -188,17 +188,26 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes sharing the port (one per core).")
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (settings from HIFAZAT_* environment variables)."""
     import uvicorn
 
     from hifazat.api.app import create_app
-    from hifazat.settings import ServerSettings
+    from hifazat.settings import KEY_ENV, ServerSettings
 
     s = state(ctx)
     settings = ServerSettings(database_url=database_url(s.url), ledger_key=s.key_path)
-    app_ = create_app(settings, s.clock)
-    uvicorn.run(app_, host=host or settings.host, port=port or settings.port, log_level="info")
+    bind = {"host": host or settings.host, "port": port or settings.port, "log_level": "info"}
+    if workers == 1:
+        uvicorn.run(create_app(settings, s.clock), **bind)  # type: ignore[arg-type]
+        return
+    # Each worker process builds its own app from the environment, so hand it these settings.
+    os.environ[URL_ENV] = settings.database_url
+    os.environ[KEY_ENV] = str(settings.key_path())
+    uvicorn.run("hifazat.api.app:create_app", factory=True, workers=workers, **bind)  # type: ignore[arg-type]
 
 
 @users_app.command("list")

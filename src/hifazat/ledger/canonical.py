@@ -15,7 +15,15 @@ from typing import Any
 
 import rfc8785
 
-__all__ = ["ENTRY_FIELDS", "Entry", "decode_entry", "encode_entry", "format_time", "parse_time"]
+__all__ = [
+    "ENTRY_FIELDS",
+    "Entry",
+    "canonical_json",
+    "decode_entry",
+    "encode_entry",
+    "format_time",
+    "parse_time",
+]
 
 ENTRY_FIELDS = frozenset({"seq", "kind", "at", "actor", "payload"})
 
@@ -67,6 +75,49 @@ def encode_entry(
         "actor": actor,
         "payload": dict(payload),
     }
+    return canonical_json(document)
+
+
+#: integers JSON carries exactly everywhere (RFC 8785 serialises numbers as IEEE doubles)
+_SAFE_INT = 2**53 - 1
+
+
+def _plain(document: Any) -> bool:
+    """True for the values on which Python's C JSON encoder already writes RFC 8785: text, safe
+    integers, booleans, null, lists, and objects whose keys are ASCII (where sorting by code
+    point and by UTF-16 unit agree). Floats and anything else go to the reference encoder.
+    A loop over exact types, not recursion: it runs for every entry a verification reads."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        kind = type(value)
+        if kind is str or kind is bool or value is None:
+            continue
+        if kind is int:
+            if not -_SAFE_INT <= value <= _SAFE_INT:
+                return False
+        elif kind is dict:
+            for key in value:
+                if type(key) is not str or not key.isascii():
+                    return False
+            pending.extend(value.values())
+        elif kind is list:
+            pending.extend(value)
+        else:
+            return False
+    return True
+
+
+def canonical_json(document: Mapping[str, Any]) -> bytes:
+    """RFC 8785 bytes. Ledger entries are plain (see `_plain`), so the C encoder writes them, about
+    ten times faster than the pure-Python reference, which still handles everything else;
+    a property test holds the two to the same bytes."""
+    if _plain(document):
+        try:
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: let the reference encoder refuse it
     try:
         return bytes(rfc8785.dumps(document))
     except rfc8785.CanonicalizationError as exc:

@@ -14,6 +14,7 @@ from typing import Protocol
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
+    "LevelTree",
     "MemoryTree",
     "MissingNodeError",
     "NodeKey",
@@ -374,3 +375,37 @@ def verify_consistency(
         raise ProofError("consistency proof does not lead to the first root")
     if sr != root2:
         raise ProofError("consistency proof does not lead to the second root")
+
+
+class LevelTree:
+    """Every perfect subtree of a whole log, hashed level by level in one pass: how a verifier
+    rebuilds the tree from all its entries at once (about one interior hash per leaf, in list
+    comprehensions), then reads any earlier root or proof from it as from the stored tree."""
+
+    def __init__(self, leaf_hashes: Sequence[bytes]) -> None:
+        sha256 = hashlib.sha256
+        level = list(leaf_hashes)
+        self.levels = [level]
+        while len(level) > 1:
+            level = [
+                sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                for i in range(0, len(level) - 1, 2)
+            ]
+            self.levels.append(level)
+
+    @property
+    def size(self) -> int:
+        return len(self.levels[0])
+
+    def get_nodes(self, keys: Sequence[NodeKey]) -> Mapping[NodeKey, bytes]:
+        found = {}
+        for level, index in keys:
+            if level < len(self.levels) and index < len(self.levels[level]):
+                found[(level, index)] = self.levels[level][index]
+        return found
+
+    def root(self, size: int | None = None) -> bytes:
+        return root(self.size if size is None else size, self)
+
+    def consistency_proof(self, size1: int, size2: int | None = None) -> list[bytes]:
+        return consistency_proof(size1, self.size if size2 is None else size2, self)

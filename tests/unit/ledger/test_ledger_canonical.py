@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
+import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hifazat.ledger.canonical import decode_entry, encode_entry, format_time, parse_time
+from hifazat.ledger.canonical import (
+    canonical_json,
+    decode_entry,
+    encode_entry,
+    format_time,
+    parse_time,
+)
 
 PKT = timezone(timedelta(hours=5))
 
@@ -118,3 +126,38 @@ def test_encode_refuses_bad_arguments() -> None:
         encode_entry(1, "k", at, "a", {"x": float("nan")})
     with pytest.raises(ValueError):
         encode_entry(1, "k", at, "a", {"x": 2**60})
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, derandomize=True)
+@given(st.dictionaries(st.text(), _json, max_size=5))
+def test_the_fast_encoder_writes_exactly_what_rfc8785_writes(document: dict[str, Any]) -> None:
+    try:
+        expected = bytes(rfc8785.dumps(document))
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(ValueError):
+            canonical_json(document)
+        return
+    assert canonical_json(document) == expected
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"\U0001f600": 1, "\ue000": 2},  # sorted by UTF-16 units, not code points
+        {"a": '\x00\x1f\x7f\u2028 "quote" back\\slash'},
+        {"n": 2**53 - 1, "f": 1e21, "g": 1e-7, "h": -0.0},
+    ],
+)
+def test_the_fast_encoder_agrees_where_plain_json_would_not(document: dict[str, Any]) -> None:
+    assert canonical_json(document) == bytes(rfc8785.dumps(document))

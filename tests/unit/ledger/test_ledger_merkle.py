@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from hifazat.ledger.merkle import (
     EMPTY_ROOT,
+    LevelTree,
     MemoryTree,
     MissingNodeError,
     NodeKey,
@@ -438,3 +439,14 @@ def test_appends_store_exactly_the_perfect_subtrees(total: int, chunks: list[int
     assert one_by_one.nodes == want
     assert batched == want
     assert root(total, reader) == ref_mth(HASHES[:total]) == root_from_leaf_hashes(HASHES[:total])
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 5, 8, 13, 64, 100])
+def test_a_level_tree_answers_as_the_appended_tree_does(size: int) -> None:
+    leaves = [leaf_hash(str(n).encode()) for n in range(size)]
+    built, appended = LevelTree(leaves), MemoryTree(leaves)
+    assert built.root() == appended.root() == root_from_leaf_hashes(leaves)
+    for smaller in range(size):
+        assert built.root(smaller) == appended.root(smaller)
+        if smaller:
+            assert built.consistency_proof(smaller) == appended.consistency_proof(smaller)
