@@ -22,6 +22,10 @@ class Budget:
     ledger_entries: int
     max_seconds: float
     writers: tuple[int, ...] = (1, 4, 16)
+    #: server processes for both HTTP servers (the registry's and the bare one), and how long
+    #: wrk loads each (when wrk is installed; else the Python client's request count applies)
+    http_workers: int = 2
+    http_seconds: float = 10
     #: render the transparency PDF (seconds even for a tiny report: the smoke test does it once)
     render_pdf: bool = True
 
@@ -34,6 +38,7 @@ class Budget:
                 http_threads=8,
                 ledger_entries=4000,
                 max_seconds=120,
+                http_seconds=20,
             )
         return cls(
             status_calls=300, http_requests=800, http_threads=8, ledger_entries=400, max_seconds=30
@@ -41,7 +46,15 @@ class Budget:
 
 
 #: a budget for the smoke test: proves each benchmark runs, measures nothing worth reading
-SMOKE = Budget(status_calls=6, http_requests=12, http_threads=2, ledger_entries=8, max_seconds=5)
+SMOKE = Budget(
+    status_calls=6,
+    http_requests=12,
+    http_threads=2,
+    ledger_entries=8,
+    max_seconds=5,
+    http_workers=1,
+    http_seconds=1,
+)
 
 
 @dataclass

@@ -4,6 +4,7 @@ command line calls; the reads build on the same queries."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -22,16 +23,13 @@ from hifazat.store.uow import UnitOfWork
 
 def facts_for(uow: UnitOfWork, protectee_id: str, provider: str | None = None) -> Facts:
     """Who is concerned with a protectee: the providers that decided on them, their liaisons.
-    An unknown protectee has no facts, so only those who may see everyone get as far as 404."""
+    An unknown protectee has no facts, so only those who may see everyone get as far as 404.
+    Read through the unit of work's caches, which the answer being guarded reads next."""
     try:
-        liaisons = uow.repo.protectee(protectee_id).liaisons  # read once per unit of work
+        liaisons = uow.repo.protectee(protectee_id).liaisons
     except NotFound:
         return Facts(protectee_id, provider)
-    covering = uow.connection.execute(
-        select(t.decisions.c.provider_id)
-        .where(t.decisions.c.protectee_id == protectee_id)
-        .distinct()
-    ).scalars()
+    covering = {d.provider_id for d in uow.repo.decisions(protectee_id)}
     return Facts(protectee_id, provider, frozenset(covering), frozenset(liaisons))
 
 
@@ -76,11 +74,26 @@ def protectee_view(uow: UnitOfWork, pid: str) -> dict[str, Any]:
 
 def list_protectees(uow: UnitOfWork, user: User) -> list[dict[str, Any]]:
     with uow.reading():
-        ids = list(uow.repo.protectees())
+        everyone = uow.repo.protectees()
+        uow.repo.protectee_cache.update(everyone)
         if allowed(user, "protectee.list"):
-            visible = ids
+            visible = list(everyone)
         else:
-            visible = [p for p in ids if allowed(user, "protectee.read", facts_for(uow, p))]
+            covering: dict[str, set[str]] = defaultdict(set)
+            d = t.decisions
+            for pid, provider in uow.connection.execute(
+                select(d.c.protectee_id, d.c.provider_id).distinct()
+            ):
+                covering[pid].add(provider)
+            visible = [
+                p.id
+                for p in everyone.values()
+                if allowed(
+                    user,
+                    "protectee.read",
+                    Facts(p.id, None, frozenset(covering[p.id]), frozenset(p.liaisons)),
+                )
+            ]
         return [protectee_view(uow, p) for p in visible]
 
 

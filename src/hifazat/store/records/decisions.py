@@ -37,6 +37,11 @@ def decision_from_row(r: Row[Any]) -> Decision:
         rescinded_at=r.rescinded_at,
         rescind_reason=r.rescind_reason,
         approval_seq=r.approval_seq,
+        ratification=None
+        if r.ratified_by is None
+        else Ratification(
+            r.ratified_by, r.ratified_at, r.ratification_refused, r.ratification_reason
+        ),
     )
 
 
@@ -130,7 +135,9 @@ class DecisionRecords(Base):
         self.appeal_cache.clear()
 
     def _decision_query(self) -> Select[Any]:
-        d, a, r = t.decisions, t.approvals, t.rescissions
+        """A decision with what at most one row of each adds to it: its approval, rescission and
+        ratification (steps and appeals are read beside it)."""
+        d, a, r, rt = t.decisions, t.approvals, t.rescissions, t.ratifications
         return (
             select(
                 d,
@@ -141,9 +148,15 @@ class DecisionRecords(Base):
                 r.c.rescinded_by,
                 r.c.rescinded_at,
                 r.c.reason.label("rescind_reason"),
+                rt.c.ratified_by,
+                rt.c.ratified_at,
+                rt.c.refused.label("ratification_refused"),
+                rt.c.reason.label("ratification_reason"),
             )
             .select_from(
-                d.outerjoin(a, a.c.decision_id == d.c.id).outerjoin(r, r.c.decision_id == d.c.id)
+                d.outerjoin(a, a.c.decision_id == d.c.id)
+                .outerjoin(r, r.c.decision_id == d.c.id)
+                .outerjoin(rt, rt.c.decision_id == d.c.id)
             )
             .order_by(d.c.proposed_at, d.c.id)
         )
@@ -183,27 +196,21 @@ class DecisionRecords(Base):
                 return d
         raise NotFound("decision", decision_id)
 
-    def _enrich(
-        self, found: list[Decision], protectee_id: str | None, decision_id: str | None = None
-    ) -> list[Decision]:
-        """Adds approval steps, appeal holds and ratifications, read in one query each."""
+    def _enrich(self, found: list[Decision], protectee_id: str | None) -> list[Decision]:
+        """Adds approval steps and appeal holds, read in one query each (the appeals shared with
+        whatever else asks for this protectee's appeals)."""
         if not found:
             return found
-
-        def scoped(query: Select[Any], column: Any) -> Select[Any]:
-            if decision_id is not None:
-                return query.where(column == decision_id)
-            if protectee_id is not None:
-                ids = select(t.decisions.c.id).where(t.decisions.c.protectee_id == protectee_id)
-                return query.where(column.in_(ids))
-            return query
-
         steps: dict[str, list[StepApproval]] = defaultdict(list)
         s = t.approval_steps
-        for r in self.c.execute(scoped(select(s).order_by(s.c.step), s.c.decision_id)):
+        query = select(s).order_by(s.c.step)
+        if protectee_id is not None:
+            ids = select(t.decisions.c.id).where(t.decisions.c.protectee_id == protectee_id)
+            query = query.where(s.c.decision_id.in_(ids))
+        for r in self.c.execute(query):
             steps[r.decision_id].append(StepApproval(r.step, r.role, r.approved_by, r.approved_at))
         holds: dict[str, Hold] = {}
-        for appeal in self.appeals(decision_id=decision_id, protectee_id=protectee_id):
+        for appeal in self.appeals(protectee_id=protectee_id):
             holds.setdefault(
                 appeal.decision_id,
                 Hold(
@@ -213,20 +220,14 @@ class DecisionRecords(Base):
                     None if appeal.outcome is None else appeal.outcome is AppealOutcome.OVERTURNED,
                 ),
             )
-        ratified: dict[str, Ratification] = {}
-        rt = t.ratifications
-        for r in self.c.execute(scoped(select(rt), rt.c.decision_id)):
-            ratified[r.decision_id] = Ratification(
-                r.ratified_by, r.ratified_at, r.refused, r.reason
-            )
         out = []
         for d in found:
             hold = holds.get(d.id)
             if hold is not None and (d.effective_at is None or hold.lodged_at >= d.effective_at):
                 hold = None  # appealed after it took effect: the appeal cannot hold it
-            mine, ratification = steps.get(d.id), ratified.get(d.id)
-            if mine or hold or ratification:  # most decisions have none of these
-                d = replace(d, steps=tuple(mine or ()), hold=hold, ratification=ratification)
+            mine = steps.get(d.id)
+            if mine or hold:  # most decisions have neither
+                d = replace(d, steps=tuple(mine or ()), hold=hold)
             out.append(d)
         return out
 

@@ -9,7 +9,23 @@ from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Select, bindparam, func, insert, select
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Date,
+    Engine,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.domain.policy import Policy
@@ -176,20 +192,19 @@ class RegistryRecords(Base):
 
     def protectees(self, ids: Iterable[str] | None = None) -> dict[str, Protectee]:
         wanted = None if ids is None else list(ids)
-
-        def scoped(query: Select[Any], column: Any) -> Select[Any]:
-            return query if wanted is None else query.where(column.in_(wanted))
-
         offices: dict[str, list[Office]] = defaultdict(list)
-        for r in self.c.execute(scoped(select(t.offices), t.offices.c.protectee_id)):
-            offices[r.protectee_id].append(Office(r.office_class, r.title, r.since, r.until))
         affs: dict[str, list[Affiliation]] = defaultdict(list)
-        for r in self.c.execute(scoped(select(t.affiliations), t.affiliations.c.protectee_id)):
-            affs[r.protectee_id].append(Affiliation(r.name, r.since, r.until))
         liaisons: dict[str, list[str]] = defaultdict(list)
-        for r in self.c.execute(scoped(select(t.liaisons), t.liaisons.c.protectee_id)):
-            liaisons[r.protectee_id].append(r.user_id)
-        query = scoped(select(t.protectees), t.protectees.c.id).order_by(t.protectees.c.id)
+        for r in self.c.execute(_about_protectees(wanted is not None), {"ids": wanted or []}):
+            if r.part == "o":
+                offices[r.protectee_id].append(Office(r.name, r.title, r.since, r.until))
+            elif r.part == "a":
+                affs[r.protectee_id].append(Affiliation(r.name, r.since, r.until))
+            else:
+                liaisons[r.protectee_id].append(r.name)
+        query = select(t.protectees).order_by(t.protectees.c.id)
+        if wanted is not None:
+            query = query.where(t.protectees.c.id.in_(wanted))
         return {
             r.id: Protectee(
                 r.id,
@@ -245,18 +260,24 @@ class RegistryRecords(Base):
         )
 
     def users(self, ids: Iterable[str] | None = None) -> dict[str, User]:
-        roles: dict[str, set[str]] = defaultdict(set)
-        query = select(t.user_roles)
-        user_query = select(t.users).order_by(t.users.c.id)
+        """Users with their roles, in one statement (a row per role)."""
+        u, r = t.users, t.user_roles
+        query = (
+            select(u.c.id, u.c.name, u.c.protectee_id, r.c.role)
+            .select_from(u.outerjoin(r, r.c.user_id == u.c.id))
+            .order_by(u.c.id)
+        )
         if ids is not None:
-            wanted = list(ids)
-            query = query.where(t.user_roles.c.user_id.in_(wanted))
-            user_query = user_query.where(t.users.c.id.in_(wanted))
-        for r in self.c.execute(query):
-            roles[r.user_id].add(r.role)
+            query = query.where(u.c.id.in_(list(ids)))
+        rows: dict[str, tuple[str, str | None]] = {}
+        roles: dict[str, set[str]] = defaultdict(set)
+        for row in self.c.execute(query):
+            rows[row.id] = (row.name, row.protectee_id)
+            if row.role is not None:
+                roles[row.id].add(row.role)
         return {
-            r.id: User(r.id, r.name, frozenset(roles[r.id]), r.protectee_id)
-            for r in self.c.execute(user_query)
+            uid: User(uid, name, frozenset(roles[uid]), protectee)
+            for uid, (name, protectee) in rows.items()
         }
 
     def user(self, user_id: str) -> User:
@@ -281,3 +302,44 @@ def _exists_query(table: str) -> Select[Any]:
     """Built once per table: an import asks it for every row."""
     tbl = t.metadata.tables[table]
     return select(tbl.c.id).where(tbl.c.id == bindparam("ident"))
+
+
+@cache
+def _about_protectees(scoped: bool) -> CompoundSelect[Any]:
+    """Offices, affiliations and liaisons in one statement (a part tag tells them apart), for
+    every protectee or for those in the expanding `ids` parameter."""
+    o, a, li = t.offices, t.affiliations, t.liaisons
+    parts = [
+        select(
+            literal("o").label("part"),
+            o.c.id,
+            o.c.protectee_id,
+            o.c.office_class.label("name"),
+            o.c.title,
+            o.c.since,
+            o.c.until,
+        ),
+        select(
+            literal("a"),
+            a.c.id,
+            a.c.protectee_id,
+            a.c.name,
+            cast(null(), String),
+            a.c.since,
+            a.c.until,
+        ),
+        select(
+            literal("l"),
+            cast(null(), Integer),
+            li.c.protectee_id,
+            li.c.user_id,
+            cast(null(), String),
+            cast(null(), Date),
+            cast(null(), Date),
+        ),
+    ]
+    if scoped:
+        ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
+        tables = (o, a, li)
+        parts = [p.where(tb.c.protectee_id.in_(ids)) for p, tb in zip(parts, tables, strict=True)]
+    return union_all(*parts).order_by("part", "id", "name")
