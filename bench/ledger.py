@@ -44,15 +44,12 @@ def raw_leaf_hash_rate(engine: Engine) -> tuple[int, float]:
         return time.perf_counter() - started
 
     with engine.connect() as c:
-        batch: list[bytes] = []
-        for row in ledger_store.entries(c):
-            batch.append(row.entry.encode("utf-8"))
-            if len(batch) == BATCH:
-                seconds += run(batch)
-                hashed += len(batch)
-                batch = []
-        seconds += run(batch)
-        hashed += len(batch)
+        c.execution_options(hifazat_read_only=True)
+        ledger_store.tree_size(c)  # begins the transaction the batches read in
+        for rows in ledger_store.entry_batches(c, BATCH):
+            batch = [entry.encode("utf-8") for _, _, _, entry, _ in rows]
+            seconds += run(batch)
+            hashed += len(batch)
     return hashed, seconds
 
 

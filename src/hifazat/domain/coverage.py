@@ -4,7 +4,7 @@ decision must fit (R-STATE). A coverage is named by the grant that opened it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -84,7 +84,6 @@ def apply(cover: Cover | None, decision: Decision, provider: Provider, at: datet
             decision=decision.id,
         )
     assert cover is not None
-    changed = replace(cover, since=at, decision=decision.id)
     if decision.action in (Action.UPGRADE, Action.DOWNGRADE):
         if decision.category_id is None:
             raise _refuse(decision, cover, "an upgrade or downgrade names its new category")
@@ -97,19 +96,39 @@ def apply(cover: Cover | None, decision: Decision, provider: Provider, at: datet
                 cover,
                 f"{category.id} is not {direction} than the current {cover.category_id}",
             )
-        return replace(
-            changed,
-            category_id=category.id,
-            rank=category.rank,
-            personnel=category.personnel,
-            vehicles=category.vehicles,
+        return Cover(
+            cover.coverage,
+            cover.protectee_id,
+            cover.provider_id,
+            category.id,
+            category.rank,
+            category.personnel,
+            category.vehicles,
+            cover.state,
+            cover.basis,
+            at,
+            decision.id,
         )
     target = {
         Action.SUSPEND: CoverState.SUSPENDED,
         Action.RESUME: CoverState.ACTIVE,
         Action.WITHDRAW: CoverState.WITHDRAWN,
     }[decision.action]
-    return replace(changed, state=target)
+    # built field by field rather than with dataclasses.replace: replays run this for every
+    # decision of a history, several times per rule check
+    return Cover(
+        cover.coverage,
+        cover.protectee_id,
+        cover.provider_id,
+        cover.category_id,
+        cover.rank,
+        cover.personnel,
+        cover.vehicles,
+        target,
+        cover.basis,
+        at,
+        decision.id,
+    )
 
 
 def replay(decisions: Iterable[Decision], provider: Provider) -> Cover | None:

@@ -83,6 +83,7 @@ def import_scenario(uow: UnitOfWork, path: Path, clock: Clock) -> ImportSummary:
         )
     _check_unique(data, source)
     with uow:
+        uow.repo.write_behind()  # the rules read from the unit of work's caches
         now = clock()
         summary = _load(uow, scenario, data, source, policy_doc, now)
         uow.commit()

@@ -13,6 +13,11 @@ DEFAULT_URL = "sqlite:///hifazat.db"
 URL_ENV = "HIFAZAT_DATABASE_URL"
 
 
+#: connections kept open: a server thread pool serves many requests at once, and a connection
+#: opened past the pool's size is closed again when returned (SQLite: reopened with its pragmas)
+_POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
+
+
 def database_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get(URL_ENV) or DEFAULT_URL
 
@@ -21,13 +26,13 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **_POOL)
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": 30}, **_POOL)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, insert, select, tuple_, update
 from hifazat.ledger.canonical import encode_entry
 from hifazat.ledger.merkle import NodeKey, append_leaves, leaf_hash
 from hifazat.store import tables as t
+from hifazat.store.bulk import insert_rows
 from hifazat.store.ledger_records import KINDS, Record
 
 CHUNK = 500
@@ -66,14 +67,21 @@ def load_records(c: Connection, wanted: Sequence[tuple[str, str]]) -> dict[tuple
 
 
 def append(c: Connection, wanted: Sequence[tuple[str, str]]) -> list[int]:
-    """Appends one entry per (kind, key), in order, written from the records as they now stand."""
+    """Appends one entry per (kind, key), in order, written from the records as they now stand,
+    in the caller's transaction (which holds the head until it ends)."""
     records = load_records(c, wanted)
-    size = lock_head(c)
-    rows: list[dict[str, Any]] = []
-    for offset, (kind, key) in enumerate(wanted):
+    items = []
+    for kind, key in wanted:
         if (kind, key) not in records:
             raise RuntimeError(f"no {KINDS[kind][0]} {key!r} to enter in the ledger")
-        at, actor, payload = records[(kind, key)]
+        items.append((kind, key, records[(kind, key)]))
+    return _write(c, lock_head(c), items)
+
+
+def _write(c: Connection, size: int, items: Sequence[tuple[str, str, Record]]) -> list[int]:
+    """The entries at `size` onwards, the tree nodes they complete, and the new head."""
+    rows: list[dict[str, Any]] = []
+    for offset, (kind, key, (at, actor, payload)) in enumerate(items):
         text = encode_entry(size + offset, kind, at, actor, payload)
         rows.append(
             {
@@ -86,19 +94,11 @@ def append(c: Connection, wanted: Sequence[tuple[str, str]]) -> list[int]:
         )
     if not rows:
         return []
-    for start in range(0, len(rows), CHUNK):
-        c.execute(insert(t.ledger_entries), rows[start : start + CHUNK])
+    insert_rows(c, t.ledger_entries, rows)
     nodes = append_leaves(size, [r["leaf_hash"] for r in rows], DbNodes(c))
-    node_rows = [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes]
-    for start in range(0, len(node_rows), CHUNK):
-        c.execute(insert(t.ledger_nodes), node_rows[start : start + CHUNK])
+    insert_rows(c, t.ledger_nodes, [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes])
     c.execute(update(t.ledger_head).where(t.ledger_head.c.id == 1).values(size=size + len(rows)))
     return [r["seq"] for r in rows]
-
-
-def entries(c: Connection, start: int = 0) -> Iterator[Row[Any]]:
-    query = select(t.ledger_entries).where(t.ledger_entries.c.seq >= start)
-    yield from c.execute(query.order_by(t.ledger_entries.c.seq)).yield_per(5000)
 
 
 #: (seq, kind, ref, entry, leaf_hash): a stored entry as the driver returns it

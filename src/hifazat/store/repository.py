@@ -20,3 +20,5 @@ class Repository(RegistryRecords, DecisionRecords, EntryRecords):
         self.appeal_cache = {}
         self.assessment_cache = {}
         self.locked = set()
+        self.pending = None
+        self.pending_ids = set()

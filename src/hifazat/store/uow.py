@@ -53,6 +53,7 @@ class UnitOfWork:
             raise RuntimeError("a reading unit of work cannot commit")
         for hook in self._hooks:
             hook(self)
+        self.repo.flush()
         if self.events:
             ledger_store.append(self.connection, self.events)
         self._transaction.commit()

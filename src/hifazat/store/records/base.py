@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from typing import Any
+
+from sqlalchemy import Connection, Table, event, insert
 
 from hifazat.domain.appeal import Appeal
 from hifazat.domain.decision import Decision
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.users import User
+from hifazat.store import tables as t
+from hifazat.store.bulk import copy_rows
+
+#: an execution option for reads that may run with rows still pending (they look at them too)
+PENDING_SEEN = "hifazat_pending_seen"
 
 
 class Base:
@@ -27,3 +34,42 @@ class Base:
     assessment_cache: dict[str, list[ThreatAssessment]]
     #: protectees whose row this transaction has locked (a lock lasts until commit)
     locked: set[str]
+    #: rows held back to be written together (None: every row is written at once); they are
+    #: written before any statement reads the database, so no read can miss them
+    pending: dict[Table, list[dict[str, Any]]] | None
+    pending_ids: set[tuple[str, str]]
+
+    def write_behind(self) -> None:
+        """Holds inserts back and writes each table's in one statement: for an import, where
+        the rules read from the caches and the database is only written to."""
+        if self.pending is None:
+            self.pending = {}
+            event.listen(self.c, "before_execute", self._before_execute)
+
+    def _before_execute(self, _c: Any, _clause: Any, _m: Any, _p: Any, options: Any) -> None:
+        if self.pending and not options.get(PENDING_SEEN):
+            self.flush()
+
+    def flush(self) -> None:
+        """Writes the held-back rows, parents before children."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, {}
+        self.pending_ids.clear()
+        copy = self.c.dialect.name == "postgresql"
+        for table in t.metadata.sorted_tables:
+            rows = pending.get(table)
+            if not rows:
+                continue
+            if copy:
+                copy_rows(self.c, table, rows)
+            else:
+                self.c.execute(insert(table), rows)  # sqlite3's executemany is in-process
+
+    def _insert(self, table: Table, row: dict[str, Any]) -> None:
+        if self.pending is None:
+            self.c.execute(insert(table), row)
+            return
+        self.pending.setdefault(table, []).append(row)
+        if "id" in row:
+            self.pending_ids.add((table.name, row["id"]))

@@ -45,14 +45,10 @@ def decision_from_row(r: Row[Any]) -> Decision:
     )
 
 
-_INSERT_DECISION = insert(t.decisions)
-_INSERT_APPROVAL = insert(t.approvals)
-
-
 class DecisionRecords(Base):
     def add_decision(self, d: Decision) -> None:
-        self.c.execute(
-            _INSERT_DECISION,
+        self._insert(
+            t.decisions,
             {
                 "id": d.id,
                 "protectee_id": d.protectee_id,
@@ -91,8 +87,8 @@ class DecisionRecords(Base):
                 select(func.max(a.c.seq)).where(a.c.decision_id.in_(ids))
             ).scalar_one_or_none()
         seq = (last or 0) + 1
-        self.c.execute(
-            _INSERT_APPROVAL,
+        self._insert(
+            t.approvals,
             {
                 "decision_id": decision_id,
                 "approved_by": by,
@@ -111,9 +107,8 @@ class DecisionRecords(Base):
 
     def add_rescission(self, decision_id: str, by: str, at: datetime, reason: str) -> None:
         self.c.execute(
-            insert(t.rescissions).values(
-                decision_id=decision_id, rescinded_by=by, rescinded_at=at, reason=reason
-            )
+            insert(t.rescissions),
+            dict(decision_id=decision_id, rescinded_by=by, rescinded_at=at, reason=reason),
         )
         self._update_cached(decision_id, rescinded_by=by, rescinded_at=at, rescind_reason=reason)
 
@@ -232,10 +227,9 @@ class DecisionRecords(Base):
         return out
 
     def add_step(self, decision_id: str, step: int, role: str, by: str, at: datetime) -> None:
-        self.c.execute(
-            insert(t.approval_steps).values(
-                decision_id=decision_id, step=step, role=role, approved_by=by, approved_at=at
-            )
+        self._insert(
+            t.approval_steps,
+            dict(decision_id=decision_id, step=step, role=role, approved_by=by, approved_at=at),
         )
         mine = self._cached_list(decision_id)
         if mine is not None:
@@ -254,26 +248,28 @@ class DecisionRecords(Base):
     ) -> None:
         self._forget_decisions()
         self.c.execute(
-            insert(t.ratifications).values(
+            insert(t.ratifications),
+            dict(
                 decision_id=decision_id,
                 ratified_by=by,
                 ratified_at=at,
                 refused=refused,
                 reason=reason,
                 restoring_decision_id=restoring,
-            )
+            ),
         )
 
     def add_appeal(self, a: Appeal) -> None:
         self._forget_decisions()
         self.c.execute(
-            insert(t.appeals).values(
+            insert(t.appeals),
+            dict(
                 id=a.id,
                 decision_id=a.decision_id,
                 lodged_by=a.lodged_by,
                 lodged_at=a.lodged_at,
                 grounds=a.grounds,
-            )
+            ),
         )
 
     def add_appeal_outcome(
@@ -287,14 +283,15 @@ class DecisionRecords(Base):
     ) -> None:
         self._forget_decisions()
         self.c.execute(
-            insert(t.appeal_outcomes).values(
+            insert(t.appeal_outcomes),
+            dict(
                 appeal_id=appeal_id,
                 outcome=outcome.value,
                 decided_by=by,
                 decided_at=at,
                 reason=reason,
                 restoring_decision_id=restoring,
-            )
+            ),
         )
 
     def appeals(

@@ -20,7 +20,8 @@ from hifazat.store.records.base import Base
 class EntryRecords(Base):
     def add_review(self, r: Review) -> None:
         self.c.execute(
-            insert(t.reviews).values(
+            insert(t.reviews),
+            dict(
                 id=r.id,
                 coverage=r.coverage,
                 reviewed_by=r.reviewed_by,
@@ -28,7 +29,7 @@ class EntryRecords(Base):
                 outcome=r.outcome,
                 reason=r.reason,
                 decision_id=r.decision_id,
-            )
+            ),
         )
 
     def reviews(self, coverage: str | None = None, protectee_id: str | None = None) -> list[Review]:
@@ -47,7 +48,8 @@ class EntryRecords(Base):
 
     def add_notice(self, n: Notice) -> None:
         self.c.execute(
-            insert(t.notices).values(
+            insert(t.notices),
+            dict(
                 id=n.id,
                 subject=n.subject,
                 subject_id=n.subject_id,
@@ -58,7 +60,7 @@ class EntryRecords(Base):
                 created_at=n.created_at,
                 body=n.body,
                 state=n.state,
-            )
+            ),
         )
 
     def notices(self, protectee_id: str) -> list[Notice]:
@@ -93,19 +95,21 @@ class EntryRecords(Base):
         at: datetime,
     ) -> None:
         self.c.execute(
-            insert(t.discrepancy_resolutions).values(
+            insert(t.discrepancy_resolutions),
+            dict(
                 report_id=report_id,
                 outcome=outcome,
                 decision_id=decision_id,
                 reason=reason,
                 resolved_by=by,
                 resolved_at=at,
-            )
+            ),
         )
 
     def add_assessment(self, a: ThreatAssessment) -> None:
-        self.c.execute(
-            insert(t.threat_assessments).values(
+        self._insert(
+            t.threat_assessments,
+            dict(
                 id=a.id,
                 protectee_id=a.protectee_id,
                 level=a.level,
@@ -115,7 +119,7 @@ class EntryRecords(Base):
                 summary=a.summary,
                 entered_by=a.entered_by,
                 entered_at=a.entered_at,
-            )
+            ),
         )
         cached = self.assessment_cache.get(a.protectee_id)
         if cached is not None:
@@ -151,8 +155,9 @@ class EntryRecords(Base):
         ]
 
     def add_discrepancy(self, r: DiscrepancyReport) -> None:
-        self.c.execute(
-            insert(t.discrepancies).values(
+        self._insert(
+            t.discrepancies,
+            dict(
                 id=r.id,
                 protectee_id=r.protectee_id,
                 provider_id=r.provider_id,
@@ -160,7 +165,7 @@ class EntryRecords(Base):
                 observed_at=r.observed_at,
                 reported_at=r.reported_at,
                 text=r.text,
-            )
+            ),
         )
 
     def discrepancies(
@@ -217,7 +222,8 @@ class EntryRecords(Base):
         rules: list[dict[str, str]],
     ) -> None:
         self.c.execute(
-            insert(t.attempts).values(
+            insert(t.attempts),
+            dict(
                 id=attempt, at=at, actor=actor, command=command, subject=dict(subject), rules=rules
-            )
+            ),
         )

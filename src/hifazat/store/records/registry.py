@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -34,7 +35,7 @@ from hifazat.domain.protectee import Affiliation, Office, Protectee
 from hifazat.domain.provider import Category, Provider
 from hifazat.domain.users import User
 from hifazat.store import tables as t
-from hifazat.store.records.base import Base
+from hifazat.store.records.base import PENDING_SEEN, Base
 
 #: The policy and the providers, shared by every unit of work on one engine. Both are only ever
 #: added to (never updated or deleted), so the highest policy number and the counts of providers
@@ -73,9 +74,8 @@ class RegistryRecords(Base):
         self._policy = None
         self._version = None
         result = self.c.execute(
-            insert(t.policies).values(
-                id=document["id"], document=dict(document), loaded_at=at, loaded_by=by
-            )
+            insert(t.policies),
+            dict(id=document["id"], document=dict(document), loaded_at=at, loaded_by=by),
         )
         key = result.inserted_primary_key
         assert key is not None
@@ -101,7 +101,8 @@ class RegistryRecords(Base):
         self._providers = None
         self._version = None
         self.c.execute(
-            insert(t.providers).values(
+            insert(t.providers),
+            dict(
                 id=provider.id,
                 name=provider.name,
                 level=provider.level,
@@ -109,7 +110,7 @@ class RegistryRecords(Base):
                 pool_personnel=provider.pool_personnel,
                 pool_vehicles=provider.pool_vehicles,
                 created_at=at,
-            )
+            ),
         )
         if provider.categories:
             self.c.execute(
@@ -159,9 +160,8 @@ class RegistryRecords(Base):
 
     def add_protectee(self, p: Protectee, at: datetime) -> None:
         self.c.execute(
-            insert(t.protectees).values(
-                id=p.id, name=p.name, public_figure=p.public_figure, created_at=at
-            )
+            insert(t.protectees),
+            dict(id=p.id, name=p.name, public_figure=p.public_figure, created_at=at),
         )
         if p.offices:
             self.c.execute(
@@ -189,6 +189,17 @@ class RegistryRecords(Base):
             self.c.execute(
                 insert(t.liaisons), [{"protectee_id": p.id, "user_id": u} for u in p.liaisons]
             )
+        # Added in this transaction: nothing else can see or change them before it ends, and
+        # they have no decisions, assessments or appeals yet.
+        self.protectee_cache[p.id] = replace(
+            p,
+            offices=tuple(sorted(p.offices, key=lambda o: o.since)),
+            liaisons=tuple(sorted(p.liaisons)),
+        )
+        self.decision_cache[p.id] = []
+        self.assessment_cache[p.id] = []
+        self.appeal_cache[p.id] = []
+        self.locked.add(p.id)
 
     def protectees(self, ids: Iterable[str] | None = None) -> dict[str, Protectee]:
         wanted = None if ids is None else list(ids)
@@ -240,13 +251,14 @@ class RegistryRecords(Base):
 
     def add_user(self, user: User, at: datetime, granted_by: str | None) -> None:
         self.c.execute(
-            insert(t.users).values(
+            insert(t.users),
+            dict(
                 id=user.id,
                 name=user.name,
                 protectee_id=user.protectee_id,
                 created_at=at,
                 created_by=granted_by,
-            )
+            ),
         )
         for role in sorted(user.roles):
             self.grant_role(user.id, role, granted_by, at)
@@ -254,9 +266,8 @@ class RegistryRecords(Base):
     def grant_role(self, user_id: str, role: str, granted_by: str | None, at: datetime) -> None:
         self.user_cache.pop(user_id, None)
         self.c.execute(
-            insert(t.user_roles).values(
-                user_id=user_id, role=role, granted_by=granted_by, granted_at=at
-            )
+            insert(t.user_roles),
+            dict(user_id=user_id, role=role, granted_by=granted_by, granted_at=at),
         )
 
     def users(self, ids: Iterable[str] | None = None) -> dict[str, User]:
@@ -294,7 +305,10 @@ class RegistryRecords(Base):
         return sorted(self.c.execute(query).scalars())
 
     def exists(self, table: str, ident: str) -> bool:
-        return self.c.execute(_exists_query(table), {"ident": ident}).first() is not None
+        if (table, ident) in self.pending_ids:
+            return True
+        query = _exists_query(table).execution_options(**{PENDING_SEEN: True})
+        return self.c.execute(query, {"ident": ident}).first() is not None
 
 
 @cache
