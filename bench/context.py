@@ -26,6 +26,8 @@ class Budget:
     #: wrk loads each (when wrk is installed; else the Python client's request count applies)
     http_workers: int = 2
     http_seconds: float = 10
+    #: "wrk" where installed, else the Python client ("auto"); or either one
+    http_client: str = "auto"
     #: render the transparency PDF (seconds even for a tiny report: the smoke test does it once)
     render_pdf: bool = True
 

@@ -276,7 +276,11 @@ def bench_http(ctx: Context, result: Result) -> None:
     }
     threads, total, limit = budget.http_threads, budget.http_requests, budget.max_seconds
     workers = budget.http_workers
-    use_wrk = shutil.which("wrk") is not None
+    if budget.http_client not in ("auto", "wrk", "python"):
+        raise ValueError(f"unknown HTTP client {budget.http_client!r}: auto, wrk or python")
+    use_wrk = budget.http_client == "wrk" or (
+        budget.http_client == "auto" and shutil.which("wrk") is not None
+    )
 
     def run_load(base: str, paths: list[str], headers: dict[str, str] | None = None) -> Load:
         if use_wrk:

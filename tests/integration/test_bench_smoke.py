@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from bench.suite import ALL, Prepared, prepare, run_backend
 from rich.console import Console
 
 from hifazat.ledger.keys import load_signer
-from tests.conftest import Registry
+from tests.conftest import Registry, missing
 
 SCALE = 0.001  # 20 protectees, about 200 decisions
 
@@ -53,8 +54,12 @@ def test_every_benchmark_runs(registry: Registry, prepared: Prepared, tmp_path: 
         registry.key_path,
         load_signer(registry.key_path),
     )
-    # the PDF takes seconds to render even for a tiny report: once per run is proof enough
-    budget = replace(SMOKE, render_pdf=registry.backend == "sqlite")
+    # the PDF takes seconds to render even for a tiny report: once per run is proof enough;
+    # each database takes one of the two HTTP load generators
+    sqlite = registry.backend == "sqlite"
+    if not sqlite and shutil.which("wrk") is None:
+        missing("wrk (Debian's wrk package) is not installed: the HTTP benchmark's load generator")
+    budget = replace(SMOKE, render_pdf=sqlite, http_client="python" if sqlite else "wrk")
     results = run_backend(db, prepared, budget, tmp_path)
 
     assert [r.benchmark for r in results] == list(ALL)
@@ -72,6 +77,8 @@ def test_every_benchmark_runs(registry: Registry, prepared: Prepared, tmp_path: 
                 assert "not available" in (figure["note"] or ""), figure
             for target in figure["targets"]:
                 assert target["met"] in (True, False, None)
+    http = next(r for r in results if r.benchmark == "http")
+    assert http.details["client"].startswith("wrk" if not sqlite else "2 Python")
     imported = results[0].details["imported"]
     assert imported["decisions"] == prepared.nation.counts()["decisions"]
     out = io.StringIO()

@@ -8,6 +8,7 @@ what could be recovered; the policy does not carry such a rate yet, so callers p
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -91,15 +92,23 @@ def cost(
             return None
         return officers * (officer_day_rate or 0.0) + vehicles * (vehicle_day_rate or 0.0)
 
+    # each (protectee, provider) key under both of its owners, once: a nation has tens of
+    # thousands of protectees, and scanning every key for each of them is quadratic
+    by_provider: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_protectee: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in days:
+        by_protectee[key[0]].append(key)
+        by_provider[key[1]].append(key)
+
     def provider_line(provider_id: str) -> CostLine:
-        keys = [key for key in days if key[1] == provider_id]
+        keys = by_provider[provider_id]
         officers = sum(days[key][0] for key in keys)
         vehicles = sum(days[key][1] for key in keys)
         amount = sum(price(key[0], *days[key]) or 0.0 for key in keys) if priced else None
         return CostLine(provider_id, officers, vehicles, amount)
 
     def protectee_line(protectee_id: str) -> CostLine:
-        keys = [key for key in days if key[0] == protectee_id]
+        keys = by_protectee[protectee_id]
         officers = sum(days[key][0] for key in keys)
         vehicles = sum(days[key][1] for key in keys)
         return CostLine(protectee_id, officers, vehicles, price(protectee_id, officers, vehicles))

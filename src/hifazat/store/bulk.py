@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, insert
+from sqlalchemy import JSON, Connection, LargeBinary, Table, insert
 
 
 def copy_rows(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -14,8 +14,10 @@ def copy_rows(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     columns = list(rows[0])
     processors = [_processor(c, table.c[name].type) for name in columns]
     raw: Any = c.connection.dbapi_connection
-    names = ", ".join(f'"{name}"' for name in columns)  # the table's own column names
-    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as out:
+    quote = c.dialect.identifier_preparer
+    names = ", ".join(quote.quote(name) for name in columns)
+    command = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(command) as out:
         for row in rows:
             out.write_row(
                 [
@@ -32,8 +34,33 @@ def _processor(c: Connection, kind: Any) -> Any:
 
 
 def insert_rows(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """COPY on PostgreSQL for more than a handful of rows; an executemany otherwise."""
-    if c.dialect.name == "postgresql" and len(rows) > 20:
+    """Many rows at once: COPY on PostgreSQL, the driver's own executemany on SQLite (both with
+    each column type's bind processing); a few rows go through SQLAlchemy as usual."""
+    if len(rows) <= 20:
+        if rows:
+            c.execute(insert(table), rows)
+    elif c.dialect.name == "postgresql":
         copy_rows(c, table, rows)
-    elif rows:
-        c.execute(insert(table), rows)
+    else:
+        _sqlite_rows(c, table, rows)
+
+
+def _sqlite_rows(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    statement = insert(table).compile(dialect=c.dialect, column_keys=list(rows[0]))
+    order = list(statement.positiontup or ())
+    # sqlite3 takes bytes as they are; the other types need their processing
+    processors = [
+        None if isinstance(table.c[name].type, LargeBinary) else _processor(c, table.c[name].type)
+        for name in order
+    ]
+    raw: Any = c.connection.dbapi_connection
+    raw.executemany(
+        str(statement),
+        [
+            [
+                None if row[name] is None else row[name] if process is None else process(row[name])
+                for name, process in zip(order, processors, strict=True)
+            ]
+            for row in rows
+        ],
+    )

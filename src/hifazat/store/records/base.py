@@ -12,7 +12,7 @@ from hifazat.domain.protectee import Protectee
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.users import User
 from hifazat.store import tables as t
-from hifazat.store.bulk import copy_rows
+from hifazat.store.bulk import insert_rows
 
 #: an execution option for reads that may run with rows still pending (they look at them too)
 PENDING_SEEN = "hifazat_pending_seen"
@@ -56,15 +56,9 @@ class Base:
             return
         pending, self.pending = self.pending, {}
         self.pending_ids.clear()
-        copy = self.c.dialect.name == "postgresql"
         for table in t.metadata.sorted_tables:
-            rows = pending.get(table)
-            if not rows:
-                continue
-            if copy:
-                copy_rows(self.c, table, rows)
-            else:
-                self.c.execute(insert(table), rows)  # sqlite3's executemany is in-process
+            if rows := pending.get(table):
+                insert_rows(self.c, table, rows)
 
     def _insert(self, table: Table, row: dict[str, Any]) -> None:
         if self.pending is None:

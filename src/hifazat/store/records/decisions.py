@@ -15,15 +15,19 @@ from hifazat.domain.errors import NotFound
 from hifazat.store import tables as t
 from hifazat.store.records.base import Base
 
+#: enum members by their stored text (a dict lookup, not an Enum call, per row of a history)
+_ACTIONS = {a.value: a for a in Action}
+_BASES = {b.value: b for b in Basis}
+
 
 def decision_from_row(r: Row[Any]) -> Decision:
     return Decision(
         id=r.id,
         protectee_id=r.protectee_id,
         provider_id=r.provider_id,
-        action=Action(r.action),
+        action=_ACTIONS[r.action],
         category_id=r.category_id,
-        basis=Basis(r.basis) if r.basis else None,
+        basis=_BASES[r.basis] if r.basis else None,
         reason_code=r.reason_code,
         reason=r.reason,
         proposed_by=r.proposed_by,
