@@ -127,11 +127,16 @@ class DecisionRecords(Base):
                 decisions[n] = replace(d, **changes)  # type: ignore[index]
                 return
 
-    def _forget_decisions(self) -> None:
-        """Appeals and ratifications change holds and outcomes: read them afresh."""
-        self.decision_cache.clear()
-        self.decision_owner.clear()
-        self.appeal_cache.clear()
+    def _forget_decisions(self, decision_id: str) -> None:
+        """An appeal or a ratification changes holds and outcomes: the protectee it concerns is
+        read afresh next time (the others keep their caches)."""
+        owner = self.decision_owner.get(decision_id)
+        if owner is None:
+            query = select(t.decisions.c.protectee_id).where(t.decisions.c.id == decision_id)
+            owner = self.c.execute(query).scalar_one_or_none()
+        for d in self.decision_cache.pop(owner or "", []):
+            self.decision_owner.pop(d.id, None)
+        self.appeal_cache.pop(owner or "", None)
 
     def _decision_query(self) -> Select[Any]:
         """A decision with what at most one row of each adds to it: its approval, rescission and
@@ -250,7 +255,7 @@ class DecisionRecords(Base):
         reason: str,
         restoring: str | None,
     ) -> None:
-        self._forget_decisions()
+        self._forget_decisions(decision_id)
         self.c.execute(
             insert(t.ratifications),
             dict(
@@ -264,7 +269,7 @@ class DecisionRecords(Base):
         )
 
     def add_appeal(self, a: Appeal) -> None:
-        self._forget_decisions()
+        self._forget_decisions(a.decision_id)
         self.c.execute(
             insert(t.appeals),
             dict(
@@ -285,7 +290,10 @@ class DecisionRecords(Base):
         reason: str,
         restoring: str | None,
     ) -> None:
-        self._forget_decisions()
+        query = select(t.appeals.c.decision_id).where(t.appeals.c.id == appeal_id)
+        appealed = self.c.execute(query).scalar_one_or_none()
+        if appealed is not None:
+            self._forget_decisions(appealed)
         self.c.execute(
             insert(t.appeal_outcomes),
             dict(
