@@ -105,12 +105,42 @@ def _figures(results: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
+def verdicts(doc: dict[str, Any]) -> str:
+    """One row per figure that has a target: its value on each database and whether it is met."""
+    runs = {b: rs for b, rs in doc["runs"].items() if isinstance(rs, list)}
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for backend, results in runs.items():
+        for r in results:
+            for f in r["figures"]:
+                for t in f["targets"]:
+                    shown = ratio_text(f["ratio"], f["unit"]) if t["of"] == "ratio" else ""
+                    value = number(f["value"], f["unit"]) + (f" ({shown})" if shown else "")
+                    verdict = {True: "met", False: "**missed**"}.get(t["met"], "not measured")
+                    cell = f"{value}: {verdict}"
+                    rows.setdefault((f"{r['benchmark']}: {f['name']}", t["text"]), {})[backend] = (
+                        cell
+                    )
+    backends = list(runs)
+    lines = [
+        "| figure | target | " + " | ".join(backends) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in backends) + " |",
+    ]
+    for (figure, target), cells in rows.items():
+        lines.append(
+            f"| {_cell(figure)} | {_cell(target)} | "
+            + " | ".join(_cell(cells.get(b, "—")) for b in backends)
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def render(doc: dict[str, Any]) -> str:
     meta = doc["meta"]
     lines = [
         f"### Scale {meta['scale']} (seed {meta['seed']})",
         "",
         *_machine(meta),
+        *(f"- amended: {text}" for text in meta.get("amendments", [])),
         "",
         *_counts(doc["generator"]),
     ]
@@ -135,8 +165,10 @@ def render(doc: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Results JSON as Markdown")
     parser.add_argument("results", type=Path)
+    parser.add_argument("--verdicts", action="store_true", help="only the targets, met or not")
     args = parser.parse_args(argv)
-    print(render(json.loads(args.results.read_text(encoding="utf-8"))), end="")
+    doc = json.loads(args.results.read_text(encoding="utf-8"))
+    print(verdicts(doc) if args.verdicts else render(doc), end="")
 
 
 if __name__ == "__main__":

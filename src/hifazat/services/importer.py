@@ -31,6 +31,7 @@ from hifazat.services.schema import (
     validate,
 )
 from hifazat.services.yaml_lines import LineDict, LineList, load
+from hifazat.store.bulk import refresh_statistics
 from hifazat.store.uow import UnitOfWork
 
 
@@ -87,6 +88,7 @@ def import_scenario(uow: UnitOfWork, path: Path, clock: Clock) -> ImportSummary:
         now = clock()
         summary = _load(uow, scenario, data, source, policy_doc, now)
         uow.commit()
+    refresh_statistics(uow.engine)
     return summary
 
 

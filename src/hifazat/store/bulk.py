@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import JSON, Connection, LargeBinary, Table, insert
+from sqlalchemy import JSON, Connection, Engine, LargeBinary, Table, insert
 
 
 def copy_rows(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -64,3 +64,12 @@ def _sqlite_rows(c: Connection, table: Table, rows: list[dict[str, Any]]) -> Non
             for row in rows
         ],
     )
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk load, PostgreSQL's planner still believes the tables are as small as before
+    (autovacuum catches up only later) and may scan whole tables for one protectee's rows; an
+    ANALYZE now gives it the real sizes. SQLite plans by its indexes and needs none."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as c:
+            c.exec_driver_sql("ANALYZE")

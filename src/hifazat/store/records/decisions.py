@@ -208,9 +208,11 @@ class DecisionRecords(Base):
         steps: dict[str, list[StepApproval]] = defaultdict(list)
         s = t.approval_steps
         query = select(s).order_by(s.c.step)
-        if protectee_id is not None:
-            ids = select(t.decisions.c.id).where(t.decisions.c.protectee_id == protectee_id)
-            query = query.where(s.c.decision_id.in_(ids))
+        if protectee_id is not None:  # joined from the protectee's decisions, as for reviews
+            ds = t.decisions
+            query = query.join(ds, ds.c.id == s.c.decision_id).where(
+                ds.c.protectee_id == protectee_id
+            )
         for r in self.c.execute(query):
             steps[r.decision_id].append(StepApproval(r.step, r.role, r.approved_by, r.approved_at))
         holds: dict[str, Hold] = {}

@@ -37,8 +37,12 @@ class EntryRecords(Base):
         if coverage is not None:
             query = query.where(t.reviews.c.coverage == coverage)
         if protectee_id is not None:
-            theirs = select(t.decisions.c.id).where(t.decisions.c.protectee_id == protectee_id)
-            query = query.where(t.reviews.c.coverage.in_(theirs))
+            # a join the planner runs from the protectee's decisions (an IN over a subquery
+            # was planned as a scan of every review on PostgreSQL)
+            d = t.decisions
+            query = query.join(d, d.c.id == t.reviews.c.coverage).where(
+                d.c.protectee_id == protectee_id
+            )
         return [
             Review(
                 r.id, r.coverage, r.reviewed_by, r.reviewed_at, r.outcome, r.reason, r.decision_id
