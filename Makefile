@@ -36,7 +36,7 @@ clean:
 bench: install
 	$(BIN)/python -m bench.run --scale 0.01 --backend both --out bench/results.json
 
-# National scale (20,000 protectees, ~230,000 decisions): hours on 2 cores today
+# National scale (20,000 protectees, ~227,000 decisions): about 40 minutes on this 2-core machine
 bench-national: install
 	$(BIN)/python -m bench.run --scale 1 --backend both --out bench/results-national.json
 	$(BIN)/python -m bench.markdown bench/results-national.json

@@ -75,7 +75,8 @@ def _figures(results: list[dict[str, Any]]) -> list[str]:
     for r in results:
         peak = peak_text(r["memory"])
         if r["error"]:
-            rows.append(f"| {r['benchmark']} | error | {_cell(r['error'][:150])} | | | | |")
+            error = " ".join(r["error"].split())[:150]
+            rows.append(f"| {r['benchmark']} | error | {_cell(error)} | | | | |")
             continue
         for n, f in enumerate(r["figures"]):
             value = number(f["value"], f["unit"])

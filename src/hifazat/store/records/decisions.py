@@ -208,11 +208,8 @@ class DecisionRecords(Base):
         steps: dict[str, list[StepApproval]] = defaultdict(list)
         s = t.approval_steps
         query = select(s).order_by(s.c.step)
-        if protectee_id is not None:  # joined from the protectee's decisions, as for reviews
-            ds = t.decisions
-            query = query.join(ds, ds.c.id == s.c.decision_id).where(
-                ds.c.protectee_id == protectee_id
-            )
+        if protectee_id is not None:  # by the ids at hand, as for reviews
+            query = query.where(s.c.decision_id.in_([d.id for d in found]))
         for r in self.c.execute(query):
             steps[r.decision_id].append(StepApproval(r.step, r.role, r.approved_by, r.approved_at))
         holds: dict[str, Hold] = {}
