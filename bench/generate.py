@@ -27,9 +27,10 @@ import yaml
 
 from bench import nation, records
 from bench.nation import ProviderSpec
-from bench.people import END, START, Office, Person, make_people, text_time
+from bench.people import END, START, Person, make_people, text_time
 from bench.timeline import Approvals, Decision, Override, Plan, simulate
 from hifazat.domain.policy_document import policy_from_document
+from hifazat.domain.protectee import Office
 from hifazat.services.importer import read_policy
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from bench import nation
 from bench.nation import Kind, ProviderSpec
+from hifazat.domain.protectee import Affiliation, Office
 
 #: Pakistan Standard Time; no daylight saving since 2009, so a fixed offset is exact
 PKT = timezone(timedelta(hours=5))
@@ -36,28 +37,6 @@ def shift(at: datetime, rng: random.Random, low: float, high: float) -> datetime
 
 def text_time(at: datetime) -> str:
     return at.astimezone(PKT).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class Office:
-    office_class: str
-    title: str
-    since: date
-    until: date | None
-
-    def held_on(self, day: date) -> bool:
-        return self.since <= day and (self.until is None or day < self.until)
-
-
-@dataclass(frozen=True)
-class Affiliation:
-    name: str
-    since: date | None = None
-    until: date | None = None
-
-    def held_on(self, day: date) -> bool:
-        started = self.since is None or self.since <= day
-        return started and (self.until is None or day < self.until)
 
 
 @dataclass(frozen=True)

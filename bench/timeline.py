@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bench.nation import CategorySpec, ProviderSpec
-from bench.people import DAY, END, START, Office, Person, at_day, local_day, shift
+from bench.people import DAY, END, START, Person, at_day, local_day, shift
 from hifazat.domain.chains import steps_for
 from hifazat.domain.policy import Policy
+from hifazat.domain.protectee import Office
 
 REDUCING = frozenset({"downgrade", "suspend", "withdraw"})
 THREAT_RANK = {"moderate": 1, "high": 2, "severe": 3}
