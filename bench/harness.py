@@ -13,10 +13,11 @@ import os
 import platform
 import resource
 import sqlite3
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,61 @@ def run(benchmark: str, backend: str, body: Callable[[Result], None]) -> Result:
         result.details["traceback"] = traceback.format_exc(limit=8)
     result.seconds = time.perf_counter() - started
     return result
+
+
+# --- concurrent load ------------------------------------------------------------------------------
+class Turns:
+    """A bounded amount of work shared by threads: `total` turns, handed out until the time
+    limit (counted from when every thread is ready) runs out."""
+
+    def __init__(self, threads: int, total: int, max_seconds: float) -> None:
+        self.total, self.max_seconds = total, max_seconds
+        self.lock = threading.Lock()
+        self._issued = 0
+        self.start = threading.Barrier(threads + 1)
+        self.deadline = float("inf")
+
+    def ready(self) -> None:
+        """Waits until every thread (and the clock) is ready."""
+        self.start.wait()
+
+    def take(self) -> int | None:
+        """The next turn's number, or None when the work or the time is used up."""
+        with self.lock:
+            n = self._issued
+            if n >= self.total or time.perf_counter() > self.deadline:
+                return None
+            self._issued += 1
+            return n
+
+
+def run_threads(
+    threads: int, total: int, max_seconds: float, body: Callable[[Turns], None]
+) -> float:
+    """Runs `body(turns)` on `threads` threads; returns the seconds from the start signal until
+    the last one finished, and raises the first error any of them met."""
+    turns = Turns(threads, total, max_seconds)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            body(turns)
+        except BaseException as error:
+            failures.append(error)
+            turns.start.abort()  # a thread that dies before it is ready must not hang the rest
+
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    with suppress(threading.BrokenBarrierError):
+        turns.ready()
+    began = time.perf_counter()
+    turns.deadline = began + max_seconds
+    for thread in pool:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return time.perf_counter() - began
 
 
 # --- statistics -----------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from bench.context import Context
-from bench.harness import Figure, Result, Target, ms, peak_rss_mb, percentile
+from bench.harness import Figure, Result, Target, Turns, ms, peak_rss_mb, percentile, run_threads
 from hifazat.domain.times import utc_text
 from hifazat.services import auth
 
@@ -209,41 +208,24 @@ def load(
 ) -> Load:
     """`total` requests over `threads` keep-alive clients, stopping early at `max_seconds`."""
     result = Load()
-    lock = threading.Lock()
-    issued = [0]
-    start = threading.Barrier(threads + 1)
-    deadline = [float("inf")]
 
-    def worker() -> None:
+    def worker(turns: Turns) -> None:
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
             client.get(paths[0])  # open the connection before the clock starts
-            start.wait()
-            while True:
-                with lock:
-                    n = issued[0]
-                    if n >= total or time.perf_counter() > deadline[0]:
-                        return
-                    issued[0] += 1
+            turns.ready()
+            while (n := turns.take()) is not None:
                 began = time.perf_counter()
                 try:
                     code = client.get(paths[n % len(paths)]).status_code
                 except httpx.HTTPError:
                     code = -1
                 took = time.perf_counter() - began
-                with lock:
+                with turns.lock:
                     result.latencies.append(took)
                     result.statuses[code] = result.statuses.get(code, 0) + 1
                     result.errors += code != 200
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    start.wait()
-    began = time.perf_counter()
-    deadline[0] = began + max_seconds
-    for t in pool:
-        t.join()
-    result.seconds = time.perf_counter() - began
+    result.seconds = run_threads(threads, total, max_seconds, worker)
     return result
 
 

@@ -16,13 +16,12 @@ IMMEDIATE). This runs last: it leaves duplicate entries in the scratch database.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 
 from sqlalchemy import Engine, create_engine, text
 
 from bench.context import Context
-from bench.harness import Figure, Result, Target, ms, percentile
+from bench.harness import Figure, Result, Target, Turns, ms, percentile, run_threads
 from bench.load import Database
 from hifazat.services.ledger import make_checkpoint
 from hifazat.services.verify import verify
@@ -139,40 +138,17 @@ def bench_append(ctx: Context, result: Result) -> None:
 def _append(
     engine: Engine, keys: list[tuple[str, str]], writers: int, total: int, max_seconds: float
 ) -> tuple[float | None, list[float]]:
-    lock = threading.Lock()
-    issued = [0]
     latencies: list[float] = []
-    failures: list[BaseException] = []
-    start = threading.Barrier(writers + 1)
-    deadline = [float("inf")]
 
-    def writer() -> None:
-        try:
-            start.wait()
-            while True:
-                with lock:
-                    n = issued[0]
-                    if n >= total or time.perf_counter() > deadline[0]:
-                        return
-                    issued[0] += 1
-                began = time.perf_counter()
-                with engine.begin() as c:
-                    ledger_store.append(c, [keys[n % len(keys)]])
-                took = time.perf_counter() - began
-                with lock:
-                    latencies.append(took)
-        except BaseException as error:
-            failures.append(error)
+    def writer(turns: Turns) -> None:
+        turns.ready()
+        while (n := turns.take()) is not None:
+            began = time.perf_counter()
+            with engine.begin() as c:
+                ledger_store.append(c, [keys[n % len(keys)]])
+            took = time.perf_counter() - began
+            with turns.lock:
+                latencies.append(took)
 
-    threads = [threading.Thread(target=writer) for _ in range(writers)]
-    for t in threads:
-        t.start()
-    start.wait()
-    began = time.perf_counter()
-    deadline[0] = began + max_seconds
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - began
-    if failures:
-        raise failures[0]
+    seconds = run_threads(writers, total, max_seconds, writer)
     return (len(latencies) / seconds if seconds > 0 else None), latencies
