@@ -60,29 +60,23 @@ def bench_transparency(ctx: Context, result: Result) -> None:
     report, built = _timed(lambda: audits.transparency(db.uow(), start, now, now))
     result.add(Figure("transparency report data", built, "s"))
     to_pdf = renderer()
+    why = None
     if not ctx.budget.render_pdf:
+        why, detail = "rendering skipped by this run's budget", "skipped"
+    elif to_pdf is None:
+        why = "hifazat.reports.transparency.render.to_pdf did not import"
+        detail = "not available"
+    if why is not None or to_pdf is None:
         result.add(
             Figure(
                 "transparency PDF (data + render)",
                 None,
                 "s",
                 targets=[Target("<=", 15)],
-                note="not available: rendering skipped by this run's budget",
+                note=f"not available: {why}",
             )
         )
-        result.details["pdf"] = "skipped"
-        return
-    if to_pdf is None:
-        result.add(
-            Figure(
-                "transparency PDF (data + render)",
-                None,
-                "s",
-                targets=[Target("<=", 15)],
-                note="not available: hifazat.reports.transparency.render.to_pdf did not import",
-            )
-        )
-        result.details["pdf"] = "not available"
+        result.details["pdf"] = detail
         return
     pdf, rendered = _timed(lambda: to_pdf(report))
     result.add(
