@@ -42,6 +42,9 @@ class ServerSettings(BaseSettings):
     secure_cookies: bool = True
     session_hours: int = 12
     checkpoint_seconds: int = 600
+    #: how long an Idempotency-Key's claim holds before a retry may take over a request that
+    #: died before committing; longer than any one request takes
+    idempotency_lease_seconds: int = 120
 
     def key_path(self) -> Path:
         return self.ledger_key or ledger_key_path(self.database_url)

@@ -6,12 +6,12 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from hifazat.access.guard import Forbidden
 from hifazat.access.permissions import scope_needed
@@ -24,7 +24,7 @@ from hifazat.ledger.note import Signer
 from hifazat.services import auth
 from hifazat.settings import ServerSettings
 from hifazat.store import idempotency_store
-from hifazat.store.uow import UnitOfWork
+from hifazat.store.uow import Superseded, UnitOfWork, holding_commits
 
 SESSION_COOKIE = "hifazat_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -68,6 +68,16 @@ class Principal:
             )
         return self.user
 
+    def need_session(self, action: str) -> User:
+        """The user, if this is a signed-in session: a bearer token never changes credentials
+        or mints tokens, so a leaked token cannot become the account."""
+        user = self.need(action)
+        if self.via != "session":
+            raise Forbidden(
+                f"{action.replace('.', ' ')} needs a signed-in session; a token cannot do it"
+            )
+        return user
+
 
 def principal(request: Request, reg: Annotated[Registry, Depends(registry)]) -> Principal:
     now = reg.clock()
@@ -101,7 +111,9 @@ def idempotent(
     run: Callable[[], tuple[int, Any]],
 ) -> JSONResponse:
     """Runs a POST once per Idempotency-Key: a retry gets the first response, and nothing is
-    stored twice; the same key with a different request is refused."""
+    stored twice; the same key with a different request is refused. The work and the kept
+    response commit in one transaction, so a crash leaves both or neither; a claim left by a
+    request that died is taken over once its lease has passed."""
     key = request.headers.get("Idempotency-Key")
     if not key:
         return _respond(run)
@@ -110,38 +122,67 @@ def idempotent(
         request.method, request.url.path, json.dumps(payload, sort_keys=True, default=str)
     )
     now: datetime = reg.clock()
+    lease = timedelta(seconds=reg.settings.idempotency_lease_seconds)
     with reg.engine.begin() as c:
-        earlier = idempotency_store.claim(c, key_digest, user.id, request_digest, now)
+        mine, earlier = idempotency_store.claim(c, key_digest, user.id, request_digest, now, lease)
     if earlier is not None:
-        if earlier.request_sha256 != request_digest:
-            return JSONResponse(
-                {
-                    "error": {
-                        "code": "IDEMPOTENCY_KEY_REUSED",
-                        "message": "this Idempotency-Key was used for a different request",
-                    }
-                },
-                status_code=422,
-            )
-        if earlier.status == idempotency_store.IN_PROGRESS:
-            return JSONResponse(
-                {"error": {"code": "CONFLICT", "message": "the first request is still running"}},
-                status_code=409,
-            )
-        return JSONResponse(
-            earlier.body, status_code=earlier.status, headers={"Idempotent-Replayed": "true"}
-        )
-    try:
-        response = _respond(run)
-    except BaseException:
-        with reg.engine.begin() as c:
-            idempotency_store.release(c, key_digest)
-        raise
-    with reg.engine.begin() as c:
-        idempotency_store.complete(
-            c, key_digest, response.status_code, json.loads(bytes(response.body))
-        )
+        return _replay(earlier, request_digest, lease)
+    assert mine is not None
+    with holding_commits() as held:
+        try:
+            response = _respond(run)
+        except BaseException:
+            held.abandon()
+            with reg.engine.begin() as c:
+                idempotency_store.release(c, key_digest, mine)
+            raise
+        body = json.loads(bytes(response.body))
+
+        def keep(c: Connection) -> bool:
+            return idempotency_store.complete(c, key_digest, mine, response.status_code, body)
+
+        try:
+            if not held.finish(keep):  # nothing was written: keep the answer on its own
+                with reg.engine.begin() as c:
+                    keep(c)
+        except Superseded:
+            return _still_running(lease)
     return response
+
+
+def _replay(
+    earlier: idempotency_store.Earlier, request_digest: str, lease: timedelta
+) -> JSONResponse:
+    if earlier.request_sha256 != request_digest:
+        return JSONResponse(
+            {
+                "error": {
+                    "code": "IDEMPOTENCY_KEY_REUSED",
+                    "message": "this Idempotency-Key was used for a different request",
+                }
+            },
+            status_code=422,
+        )
+    if earlier.status == idempotency_store.IN_PROGRESS:
+        return _still_running(lease)
+    return JSONResponse(
+        earlier.body, status_code=earlier.status, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+def _still_running(lease: timedelta) -> JSONResponse:
+    seconds = int(lease.total_seconds())
+    return JSONResponse(
+        {
+            "error": {
+                "code": "CONFLICT",
+                "message": "a request with this Idempotency-Key is still running; retry after "
+                f"{seconds} s at most",
+            }
+        },
+        status_code=409,
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 def _respond(run: Callable[[], tuple[int, Any]]) -> JSONResponse:

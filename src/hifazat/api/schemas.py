@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from hifazat.api.instants import Instant
 
 T = TypeVar("T")
 #: identifiers, as the scenario file has them
@@ -42,11 +44,11 @@ class ProposalBody(Body):
     reason_code: str = free_text(64, default="")
     reason: str = free_text(4000, default="")
     emergency: bool = False
-    effective_at: AwareDatetime | None = None
+    effective_at: Instant | None = None
 
 
 class ApproveBody(Body):
-    effective_at: AwareDatetime | None = None
+    effective_at: Instant | None = None
 
 
 class ReasonBody(Body):
@@ -62,8 +64,8 @@ class AssessmentBody(Body):
     protectee: Ident
     level: Literal["none", "low", "moderate", "high", "severe"]
     agency: str = free_text(200, 1)
-    assessed_at: AwareDatetime | None = None
-    valid_until: AwareDatetime
+    assessed_at: Instant | None = None
+    valid_until: Instant
     summary: str = free_text(8000, 1)
 
 
@@ -87,7 +89,7 @@ class AppealRulingBody(Body):
 class ReportBody(Body):
     protectee: Ident
     provider: Ident
-    observed_at: AwareDatetime
+    observed_at: Instant
     text: str = free_text(4000)
 
 
@@ -108,8 +110,21 @@ class RoleBody(Body):
     role: str = free_text(80, 1)
 
 
+#: the shortest password accepted (services/auth.py enforces it too)
+MIN_PASSWORD = 12
+
+
 class PasswordBody(Body):
-    password: str = free_text(1024, 1)
+    """A password an admin sets for someone."""
+
+    password: str = free_text(1024, MIN_PASSWORD)
+
+
+class PasswordChangeBody(Body):
+    """A user's own change: the current password proves it is them, not a borrowed session."""
+
+    current_password: str = free_text(1024, 1)
+    password: str = free_text(1024, MIN_PASSWORD)
 
 
 class Page(BaseModel, Generic[T]):

@@ -10,8 +10,15 @@ from zoneinfo import ZoneInfo
 
 from hifazat.domain.errors import InvalidInput
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,9})\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+#: the instants a registry holds: nobody's cover began before 1900 or is planned past 2199, and
+#: staying well inside datetime's range means no offset or period arithmetic can overflow
+INSTANT_MIN = datetime(1900, 1, 1, tzinfo=UTC)
+INSTANT_MAX = datetime(2200, 1, 1, tzinfo=UTC)
+#: the longest duration anywhere (a policy period, a look-ahead): a century
+DURATION_MAX = timedelta(days=36525)
 
 
 class Clock(Protocol):
@@ -29,7 +36,10 @@ def parse_duration(text: str, field: str = "duration") -> timedelta:
     if not match:
         raise InvalidInput(field, f"{text!r} is not a duration such as 72h, 180d or 30m")
     amount, unit = match.groups()
-    return timedelta(**{_UNITS[unit]: int(amount)})
+    value = timedelta(**{_UNITS[unit]: int(amount)})
+    if value > DURATION_MAX:
+        raise InvalidInput(field, f"{text!r} is longer than {DURATION_MAX.days} days")
+    return value
 
 
 def format_duration(delta: timedelta) -> str:
@@ -44,16 +54,29 @@ def format_duration(delta: timedelta) -> str:
 
 
 def require_aware(value: datetime, field: str) -> datetime:
+    """The instant in UTC, if it carries an offset and lies within the registry's range."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput(field, f"{value.isoformat()} has no UTC offset; add one, e.g. +05:00")
-    return value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None  # year 1 or 9999 pushed past the calendar by its offset
+    if utc is None or not INSTANT_MIN <= utc < INSTANT_MAX:
+        raise InvalidInput(
+            field,
+            f"{value.isoformat()} is outside the registry's range "
+            f"({INSTANT_MIN.year} to {INSTANT_MAX.year - 1})",
+        )
+    return utc
 
 
 def parse_instant(text: str | datetime, field: str) -> datetime:
     """An ISO 8601 instant with an offset ('Z' accepted), returned in UTC."""
     if isinstance(text, datetime):
         return require_aware(text, field)
-    raw = str(text).strip()
+    if not isinstance(text, str):  # never an epoch number: 0.5 is not a time anyone meant
+        raise InvalidInput(field, f"{text!r} is not an ISO 8601 time with an offset")
+    raw = text.strip()
     try:
         value = datetime.fromisoformat(raw.replace("z", "Z"))
     except ValueError:
@@ -93,8 +116,8 @@ def period(
     stop = require_aware(end, "to") if end is not None else now
     if start is not None:
         begin = require_aware(start, "from")
-    elif stop - datetime.min.replace(tzinfo=stop.tzinfo) < DEFAULT_PERIOD:
-        raise InvalidInput("to", "too early: a year before it falls before the calendar's start")
+    elif stop - INSTANT_MIN < DEFAULT_PERIOD:
+        raise InvalidInput("to", "too early: a year before it falls before the registry's range")
     else:
         begin = stop - DEFAULT_PERIOD
     if begin >= stop:

@@ -40,24 +40,50 @@ def _event(uow: UnitOfWork, at: datetime, user: str | None, event: str, detail: 
 
 
 def set_password(uow: UnitOfWork, user_id: str, password: str, by: str, now: datetime) -> None:
-    """An admin sets anyone's password; a user their own."""
+    """An admin (or the registrar at the command line) sets a password. Every session and token
+    of the account ends with it: whoever held the old credential holds nothing now."""
     with uow:
         actor = uow.repo.user(by)
         uow.repo.user(user_id)
         if by != user_id and "admin" not in actor.roles:
             raise Refusal(Violation("R-AUTHORITY", f"{by} may not set {user_id}'s password"))
-        if len(password) < MIN_PASSWORD:
-            raise InvalidInput("password", f"use at least {MIN_PASSWORD} characters")
-        auth_store.save_credentials(
-            uow.connection,
-            user_id,
-            password_hash=_hasher.hash(password),
-            failed_logins=0,
-            locked_until=None,
-            changed_at=now,
-        )
-        _event(uow, now, user_id, "password.set", f"by {by}")
+        _store_password(uow, user_id, password, f"by {by}", now, keep_session=None)
         uow.commit()
+
+
+def change_password(
+    uow: UnitOfWork, user_id: str, current: str, new: str, now: datetime, session_secret: str
+) -> None:
+    """A user changes their own password from a signed-in session, proving the current one, so
+    a stolen session or token alone cannot take the account. The user's other sessions and every
+    token end; the session that made the change goes on."""
+    with uow:
+        cred = auth_store.credentials(uow.connection, user_id, lock=True)
+        if cred is None or not _check(cred.password_hash, current):
+            _event(uow, now, user_id, "password.refused", "wrong current password")
+            uow.commit()
+            raise InvalidInput("current_password", "the current password is wrong")
+        _store_password(uow, user_id, new, "by themself", now, keep_session=digest(session_secret))
+        uow.commit()
+
+
+def _store_password(
+    uow: UnitOfWork, user_id: str, password: str, how: str, now: datetime, keep_session: str | None
+) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("password", f"use at least {MIN_PASSWORD} characters")
+    c = uow.connection
+    auth_store.save_credentials(
+        c,
+        user_id,
+        password_hash=_hasher.hash(password),
+        failed_logins=0,
+        locked_until=None,
+        changed_at=now,
+    )
+    ended = auth_store.end_sessions_of(c, user_id, now, keep=keep_session)
+    revoked = auth_store.revoke_tokens_of(c, user_id, now)
+    _event(uow, now, user_id, "password.set", f"{how}; {ended} sessions ended, {revoked} tokens")
 
 
 @dataclass(frozen=True)
@@ -71,7 +97,7 @@ class Session:
 def login(uow: UnitOfWork, user_id: str, password: str, now: datetime, ttl: timedelta) -> Session:
     with uow:
         c = uow.connection
-        cred = auth_store.credentials(c, user_id)
+        cred = auth_store.credentials(c, user_id, lock=True)
         if cred is None:
             _check(_DUMMY, password)
             _event(uow, now, None, "login.failed", f"unknown user {user_id[:64]!r}")

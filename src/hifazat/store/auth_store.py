@@ -21,8 +21,12 @@ def events(c: Connection, user: str | None = None) -> list[Row[Any]]:
     return list(c.execute(query))
 
 
-def credentials(c: Connection, user_id: str) -> Row[Any] | None:
-    return c.execute(select(t.credentials).where(t.credentials.c.user_id == user_id)).first()
+def credentials(c: Connection, user_id: str, lock: bool = False) -> Row[Any] | None:
+    """A user's credentials; `lock` holds the row to the end of the transaction, so concurrent
+    sign-ins to one account are judged one after another against the failure count (PostgreSQL
+    row lock; SQLite's write transactions are serialised already)."""
+    query = select(t.credentials).where(t.credentials.c.user_id == user_id)
+    return c.execute(query.with_for_update() if lock else query).first()
 
 
 def save_credentials(c: Connection, user_id: str, **values: Any) -> None:
@@ -46,6 +50,25 @@ def end_session(c: Connection, id_sha256: str, at: datetime) -> None:
         .where(t.sessions.c.id_sha256 == id_sha256, t.sessions.c.ended_at.is_(None))
         .values(ended_at=at)
     )
+
+
+def end_sessions_of(c: Connection, user_id: str, at: datetime, keep: str | None = None) -> int:
+    """Ends every live session of a user but `keep` (a session id digest); says how many."""
+    query = update(t.sessions).where(
+        t.sessions.c.user_id == user_id, t.sessions.c.ended_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(t.sessions.c.id_sha256 != keep)
+    return c.execute(query.values(ended_at=at)).rowcount
+
+
+def revoke_tokens_of(c: Connection, user_id: str, at: datetime) -> int:
+    """Revokes every live token of a user; says how many."""
+    return c.execute(
+        update(t.api_tokens)
+        .where(t.api_tokens.c.user_id == user_id, t.api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=at)
+    ).rowcount
 
 
 def add_token(c: Connection, **values: Any) -> None:

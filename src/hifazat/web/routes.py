@@ -16,6 +16,7 @@ from hifazat.api.deps import SESSION_COOKIE, Reg
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import DomainError, InvalidInput, Refusal
+from hifazat.domain.times import require_aware
 from hifazat.services import (
     appeals,
     audits,
@@ -51,14 +52,15 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _local_input(text: str, zone: str) -> datetime | None:
-    """A datetime-local field: wall time where the policy applies."""
+def _local_input(text: str, zone: str, field: str = "effective_at") -> datetime | None:
+    """A datetime-local field: wall time where the policy applies, within the registry's range."""
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+        wall = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput("effective_at", f"{text!r} is not a date and time") from None
+        raise InvalidInput(field, f"{text!r} is not a date and time") from None
+    return require_aware(wall.replace(tzinfo=ZoneInfo(zone)), field)
 
 
 # --- signing in ------------------------------------------------------------------------------
@@ -137,7 +139,7 @@ def protectee_list(request: Request, reg: Reg, who: Who) -> Response:
 def protectee_page(request: Request, pid: str, reg: Reg, who: Who, at: str = "") -> Response:
     zone = zone_of(reg.uow())
     now = reg.clock()
-    when = _local_input(at, zone) or now
+    when = _local_input(at, zone, "at") or now
     status = secure.read_status(reg.uow(), who.user, pid, when)
     person = secure.read_protectee(reg.uow(), who.user, pid)
     decisions = secure.read_decisions(reg.uow(), who.user, pid, now)
@@ -386,7 +388,7 @@ def report_submit(
         providers = list(uow.repo.providers())
     try:
         require(who.user, "report.file")
-        when = _local_input(observed_at, zone) or reg.clock()
+        when = _local_input(observed_at, zone, "observed_at") or reg.clock()
         filed = registry_entries.report_discrepancy(
             reg.uow(),
             registry_entries.NewReport(protectee, provider, who.user.id, when, text),

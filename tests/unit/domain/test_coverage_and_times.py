@@ -10,7 +10,14 @@ from hifazat.domain.coverage import CoverState, replay
 from hifazat.domain.decision import Action, DecisionState
 from hifazat.domain.errors import InvalidInput, Refusal
 from hifazat.domain.status import layered_status
-from hifazat.domain.times import format_duration, parse_duration, parse_instant, period, utc_text
+from hifazat.domain.times import (
+    INSTANT_MIN,
+    format_duration,
+    parse_duration,
+    parse_instant,
+    period,
+    utc_text,
+)
 from tests.unit.domain.builders import LEADER, SINDH, T0, approved, decision
 
 DAY = timedelta(days=1)
@@ -106,11 +113,40 @@ def test_an_overturned_decision_was_pending_before_its_appeal() -> None:
     assert upheld.state_at(T0 + 6 * DAY) is DecisionState.EFFECTIVE
 
 
-def test_a_default_period_that_would_start_before_year_one_is_refused_naming_to() -> None:
+def test_a_default_period_that_would_start_before_the_range_is_refused_naming_to() -> None:
     # found by schemathesis: `?to=0001-01-01T00:00:00Z` overflowed into a 500
-    start_of_time = datetime(1, 1, 1, tzinfo=UTC)
-    with pytest.raises(InvalidInput) as refused:
-        period(None, start_of_time, T0)
-    assert refused.value.field == "to"
-    begin, end = period(None, start_of_time + timedelta(days=400), T0)
+    for too_early in (datetime(1, 1, 1, tzinfo=UTC), INSTANT_MIN + timedelta(days=30)):
+        with pytest.raises(InvalidInput) as refused:
+            period(None, too_early, T0)
+        assert refused.value.field == "to"
+    begin, end = period(None, INSTANT_MIN + timedelta(days=400), T0)
     assert end - begin == timedelta(days=365)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00+05:00",  # past the calendar's start once in UTC
+        "9999-12-31T23:59:59-12:00",  # past its end
+        "1899-12-31T23:59:59Z",
+        "2200-01-01T00:00:00Z",
+    ],
+)
+def test_instants_outside_the_range_are_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_instant(text, "effective_at")
+    assert refused.value.field == "effective_at"
+
+
+@pytest.mark.parametrize("value", [0.5, 12345, True, None])
+def test_an_instant_is_never_an_epoch_number(value: object) -> None:
+    with pytest.raises(InvalidInput):
+        parse_instant(value, "to")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["99999999999d", "36526d", "5300w"])
+def test_durations_past_a_century_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_duration(text, "--within")
+    assert refused.value.field == "--within"
+    assert parse_duration("36525d", "--within") == timedelta(days=36525)

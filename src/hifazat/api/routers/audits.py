@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from hifazat.api.deps import Reg, Who
 from hifazat.api.errors import ERRORS
+from hifazat.api.instants import From, To
 from hifazat.domain.times import period
 from hifazat.services import audits, secure
 
 router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
-When = Annotated[datetime | None, Query(description="An instant with offset.")]
 
 
 @router.get("/audit/fairness")
 def fairness(
     reg: Reg,
     who: Who,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: From = None,
+    end: To = None,
 ) -> dict[str, Any]:
     """Withdrawals and downgrades by affiliation within cohorts, the exact test, clusters."""
     with reg.uow() as uow:
@@ -41,8 +40,8 @@ def capacity(reg: Reg, who: Who) -> dict[str, Any]:
 def cost(
     reg: Reg,
     who: Who,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: From = None,
+    end: To = None,
 ) -> dict[str, Any]:
     with reg.uow() as uow:
         secure.gate(uow, who.need("audit.read"), "audit.read")

@@ -7,10 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from hifazat.access.guard import Forbidden
 from hifazat.api.deps import SESSION_COOKIE, Reg, Who
 from hifazat.api.errors import ERRORS
-from hifazat.api.schemas import LoginBody, PasswordBody, TokenBody
+from hifazat.api.schemas import LoginBody, PasswordChangeBody, TokenBody
 from hifazat.domain.times import utc_text
 from hifazat.services import auth, views
 
@@ -53,20 +52,24 @@ def me(who: Who) -> dict[str, Any]:
 
 
 @router.post("/password")
-def change_password(body: PasswordBody, reg: Reg, who: Who) -> dict[str, Any]:
-    user = who.need("auth.password")
-    auth.set_password(reg.uow(), user.id, body.password, user.id, reg.clock())
+def change_password(body: PasswordChangeBody, reg: Reg, who: Who) -> dict[str, Any]:
+    """Changes the signed-in user's password, given the current one; only from a session. The
+    user's other sessions and all their tokens end."""
+    user = who.need_session("auth.password")
+    assert who.session_secret is not None
+    auth.change_password(
+        reg.uow(), user.id, body.current_password, body.password, reg.clock(), who.session_secret
+    )
     return {"changed": True}
 
 
 @router.post("/tokens", status_code=201)
 def create_token(body: TokenBody, reg: Reg, who: Who) -> dict[str, Any]:
-    """A bearer token for a program, shown this once; only its digest is kept. Made from a
-    session (or an admin token): a token cannot mint itself wider scopes."""
-    if who.via == "token" and "admin" not in who.scopes:
-        raise Forbidden("tokens are made from a signed-in session")
+    """A bearer token for a program, shown this once; only its digest is kept. Made only from a
+    signed-in session: a token never mints another."""
+    user = who.need_session("auth.token")
     token = auth.create_token(
-        reg.uow(), who.user.id, list(body.scopes), timedelta(days=body.ttl_days), reg.clock()
+        reg.uow(), user.id, list(body.scopes), timedelta(days=body.ttl_days), reg.clock()
     )
     return {
         "id": token.id,

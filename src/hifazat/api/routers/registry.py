@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from hifazat.api.deps import Reg, Who, idempotent
 from hifazat.api.errors import ERRORS
+from hifazat.api.instants import At
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import AssessmentBody
 from hifazat.domain.errors import InvalidInput
-from hifazat.domain.times import require_aware
 from hifazat.services import registry_entries, secure, views
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=ERRORS)
@@ -49,10 +48,10 @@ def status(
     pid: str,
     reg: Reg,
     who: Who,
-    at: Annotated[datetime | None, Query(description="An instant with offset.")] = None,
+    at: At = None,
 ) -> dict[str, Any]:
     """Layered cover now, or at `at`, as it was known then."""
-    when = require_aware(at, "at") if at is not None else reg.clock()
+    when = at if at is not None else reg.clock()
     return secure.read_status(reg.uow(), who.need("status.read"), pid, when)
 
 

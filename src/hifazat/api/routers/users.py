@@ -55,7 +55,9 @@ def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) ->
 
 @router.post("/{user_id}/password")
 def set_password(user_id: str, body: PasswordBody, reg: Reg, who: Who) -> dict[str, Any]:
-    user = who.need("user.manage")
+    """An admin sets a password, from a signed-in session; the account's sessions and tokens
+    end."""
+    user = who.need_session("user.manage")
     with reg.uow() as uow:
         secure.gate(uow, user, "user.manage")
     auth.set_password(reg.uow(), user_id, body.password, user.id, reg.clock())

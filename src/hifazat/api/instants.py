@@ -1,0 +1,34 @@
+"""Instants on the HTTP surface: the domain's one parser, so a body field and a query parameter
+accept and refuse exactly what the command line does (an offset, the registry's range, no
+epoch numbers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Query
+from pydantic import BeforeValidator, WithJsonSchema
+
+from hifazat.domain.errors import InvalidInput
+from hifazat.domain.times import INSTANT_MAX, INSTANT_MIN, parse_instant
+
+RANGE = f"{INSTANT_MIN.year}-01-01 to {INSTANT_MAX.year - 1}-12-31"
+DESCRIPTION = f"An ISO 8601 instant with an offset (e.g. 2026-01-27T13:00:00+05:00), {RANGE}."
+
+
+def _instant(value: Any) -> datetime:
+    try:
+        return parse_instant(value, "time")
+    except InvalidInput as error:
+        raise ValueError(error.message) from None
+
+
+Instant = Annotated[
+    datetime,
+    BeforeValidator(_instant),
+    WithJsonSchema({"type": "string", "format": "date-time", "description": DESCRIPTION}),
+]
+At = Annotated[Instant | None, Query(description=DESCRIPTION)]
+From = Annotated[Instant | None, Query(alias="from", description=DESCRIPTION)]
+To = Annotated[Instant | None, Query(alias="to", description=DESCRIPTION)]
