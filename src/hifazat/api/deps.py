@@ -16,12 +16,12 @@ from sqlalchemy import Connection, Engine
 from hifazat.access.guard import Forbidden
 from hifazat.access.permissions import scope_needed
 from hifazat.api.errors import status_and_body
-from hifazat.domain.errors import DomainError
+from hifazat.domain.errors import DomainError, Refusal
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User
 from hifazat.ledger.keys import load_signer
 from hifazat.ledger.note import Signer
-from hifazat.services import auth
+from hifazat.services import auth, secure
 from hifazat.settings import ServerSettings
 from hifazat.store import idempotency_store
 from hifazat.store.uow import Superseded, UnitOfWork, holding_commits
@@ -116,7 +116,7 @@ def idempotent(
     request that died is taken over once its lease has passed."""
     key = request.headers.get("Idempotency-Key")
     if not key:
-        return _respond(run)
+        return _respond(run, reg, user)
     key_digest = _digest(user.id, key)
     request_digest = _digest(
         request.method, request.url.path, json.dumps(payload, sort_keys=True, default=str)
@@ -130,7 +130,7 @@ def idempotent(
     assert mine is not None
     with holding_commits() as held:
         try:
-            response = _respond(run)
+            response = _respond(run, reg, user)
         except BaseException:
             held.abandon()
             with reg.engine.begin() as c:
@@ -185,9 +185,11 @@ def _still_running(lease: timedelta) -> JSONResponse:
     )
 
 
-def _respond(run: Callable[[], tuple[int, Any]]) -> JSONResponse:
+def _respond(run: Callable[[], tuple[int, Any]], reg: Registry, user: User) -> JSONResponse:
     try:
         status, body = run()
+    except Refusal as refusal:  # the rules' messages, as this user may read them
+        status, body = status_and_body(secure.refusal_for(reg.uow(), user, refusal))
     except DomainError as error:
         status, body = status_and_body(error)
     return JSONResponse(body, status_code=status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 
+from hifazat.access import redaction
 from hifazat.access.guard import Forbidden
 from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
 from hifazat.services.auth import AuthFailed
@@ -34,8 +36,10 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def status_and_body(error: DomainError) -> tuple[int, dict[str, Any]]:
     if isinstance(error, Refusal):
-        violations = [{"rule": v.rule, "message": v.message} for v in error.violations]
-        return 422, error_body(error.rule, error.message, violations=violations)
+        # a refusal not already redacted for its reader is shown as to anyone
+        violations = [redaction.unknown_reader(v) for v in error.violations]
+        first = violations[0]
+        return 422, error_body(first["rule"], first["message"], violations=violations)
     if isinstance(error, InvalidInput):
         return 422, error_body("INVALID", error.message, field=error.field)
     if isinstance(error, NotFound):
@@ -105,14 +109,29 @@ def install(app: FastAPI, html: HtmlError | None = None) -> None:
 
     @app.exception_handler(HTTPException)
     def _http(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 400 and not page(request):  # a body that is not JSON at all
+            return JSONResponse(
+                error_body("INVALID", f"body: {error.detail}", field="body"), status_code=422
+            )
         if page(request):
             assert html is not None
             return html(request, error.status_code, str(error.detail))
+        headers = getattr(error, "headers", None)
+        if error.status_code == 405:  # every method of the path, not only one route's
+            headers = {**(headers or {}), "Allow": ", ".join(_methods_of(request))}
         code = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD"}.get(
             error.status_code, "ERROR"
         )
         return JSONResponse(
-            error_body(code, str(error.detail)),
-            status_code=error.status_code,
-            headers=getattr(error, "headers", None),
+            error_body(code, str(error.detail)), status_code=error.status_code, headers=headers
         )
+
+
+def _methods_of(request: Request) -> list[str]:
+    """The methods the OpenAPI document gives this path (Starlette names one route's only)."""
+    methods: set[str] = set()
+    path = request.url.path
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\{[^/}]+\}", "[^/]+", template), path):
+            methods |= {m.upper() for m in operations}
+    return sorted(methods)

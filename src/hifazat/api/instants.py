@@ -13,7 +13,10 @@ from pydantic import BeforeValidator, WithJsonSchema
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.times import INSTANT_MAX, INSTANT_MIN, parse_instant
 
-RANGE = f"{INSTANT_MIN.year}-01-01 to {INSTANT_MAX.year - 1}-12-31"
+RANGE = f"the years {INSTANT_MIN.year} to {INSTANT_MAX.year - 1} as written"
+#: the range, as JSON Schema can state it for a date-time string
+YEARS = r"^(19|20|21)[0-9]{2}-"
+assert INSTANT_MIN.year == 1900 and INSTANT_MAX.year == 2200, "YEARS must follow the range"
 DESCRIPTION = f"An ISO 8601 instant with an offset (e.g. 2026-01-27T13:00:00+05:00), {RANGE}."
 
 
@@ -27,7 +30,9 @@ def _instant(value: Any) -> datetime:
 Instant = Annotated[
     datetime,
     BeforeValidator(_instant),
-    WithJsonSchema({"type": "string", "format": "date-time", "description": DESCRIPTION}),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "pattern": YEARS, "description": DESCRIPTION}
+    ),
 ]
 At = Annotated[Instant | None, Query(description=DESCRIPTION)]
 From = Annotated[Instant | None, Query(alias="from", description=DESCRIPTION)]

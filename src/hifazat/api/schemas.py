@@ -7,6 +7,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from hifazat.api.instants import Instant
+from hifazat.domain.users import ROLE_PATTERN
 
 T = TypeVar("T")
 #: identifiers, as the scenario file has them
@@ -99,15 +100,18 @@ class ResolveBody(Body):
     decision: Ident | None = None
 
 
+Role = Annotated[str, Field(pattern=ROLE_PATTERN, max_length=80)]
+
+
 class UserBody(Body):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
     name: str = free_text(200, 1)
-    roles: list[str] = []
+    roles: list[Role] = []
     protectee: Ident | None = None
 
 
 class RoleBody(Body):
-    role: str = free_text(80, 1)
+    role: Role
 
 
 #: the shortest password accepted (services/auth.py enforces it too)

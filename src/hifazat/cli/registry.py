@@ -110,13 +110,13 @@ def decide_(
             {
                 "decision": proposed.decision.id,
                 "state": "proposed",
-                "needs_committee": proposed.needs_committee,
+                "needs_committee": [v.message for v in proposed.needs_committee],
             }
         )
         return
     typer.echo(proposed.decision.id)
     for why in proposed.needs_committee:
-        typer.echo(f"note: the committee must approve: {why}", err=True)
+        typer.echo(f"note: the committee must approve: {why.message}", err=True)
 
 
 @app.command()

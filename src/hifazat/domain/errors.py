@@ -10,11 +10,25 @@ class DomainError(Exception):
 
 
 @dataclass(frozen=True)
+class Restricted:
+    """A rule's message that tells of a threat assessment, as readers without the need to know
+    it may see it: who may read what is access's call, not the rule's."""
+
+    protectee: str
+    #: for those who may see an assessment's level but not the assessment (its id)
+    level_only: str
+    #: for those who may not learn that an assessment exists
+    nothing: str
+
+
+@dataclass(frozen=True)
 class Violation:
-    """One rule that refused a change; a refusal may carry several."""
+    """One rule that refused a change (or calls for the committee); a refusal may carry
+    several. `message` is the whole of it; `restricted`, what others may see instead."""
 
     rule: str
     message: str
+    restricted: Restricted | None = None
 
 
 class Refusal(DomainError):

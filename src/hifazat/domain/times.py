@@ -54,20 +54,17 @@ def format_duration(delta: timedelta) -> str:
 
 
 def require_aware(value: datetime, field: str) -> datetime:
-    """The instant in UTC, if it carries an offset and lies within the registry's range."""
+    """The instant in UTC, if it carries an offset and its year, as written, lies within the
+    registry's range (so the check agrees with what the API's schema states)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput(field, f"{value.isoformat()} has no UTC offset; add one, e.g. +05:00")
-    try:
-        utc = value.astimezone(UTC)
-    except OverflowError:
-        utc = None  # year 1 or 9999 pushed past the calendar by its offset
-    if utc is None or not INSTANT_MIN <= utc < INSTANT_MAX:
+    if not INSTANT_MIN.year <= value.year < INSTANT_MAX.year:
         raise InvalidInput(
             field,
             f"{value.isoformat()} is outside the registry's range "
-            f"({INSTANT_MIN.year} to {INSTANT_MAX.year - 1})",
+            f"(the years {INSTANT_MIN.year} to {INSTANT_MAX.year - 1})",
         )
-    return utc
+    return value.astimezone(UTC)
 
 
 def parse_instant(text: str | datetime, field: str) -> datetime:
@@ -120,6 +117,6 @@ def period(
         raise InvalidInput("to", "too early: a year before it falls before the registry's range")
     else:
         begin = stop - DEFAULT_PERIOD
-    if begin >= stop:
-        raise InvalidInput("from", "the period must start before it ends")
+    if begin > stop:  # an empty period (from = to) is a period, with nothing in it
+        raise InvalidInput("from", "the period must not start after it ends")
     return begin, stop

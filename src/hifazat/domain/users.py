@@ -10,6 +10,8 @@ from hifazat.domain.errors import InvalidInput
 PLAIN_ROLES = ("admin", "committee", "intelligence", "auditor", "protectee", "liaison")
 PROVIDER_ROLES = ("operator", "approver")
 _ROLE = re.compile(r"^(operator|approver)@([a-z0-9][a-z0-9-]*)$")
+#: every role, as one pattern (the API's schema states it)
+ROLE_PATTERN = rf"^({'|'.join(PLAIN_ROLES)}|({'|'.join(PROVIDER_ROLES)})@[a-z0-9][a-z0-9-]*)$"
 
 
 def parse_role(text: str) -> tuple[str, str | None]:

@@ -93,5 +93,5 @@ def cover_before(steps: Sequence[Step], at: datetime) -> Cover | None:
 def check_period(start: datetime, end: datetime, now: datetime) -> None:
     for value, name in ((start, "start"), (end, "end"), (now, "now")):
         require_aware(value, name)
-    if not start < end:
-        raise InvalidInput("period", "the period must start before it ends")
+    if start > end:  # an empty period (start = end) is allowed, and holds nothing
+        raise InvalidInput("period", "the period must not start after it ends")

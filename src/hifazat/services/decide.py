@@ -51,7 +51,7 @@ class Proposal:
 class Proposed:
     decision: Decision
     #: why only the committee may make the decision; empty when the provider's approver may
-    needs_committee: list[str]
+    needs_committee: list[Violation]
     #: the approval chain: the role each step needs, in order
     steps: tuple[str, ...]
 

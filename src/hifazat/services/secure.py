@@ -5,6 +5,7 @@ command line calls; the reads build on the same queries."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from hifazat.access import redaction
 from hifazat.access.guard import Facts, allowed, require
 from hifazat.domain.decision import DecisionState
-from hifazat.domain.errors import NotFound
+from hifazat.domain.errors import NotFound, Refusal, Violation
 from hifazat.domain.users import User
 from hifazat.services import decide, notices, oversight, views
 from hifazat.services.status import status_in
@@ -41,6 +42,58 @@ def gate(
     provider: str | None = None,
 ) -> Facts:
     facts = facts_for(uow, protectee, provider) if protectee else Facts(provider=provider)
+    require(user, action, facts)
+    return facts
+
+
+def gate_decision(uow: UnitOfWork, user: User, action: str, decision_id: str) -> Facts:
+    """A write on a decision: refused (403) to whoever may not read it, whether or not it
+    exists, so that a write never tells what a read would not; a missing one is 404 only to
+    those who may read every decision."""
+    return _gate_target(
+        uow, user, action, "decision.read", lambda: _of(uow.repo.decision(decision_id))
+    )
+
+
+def gate_appeal(uow: UnitOfWork, user: User, action: str, appeal_id: str) -> Facts:
+    """A write on an appeal, as `gate_decision`."""
+
+    def find() -> tuple[str, str | None]:
+        appeal = uow.repo.appeal(appeal_id)
+        return appeal.protectee_id, None
+
+    return _gate_target(uow, user, action, "appeal.read", find)
+
+
+def gate_report(uow: UnitOfWork, user: User, action: str, report_id: str) -> Facts:
+    """A write on a ground report, as `gate_decision`."""
+
+    def find() -> tuple[str, str | None]:
+        report = uow.repo.discrepancy(report_id)
+        return report.protectee_id, report.provider_id
+
+    return _gate_target(uow, user, action, "report.read", find)
+
+
+def _of(decision: Any) -> tuple[str, str | None]:
+    return decision.protectee_id, decision.provider_id
+
+
+def _gate_target(
+    uow: UnitOfWork,
+    user: User,
+    action: str,
+    read: str,
+    find: Callable[[], tuple[str, str | None]],
+) -> Facts:
+    try:
+        protectee, provider = find()
+    except NotFound:
+        require(user, read)  # only those who may read every such record learn it is missing
+        require(user, action)
+        raise
+    facts = facts_for(uow, protectee, provider)
+    require(user, read, facts)
     require(user, action, facts)
     return facts
 
@@ -190,3 +243,22 @@ def decision_queues(
                 waiting.append({**views.decision_view(d, now), "waiting_on": role})
     seen.sort(key=lambda d: d["proposed_at"], reverse=True)
     return waiting, seen[:recent]
+
+
+def violations_for(uow: UnitOfWork, user: User, found: list[Violation]) -> list[dict[str, str]]:
+    """Rule messages as this user may read them (see `redaction.violation`); `uow` is fresh."""
+    concerned = {v.restricted.protectee for v in found if v.restricted is not None}
+    facts: dict[str, Facts] = {}
+    if concerned:
+        with uow.reading():
+            facts = {pid: facts_for(uow, pid) for pid in concerned}
+    return [
+        redaction.violation(user, facts[v.restricted.protectee] if v.restricted else Facts(), v)
+        for v in found
+    ]
+
+
+def refusal_for(uow: UnitOfWork, user: User, refusal: Refusal) -> Refusal:
+    """The refusal as this user may read it: the same rules, restricted messages redacted."""
+    shown = violations_for(uow, user, refusal.violations)
+    return Refusal([Violation(v["rule"], v["message"]) for v in shown])

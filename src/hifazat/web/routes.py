@@ -265,8 +265,10 @@ def decide_submit(
         proposed = decide.propose(reg.uow(), proposal, reg.clock)
     except Refusal as refusal:
         errors: dict[str, list[str]] = {}
-        for v in refusal.violations:
-            errors.setdefault(RULE_FIELD.get(v.rule, "form"), []).append(f"{v.rule}: {v.message}")
+        for v in secure.violations_for(reg.uow(), who.user, refusal.violations):
+            errors.setdefault(RULE_FIELD.get(v["rule"], "form"), []).append(
+                f"{v['rule']}: {v['message']}"
+            )
         return _decide_page(request, reg, who, values, errors, status=422)
     except InvalidInput as error:
         return _decide_page(request, reg, who, values, {error.field: [error.message]}, 422)
@@ -280,8 +282,12 @@ def decide_submit(
 @router.post("/decisions/{decision_id}/approve")
 def approve(decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response:
     check_csrf(who, csrf_token)
-    require(who.user, "decision.approve")
-    decided = decide.approve(reg.uow(), decision_id, who.user.id, reg.clock)
+    with reg.uow() as uow:
+        secure.gate_decision(uow, who.user, "decision.approve", decision_id)
+    try:
+        decided = decide.approve(reg.uow(), decision_id, who.user.id, reg.clock)
+    except Refusal as refusal:  # its messages as this approver may read them
+        raise secure.refusal_for(reg.uow(), who.user, refusal) from None
     return _see_other(f"/protectees/{decided.protectee_id}")
 
 
@@ -305,7 +311,8 @@ def review_confirm(
     reg: Reg, who: Who, csrf_token: Field, coverage: Field, reason: Field
 ) -> Response:
     check_csrf(who, csrf_token)
-    require(who.user, "review.record")
+    with reg.uow() as uow:
+        secure.gate_decision(uow, who.user, "review.record", coverage)
     reviews.review(reg.uow(), coverage, "confirmed", reason, who.user.id, reg.clock)
     return _see_other("/reviews")
 
@@ -335,7 +342,8 @@ def appeal_lodge(
     reg: Reg, who: Who, csrf_token: Field, decision: Field, grounds: Field
 ) -> Response:
     check_csrf(who, csrf_token)
-    require(who.user, "appeal.lodge")
+    with reg.uow() as uow:
+        secure.gate_decision(uow, who.user, "appeal.lodge", decision)
     appeals.lodge(reg.uow(), decision, who.user.id, grounds, reg.clock)
     return _see_other("/appeals")
 
@@ -345,7 +353,8 @@ def appeal_decide(
     appeal_id: str, reg: Reg, who: Who, csrf_token: Field, outcome: Field, reason: Field
 ) -> Response:
     check_csrf(who, csrf_token)
-    require(who.user, "appeal.decide")
+    with reg.uow() as uow:
+        secure.gate_appeal(uow, who.user, "appeal.decide", appeal_id)
     appeals.decide_appeal(
         reg.uow(), appeal_id, AppealOutcome(outcome), reason, who.user.id, reg.clock
     )

@@ -40,7 +40,10 @@ def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONRes
         return 201, {
             "decision": proposed.decision.id,
             "state": "proposed",
-            "needs_committee": proposed.needs_committee,
+            "needs_committee": [
+                v["message"]
+                for v in secure.violations_for(reg.uow(), user, proposed.needs_committee)
+            ],
             "steps": list(proposed.steps),
         }
 
@@ -62,7 +65,7 @@ def approve(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "decision.approve")
+            secure.gate_decision(uow, user, "decision.approve", decision_id)
         decided = decide.approve(reg.uow(), decision_id, user.id, reg.clock, body.effective_at)
         return 200, views.decision_view(decided, reg.clock())
 
@@ -77,7 +80,7 @@ def rescind(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "decision.rescind")
+            secure.gate_decision(uow, user, "decision.rescind", decision_id)
         done = decide.rescind(reg.uow(), decision_id, user.id, body.reason, reg.clock)
         return 200, views.decision_view(done, reg.clock())
 
@@ -93,7 +96,7 @@ def ratify(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "decision.ratify")
+            secure.gate_decision(uow, user, "decision.ratify", decision_id)
         done = emergencies.ratify(
             reg.uow(), decision_id, user.id, body.refuse, body.reason, reg.clock
         )

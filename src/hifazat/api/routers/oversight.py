@@ -44,7 +44,7 @@ def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONRespon
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "review.record")
+            secure.gate_decision(uow, user, "review.record", body.coverage)
         done = reviews.review(
             reg.uow(), body.coverage, body.outcome, body.reason, user.id, reg.clock, body.category
         )
@@ -75,7 +75,7 @@ def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONRespons
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "appeal.lodge", uow.repo.decision(body.decision).protectee_id)
+            secure.gate_decision(uow, user, "appeal.lodge", body.decision)
         appeal = appeals.lodge(reg.uow(), body.decision, user.id, body.grounds, reg.clock)
         return 201, views.appeal_view(appeal)
 
@@ -90,7 +90,7 @@ def rule(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "appeal.decide")
+            secure.gate_appeal(uow, user, "appeal.decide", appeal_id)
         decided = appeals.decide_appeal(
             reg.uow(), appeal_id, AppealOutcome(body.outcome), body.reason, user.id, reg.clock
         )
@@ -135,8 +135,7 @@ def resolve(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            found = uow.repo.discrepancy(report_id)
-            secure.gate(uow, user, "report.resolve", found.protectee_id, found.provider_id)
+            secure.gate_report(uow, user, "report.resolve", report_id)
         done = registry_entries.resolve(
             reg.uow(), report_id, body.outcome, body.reason, user.id, reg.clock, body.decision
         )

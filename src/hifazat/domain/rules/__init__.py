@@ -30,8 +30,9 @@ def enforce(ctx: DecisionContext) -> None:
         raise Refusal(violations)
 
 
-def committee_required(ctx: DecisionContext) -> list[str]:
-    """Why only the committee may approve this decision (empty: the provider's approver may)."""
+def committee_required(ctx: DecisionContext) -> list[Violation]:
+    """Why only the committee may approve this decision (empty: the provider's approver may);
+    each as the rule that says so, to be shown to each reader as access allows."""
     reasons = [floors.entitlement_shortfall(ctx), floors.threat_shortfall(ctx)]
     return [r for r in reasons if r is not None]
 

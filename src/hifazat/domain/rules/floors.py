@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from hifazat.domain.coverage import resulting_rank
 from hifazat.domain.decision import REDUCING, Action
-from hifazat.domain.errors import Violation
+from hifazat.domain.errors import Restricted, Violation
 from hifazat.domain.rules.context import DecisionContext, Stage
 from hifazat.domain.threat import current_assessment
 
@@ -15,7 +15,11 @@ ENTITLEMENT = "R-ENTITLEMENT"
 THREAT = "R-THREAT"
 
 
-def entitlement_shortfall(ctx: DecisionContext) -> str | None:
+#: what a reader who may not learn of threat assessments is told of the threat floor
+COMMITTEE_MUST_APPROVE = "a restricted rule applies to this change, so the committee must approve"
+
+
+def entitlement_shortfall(ctx: DecisionContext) -> Violation | None:
     decision = ctx.decision
     if decision.action not in REDUCING:
         return None
@@ -25,14 +29,15 @@ def entitlement_shortfall(ctx: DecisionContext) -> str | None:
     left = resulting_rank(ctx.cover_before(), decision, ctx.provider)
     if left >= floor:
         return None
-    return (
+    return Violation(
+        ENTITLEMENT,
         f"{ctx.protectee.id}'s office entitles them to rank {floor} from a {ctx.provider.level} "
         f"provider; this {decision.action} leaves rank {left} for reason "
-        f"{decision.reason_code!r}, so the committee must approve"
+        f"{decision.reason_code!r}, so the committee must approve",
     )
 
 
-def threat_shortfall(ctx: DecisionContext) -> str | None:
+def threat_shortfall(ctx: DecisionContext) -> Violation | None:
     decision = ctx.decision
     # A suspension strips cover as surely as a withdrawal, so it meets the same floor.
     if decision.action not in (Action.WITHDRAW, Action.DOWNGRADE, Action.SUSPEND):
@@ -44,21 +49,29 @@ def threat_shortfall(ctx: DecisionContext) -> str | None:
     left = resulting_rank(ctx.cover_before(), decision, ctx.provider)
     if left >= floor:
         return None
-    return (
+    consequence = f"this {decision.action} leaves rank {left}, so the committee must approve"
+    return Violation(
+        THREAT,
         f"a valid {assessment.level} threat assessment ({assessment.id}) sets a floor of rank "
-        f"{floor}; this {decision.action} leaves rank {left}, so the committee must approve"
+        f"{floor}; {consequence}",
+        Restricted(
+            ctx.protectee.id,
+            level_only=f"a valid {assessment.level} threat assessment sets a floor of rank "
+            f"{floor}; {consequence}",
+            nothing=COMMITTEE_MUST_APPROVE,
+        ),
     )
 
 
-def _as_refusal(rule: str, ctx: DecisionContext, shortfall: str | None) -> Violation | None:
+def _as_refusal(ctx: DecisionContext, shortfall: Violation | None) -> Violation | None:
     if shortfall is None or ctx.stage is not Stage.APPROVE or ctx.actor.is_committee:
         return None
-    return Violation(rule, shortfall)
+    return shortfall
 
 
 def check_entitlement(ctx: DecisionContext) -> Violation | None:
-    return _as_refusal(ENTITLEMENT, ctx, entitlement_shortfall(ctx))
+    return _as_refusal(ctx, entitlement_shortfall(ctx))
 
 
 def check_threat(ctx: DecisionContext) -> Violation | None:
-    return _as_refusal(THREAT, ctx, threat_shortfall(ctx))
+    return _as_refusal(ctx, threat_shortfall(ctx))

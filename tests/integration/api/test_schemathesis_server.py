@@ -1,0 +1,70 @@
+"""Finding 12.13 and 12.5's class: schemathesis with every check (`--checks all`: status codes,
+schemas, Allow headers, positive and negative data, missing headers, auth, ...) and every phase,
+including its boundary values of every instant, duration and integer, against a real server,
+as three kinds of user: not one failure, and so never a 5xx."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from hifazat.services import auth
+from tests.conftest import Registry
+from tests.integration.api.test_idempotency_crash import _start
+from tests.integration.api.test_serve import _free_port
+
+ROLES = {"registrar": ["read", "write", "admin"], "ssu-operator": ["read", "write"]}
+ROLES["auditor"] = ["read"]
+
+
+def test_schemathesis_checks_all_for_three_roles(demo: Registry, tmp_path: Path) -> None:
+    from hifazat.domain.users import User
+    from hifazat.services import users
+
+    users.add_user(
+        demo.uow(), User("registrar", "Registrar", frozenset({"admin"})), None, demo.clock
+    )
+    st = Path(sys.executable).with_name("st")
+    port = _free_port()
+    server = _start(demo, port)
+    reports = []
+    try:
+        for user, scopes in ROLES.items():
+            token = auth.create_token(
+                demo.uow(), user, scopes, timedelta(days=365), demo.clock()
+            ).secret
+            run = subprocess.run(
+                [
+                    str(st),
+                    "run",
+                    f"http://127.0.0.1:{port}/api/openapi.json",
+                    "--checks",
+                    "all",
+                    "--max-examples",
+                    "4",
+                    "--seed",
+                    "12",
+                    "--generation-deterministic",
+                    "--no-color",
+                    "-H",
+                    f"Authorization: Bearer {token}",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+                cwd=tmp_path,
+                check=False,
+            )
+            reports.append((user, run.returncode, run.stdout[-4000:]))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    failed = [f"{user}: exit {code}\n{out}" for user, code, out in reports if code != 0]
+    if failed:
+        pytest.fail("\n\n".join(failed))
