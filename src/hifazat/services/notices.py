@@ -23,7 +23,8 @@ def create(
     now: datetime,
     extra: dict[str, Any] | None = None,
 ) -> list[Notice]:
-    """One notice to the protectee and one to each consenting liaison."""
+    """One notice to the protectee and one to each consenting liaison, each entered in the
+    ledger with the change it tells of (one query at commit, however many recipients)."""
     repo = uow.repo
     protectee = repo.protectee(decision.protectee_id)
     body = decision_body(decision, before, repo.policy(), subject, headline, extra)
@@ -41,6 +42,7 @@ def create(
             body=body,
         )
         repo.add_notice(notice)
+        uow.record("notice.created", notice.id)
         made.append(notice)
     return made
 
