@@ -36,9 +36,10 @@ class Unresolvable(AddressRefused):
 
 @dataclass(frozen=True)
 class Target:
-    """Where to connect for a webhook: the checked address, and the name the URL gave."""
+    """Where to connect for a webhook: the checked addresses (tried in order), and the name
+    the URL gave."""
 
-    address: IPAddress
+    addresses: tuple[IPAddress, ...]
     host: str
     port: int
 
@@ -139,7 +140,7 @@ def check_webhook_url(url: str, allow: tuple[Network, ...] | None = None) -> Tar
                 f"{named}{why}; webhooks go to public addresses only "
                 f"(a deployment may allow a range in {ALLOW_ENV})"
             )
-    return Target(addresses[0], host, port)
+    return Target(tuple(addresses), host, port)
 
 
 def is_literal(host: str) -> bool:

@@ -14,6 +14,7 @@ import httpx
 
 from hifazat.notify.addresses import (
     AddressRefused,
+    IPAddress,
     Network,
     Target,
     allowed_ranges,
@@ -93,7 +94,7 @@ class WebhookChannel:
     signature was made for the address the owner registered.
 
     The host is resolved at each send and every address it gives is checked (`addresses`);
-    the post then goes to the checked address, with the URL's host name in the Host header and
+    the post then goes to a checked address (the next on a refused connection), with the URL's host name in the Host header and
     as the TLS server name (so the certificate is still checked against the name). Proxy
     settings in the environment are ignored: a proxy would resolve the name again."""
 
@@ -115,11 +116,9 @@ class WebhookChannel:
             checked = check_address(target.address, self.allow)
         except AddressRefused as refused:
             raise DeliveryFailed(f"webhook: not sent: {refused}") from None
-        url, host_header, extensions = _pinned(target.address, checked)
         body = webhook_document(notice)
         timestamp = int(now.timestamp())
         headers = {
-            "Host": host_header,
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "hifazat-notify",
             "X-Hifazat-Notice": notice.id,
@@ -133,19 +132,41 @@ class WebhookChannel:
                 transport=self._transport,
                 trust_env=False,
             ) as client:
-                response = client.post(url, content=body, headers=headers, extensions=extensions)
+                response = self._post(client, target.address, checked, body, headers)
         except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise DeliveryFailed(f"webhook: {type(error).__name__}: {error}") from None
         if not response.is_success:
             raise DeliveryFailed(f"webhook: HTTP {response.status_code}")
         return f"webhook: HTTP {response.status_code}"
 
+    def _post(
+        self,
+        client: httpx.Client,
+        address: str,
+        checked: Target,
+        body: bytes,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        """Posts to each checked address in turn until one accepts the connection."""
+        for n, ip in enumerate(checked.addresses):
+            url, host_header, extensions = _pinned(address, checked, ip)
+            try:
+                return client.post(
+                    url,
+                    content=body,
+                    headers={**headers, "Host": host_header},
+                    extensions=extensions,
+                )
+            except httpx.ConnectError:
+                if n == len(checked.addresses) - 1:
+                    raise
+        raise AssertionError("a checked target has at least one address")
 
-def _pinned(address: str, checked: Target) -> tuple[str, str, dict[str, Any]]:
-    """The URL with its host replaced by the checked address, the Host header the URL meant,
+
+def _pinned(address: str, checked: Target, ip: IPAddress) -> tuple[str, str, dict[str, Any]]:
+    """The URL with its host replaced by a checked address, the Host header the URL meant,
     and the TLS server name to check the certificate against."""
     parts = urlsplit(address)
-    ip = checked.address
     port = f":{parts.port}" if parts.port else ""
     netloc = (f"[{ip}]" if ip.version == 6 else str(ip)) + port
     url = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))

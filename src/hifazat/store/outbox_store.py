@@ -270,7 +270,7 @@ def add_outcome(
             outcome=outcome,
             at=now,
             actor=actor,
-            reason=None if reason is None else reason[:2000],
+            reason=reason,
         )
     )
     key = result.inserted_primary_key
@@ -281,7 +281,7 @@ def add_outcome(
 def _outcome(
     c: Connection, notice_id: str, outcome: str, now: datetime, reason: str | None = None
 ) -> None:
-    key = add_outcome(c, notice_id, outcome, now, None, reason)
+    key = add_outcome(c, notice_id, outcome, now, None, None if reason is None else reason[:2000])
     ledger_store.append(c, [(f"notice.{outcome}", key)])
 
 
@@ -438,6 +438,12 @@ def deliveries_of(c: Connection, notice_id: str) -> list[DeliveryRecord]:
         DeliveryRecord(r.id, r.notice_id, r.channel_id, r.at, r.ok, r.detail)
         for r in c.execute(query)
     ]
+
+
+def notice_protectee(c: Connection, notice_id: str) -> str | None:
+    """Whom a notice is about (None: no such notice), for the access check before acting."""
+    query = select(t.notices.c.protectee_id).where(t.notices.c.id == notice_id)
+    return c.execute(query).scalar_one_or_none()
 
 
 def outbox_state(c: Connection, notice_id: str) -> OutboxState:
