@@ -94,9 +94,10 @@ class WebhookChannel:
     signature was made for the address the owner registered.
 
     The host is resolved at each send and every address it gives is checked (`addresses`);
-    the post then goes to a checked address (the next on a refused connection), with the URL's host name in the Host header and
-    as the TLS server name (so the certificate is still checked against the name). Proxy
-    settings in the environment are ignored: a proxy would resolve the name again."""
+    the post then goes to a checked address (the next one if a connection is refused), with
+    the URL's host name in the Host header and as the TLS server name (so the certificate is
+    still checked against the name). Proxy settings in the environment are ignored: a proxy
+    would resolve the name again."""
 
     def __init__(
         self,
