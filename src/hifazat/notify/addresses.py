@@ -95,12 +95,10 @@ def refusal(ip: IPAddress, allow: tuple[Network, ...]) -> str | None:
     for net in allow:
         if any(c.version == net.version and c in net for c in candidates):
             return None
-    for candidate in candidates:
-        why = _why_not(candidate)
-        if why is not None:
-            shown = "" if candidate == ip else f" (it carries {candidate})"
-            return f"{ip} is {why}{shown}"
-    return None
+    if inner is not None and (why := _why_not(inner)) is not None:
+        return f"{ip} carries {inner}, {why}"
+    why = _why_not(ip)
+    return None if why is None else f"{ip} is {why}"
 
 
 def resolve(host: str, port: int) -> list[IPAddress]:
