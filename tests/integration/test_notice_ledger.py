@@ -5,16 +5,25 @@ themselves fails `ledger verify`, naming the record."""
 from __future__ import annotations
 
 import json
+import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, delete, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, insert, select, text, update
+from sqlalchemy.engine import make_url
 
+from hifazat.ledger.note import Signer
 from hifazat.notify import deliver_due
+from hifazat.services.importer import import_scenario
+from hifazat.services.verify import verify
 from hifazat.store import tables as t
-from tests.conftest import Registry
+from hifazat.store.engine import make_engine
+from hifazat.store.migrate import upgrade
+from hifazat.store.uow import UnitOfWork
+from tests.conftest import SCENARIO, Registry
 from tests.integration.test_notify_support import (
     add_channel,
     allow_loopback,
@@ -196,3 +205,87 @@ def test_a_lost_checkpoint_fails_verification(delivered: Delivered, which: str) 
     assert "kept checkpoint" in err
     # the log alone is checked against it too
     assert reg.cli("ledger", "verify", "--log-only").exit_code == 1
+
+
+@pytest.fixture
+def before_0007(registry: Registry, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database at revision 0006, before notices were entered in the ledger."""
+    if registry.backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        upgrade(engine, "0006")
+        yield engine
+        engine.dispose()
+        return
+    admin = create_engine(make_url(registry.url), isolation_level="AUTOCOMMIT")
+    name = f"hifazat_before_0007_{os.getpid()}"
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(registry.url).set(database=name))
+    try:
+        upgrade(engine, "0006")
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_the_upgrade_enters_notices_written_before_it(
+    registry: Registry, before_0007: Engine
+) -> None:
+    """Notices delivered (or not) under 0006 get their entries at the upgrade, so the ledger of
+    an upgraded registry verifies and covers them from then on."""
+    import_scenario(UnitOfWork(before_0007), SCENARIO, registry.clock)
+    at = registry.clock()
+    body = {"headline": "Cover withdrawn", "reason": "court order"}
+    with before_0007.begin() as c:  # as the 0006 code wrote them: no ledger entries
+        for n, (recipient, state) in enumerate([("mqm-liaison", "delivered"), ("x", "dead")]):
+            c.execute(
+                insert(t.notices).values(
+                    id=f"n-old-{n}",
+                    subject="decision",
+                    subject_id="d-006",
+                    decision_id="d-006",
+                    protectee_id="farooq-sattar",
+                    recipient=recipient,
+                    recipient_kind="liaison",
+                    created_at=at,
+                    body=body,
+                    state=state,
+                    attempts=1,
+                    delivered_at=at if state == "delivered" else None,
+                    last_error=None if state == "delivered" else "ch-1: webhook: HTTP 503",
+                )
+            )
+        c.execute(
+            text(
+                "INSERT INTO notice_channels (id, owner, owner_kind, kind, address, created_at)"
+                " VALUES ('ch-1', 'mqm-liaison', 'user', 'email', 'l@example.org', :at)"
+            ),
+            {"at": at},
+        )
+        for n, ok in enumerate([True, False]):
+            c.execute(
+                insert(t.deliveries).values(
+                    notice_id=f"n-old-{n}", channel_id="ch-1", at=at, ok=ok, detail="x"
+                )
+            )
+    upgrade(before_0007)
+    verifier = Signer.generate("test.example/ledger").verifier()  # no checkpoints to check
+    report = verify(before_0007, verifier)
+    assert report.ok, report.problems[:3]
+    with before_0007.connect() as c:
+        kinds = [
+            k
+            for k in c.execute(select(t.ledger_entries.c.kind)).scalars()
+            if k.startswith("notice.")
+        ]
+    assert sorted(kinds) == sorted(
+        ["notice.created"] * 2 + ["notice.attempted"] * 2 + ["notice.delivered", "notice.dead"]
+    )
+    with before_0007.begin() as c:
+        c.execute(update(t.notices).where(t.notices.c.id == "n-old-1").values(recipient="y"))
+    first = verify(before_0007, verifier).problems[0]
+    assert first.kind == "notice.created" and first.record == "notice n-old-1"
