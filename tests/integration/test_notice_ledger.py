@@ -221,7 +221,7 @@ def before_0007(registry: Registry, tmp_path: Path) -> Iterator[Engine]:
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(registry.url).set(database=name))
+    engine = make_engine(make_url(registry.url).set(database=name).render_as_string(False))
     try:
         upgrade(engine, "0006")
         yield engine
