@@ -15,12 +15,12 @@ from hifazat.services import notices, views
 
 class _ShowUnlessCommand(TyperGroup):
     """`notices PROTECTEE` shows a protectee's notices, as before there were subcommands: a
-    first word that names no subcommand is taken for `show`'s protectee."""
+    first argument that names no subcommand (nor asks for help) goes to `show`."""
 
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+    def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
             args = ["show", *args]
-        return super().resolve_command(ctx, args)
+        return super().parse_args(ctx, args)
 
 
 notices_app = typer.Typer(
