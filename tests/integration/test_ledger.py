@@ -45,8 +45,9 @@ def test_every_change_is_entered_and_an_untouched_ledger_verifies(sealed: Regist
     assert code == 0, err
     assert report["ok"] is True and report["checkpoints"] == 1
     # 1 policy, 2 providers, 8 users + 8 roles, 5 protectees, 7 x (proposed, approved),
-    # 5 reports, 7 effects recorded at the checkpoint, then the withdrawal's two entries
-    assert report["entries"] == 1 + 2 + 16 + 5 + 14 + 5 + 2 + 7
+    # 5 reports, 7 effects recorded at the checkpoint, then the withdrawal's two entries and
+    # its two notices (to the protectee and to their liaison)
+    assert report["entries"] == 1 + 2 + 16 + 5 + 14 + 5 + 2 + 2 + 7
     human = sealed.cli("ledger", "verify")
     assert human.exit_code == 0 and "entries/s" in human.stdout
 
@@ -121,7 +122,7 @@ TAMPER = {
         "signature",
     ),
 }
-SIZE = {"size": "\n52\n", "fewer": "\n51\n"}  # the sealed log's size, and a lie about it
+SIZE = {"size": "\n54\n", "fewer": "\n53\n"}  # the sealed log's size, and a lie about it
 
 
 @pytest.mark.parametrize("case", sorted(TAMPER))
@@ -151,7 +152,7 @@ def test_checkpoints_stay_consistent_as_the_log_grows(sealed: Registry) -> None:
     sealed.clock.advance(days=5)  # the withdrawal takes effect and is entered
     again = sealed.cli("ledger", "checkpoint", "--json")
     body = json.loads(again.stdout)
-    assert body["new"] is True and body["tree_size"] == 53
+    assert body["new"] is True and body["tree_size"] == 55
     unchanged = json.loads(sealed.cli("ledger", "checkpoint", "--json").stdout)
     assert unchanged["new"] is False
     code, err, report = _verify(sealed)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hifazat.notify.signature import verify_signature
 from tests.conftest import Registry
-from tests.integration.test_notify_support import http_receiver
+from tests.integration.test_notify_support import allow_loopback, http_receiver
+
+
+@pytest.fixture(autouse=True)
+def _loopback_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_loopback(monkeypatch)
+
 
 REASON = "Sindh High Court ordered a review of provincial security details"
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from sqlalchemy import select
 
 from hifazat.domain.decision import Action
@@ -18,6 +19,15 @@ from hifazat.store import outbox_store
 from hifazat.store.outbox_store import ChannelRecord
 from hifazat.store.tables import notices
 from tests.conftest import Registry
+
+#: the receivers here listen on loopback, which webhooks may reach only where a deployment
+#: allows it (see `hifazat.notify.addresses`)
+LOOPBACK = "127.0.0.0/8"
+
+
+def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HIFAZAT_WEBHOOK_ALLOW", LOOPBACK)
+
 
 #: a reason with a non-ASCII dash, so "verbatim" survives the e-mail's transfer encoding
 REASON = "Sindh High Court order in C.P. D-1234/2026 — cover withdrawn pending the hearing"

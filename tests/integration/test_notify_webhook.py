@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from hifazat.notify import deliver_due, verify_signature
 from hifazat.services.notices import notices_of
 from hifazat.store import outbox_store
@@ -13,10 +15,16 @@ from tests.conftest import Registry
 from tests.integration.test_notify_support import (
     REASON,
     add_channel,
+    allow_loopback,
     decide_now,
     http_receiver,
     notice_ids,
 )
+
+
+@pytest.fixture(autouse=True)
+def _loopback_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_loopback(monkeypatch)
 
 
 def test_the_webhook_is_signed_and_a_forgery_or_replay_fails(demo: Registry) -> None:

@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from hifazat.domain.decision import Action
@@ -16,7 +17,18 @@ from hifazat.store import outbox_store
 from hifazat.store.engine import make_engine
 from hifazat.store.tables import deliveries, notices
 from tests.conftest import Registry
-from tests.integration.test_notify_support import add_channel, decide_now, http_receiver
+from tests.integration.test_notify_support import (
+    add_channel,
+    allow_loopback,
+    decide_now,
+    http_receiver,
+)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_loopback(monkeypatch)
+
 
 PEOPLE = [
     "khalid-maqbool-siddiqui",

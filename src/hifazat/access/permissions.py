@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {"protectee", "liaison", "operator", "approver", "committee", "admin"}
     ),
     "report.resolve": frozenset({"provider-desk", "committee"}),
+    "notice.requeue": frozenset({"admin", "covering"}),
 }
 
 ADMIN_ACTIONS = frozenset({"user.manage"})

@@ -22,6 +22,7 @@ from hifazat.api.routers import (
     auth,
     decisions,
     ledger,
+    notices,
     oversight,
     public,
     registry,
@@ -68,7 +69,7 @@ def create_app(
     )
     app.state.registry = reg
     errors.install(app, html=html_error)
-    for module in (auth, registry, decisions, oversight, audits, ledger, users, public):
+    for module in (auth, registry, decisions, oversight, audits, ledger, users, public, notices):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

@@ -3,7 +3,17 @@
 A refusal prints `error: RULE-ID: message` on stderr and exits 2, as does input that cannot be
 understood; anything else that fails exits 1."""
 
-from hifazat.cli import admin, ledger, oversight, registry, workflows
+from hifazat.cli import admin, ledger, notices, oversight, registry, workflows
 from hifazat.cli.core import State, app, main
 
-__all__ = ["State", "admin", "app", "ledger", "main", "oversight", "registry", "workflows"]
+__all__ = [
+    "State",
+    "admin",
+    "app",
+    "ledger",
+    "main",
+    "notices",
+    "oversight",
+    "registry",
+    "workflows",
+]

@@ -15,6 +15,7 @@ from hifazat.cli.core import (
     channels_app,
     db_app,
     emit,
+    fail,
     state,
     translating,
     users_app,
@@ -236,9 +237,14 @@ def worker(
     import socket
     import threading
 
+    from hifazat.notify.addresses import allowed_ranges
     from hifazat.notify.settings import SmtpSettings
     from hifazat.notify.worker import deliver_due, run_forever
 
+    try:
+        allowed_ranges()  # a malformed allow setting stops the worker before any pass
+    except ValueError as error:
+        raise fail(str(error), 2) from None
     s = state(ctx)
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
     smtp = SmtpSettings()

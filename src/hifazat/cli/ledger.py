@@ -21,6 +21,7 @@ from hifazat.domain.times import (
     utc_text,
 )
 from hifazat.ledger.note import Verifier
+from hifazat.ledger.pin import PinError, pin_path, read_pin
 from hifazat.ledger.receipt import check_receipt
 from hifazat.services import (
     ledger,
@@ -121,10 +122,15 @@ def ledger_verify(
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Recompute every entry from the records and check the tree and every checkpoint."""
+    """Recompute every entry from the records and check the tree and every checkpoint, and that
+    the database still holds the checkpoint kept beside the key."""
     s = state(ctx)
     verifier = Verifier.parse(key) if key else s.signer().verifier()
-    report = verify(s.engine, verifier, records=not log_only)
+    try:
+        kept = read_pin(pin_path(s.key_path))
+    except PinError as error:
+        raise fail(str(error), 1) from None
+    report = verify(s.engine, verifier, records=not log_only, kept=kept)
     if json_:
         emit(report.as_dict() | {"records_checked": not log_only})
     elif report.ok:

@@ -23,12 +23,10 @@ from hifazat.domain.decision import Action, Basis
 from hifazat.domain.times import (
     local_text,
     parse_instant,
-    utc_text,
 )
 from hifazat.services import (
     decide,
     importer,
-    notices,
     registry_entries,
     views,
 )
@@ -230,26 +228,3 @@ def decision_show(ctx: typer.Context, decision: str, json_: JsonOpt = False) -> 
     for key, value in view.items():
         if value not in (None, [], ""):
             typer.echo(f"{key:>22}: {value}")
-
-
-@app.command("notices")
-@translating
-def notices_(ctx: typer.Context, protectee: str, json_: JsonOpt = False) -> None:
-    """What a protectee and their liaisons were told, with receipts once checkpointed."""
-    s = state(ctx)
-    found = notices.notices_of(s.uow(), protectee)
-    if json_:
-        emit([views.notice_view(n, r) for n, r in found])
-        return
-    for n, receipt in found:
-        b = n.body
-        typer.echo(
-            f"{n.id} to {n.recipient} ({n.recipient_kind}), {utc_text(n.created_at)}: "
-            f"{b['headline']}"
-        )
-        typer.echo(
-            f"    {b['decision']} {b['action']} by {b['provider']}: "
-            f"{b['old_category'] or '—'} -> {b['new_category'] or '—'}, effective "
-            f"{b['effective_local']}; {b['reason_code']}: {b['reason']}"
-        )
-        typer.echo(f"    decided by {b['decided_by']}; receipt: {'yes' if receipt else 'not yet'}")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from hifazat.ledger.note import Signer, Verifier
+from hifazat.ledger.pin import pin_path
 
 DEFAULT_NAME = "hifazat.local/ledger"
 
@@ -25,7 +27,7 @@ def create_key(path: Path, name: str = DEFAULT_NAME) -> Signer:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(signer.text() + "\n")
-    return signer
+    return replace(signer, pin=pin_path(path))
 
 
 def ensure_key(path: Path, name: str = DEFAULT_NAME) -> tuple[Signer, bool]:
@@ -44,7 +46,7 @@ def load_signer(path: Path) -> Signer:
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyFileError(f"the ledger key {path} is open to other users; chmod 600 it")
     try:
-        return Signer.parse(text)
+        return replace(Signer.parse(text), pin=pin_path(path))
     except ValueError as error:
         raise KeyFileError(f"the ledger key {path} is not a signer key: {error}") from None
 

@@ -11,6 +11,7 @@ import binascii
 import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -139,6 +140,9 @@ class Signer:
     name: str
     key_id: bytes
     private_key: Ed25519PrivateKey = field(repr=False, compare=False)
+    #: where the latest checkpoint this key signs is kept outside the database (set for a key
+    #: read from a file: see `ledger.pin`); None keeps none
+    pin: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def generate(cls, name: str) -> Signer:

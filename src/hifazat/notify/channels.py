@@ -7,10 +7,20 @@ import smtplib
 import ssl
 from datetime import datetime
 from ipaddress import ip_address
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from hifazat.notify.addresses import (
+    AddressRefused,
+    IPAddress,
+    Network,
+    Target,
+    allowed_ranges,
+    is_literal,
+)
+from hifazat.notify.addresses import check_webhook_url as check_address
 from hifazat.notify.message import email_message, webhook_document
 from hifazat.notify.signature import sign, verify_signature
 from hifazat.store.outbox_store import ChannelRecord, ClaimedNotice
@@ -81,15 +91,32 @@ class SmtpChannel:
 
 class WebhookChannel:
     """A signed JSON POST. Only a 2xx answer counts; redirects are not followed, since the
-    signature was made for the address the owner registered."""
+    signature was made for the address the owner registered.
 
-    def __init__(self, timeout: float = 10.0, transport: httpx.BaseTransport | None = None):
+    The host is resolved at each send and every address it gives is checked (`addresses`);
+    the post then goes to a checked address (the next one if a connection is refused), with
+    the URL's host name in the Host header and as the TLS server name (so the certificate is
+    still checked against the name). Proxy settings in the environment are ignored: a proxy
+    would resolve the name again."""
+
+    def __init__(
+        self,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+        allow: tuple[Network, ...] | None = None,
+    ):
         self.timeout = timeout
         self._transport = transport
+        #: ranges allowed despite the rules; from HIFAZAT_WEBHOOK_ALLOW unless given
+        self.allow = allowed_ranges() if allow is None else allow
 
     def send(self, target: ChannelRecord, notice: ClaimedNotice, now: datetime) -> str:
         if not target.secret:
             raise DeliveryFailed("webhook has no secret to sign with")
+        try:
+            checked = check_address(target.address, self.allow)
+        except AddressRefused as refused:
+            raise DeliveryFailed(f"webhook: not sent: {refused}") from None
         body = webhook_document(notice)
         timestamp = int(now.timestamp())
         headers = {
@@ -101,14 +128,56 @@ class WebhookChannel:
         }
         try:
             with httpx.Client(
-                timeout=self.timeout, follow_redirects=False, transport=self._transport
+                timeout=self.timeout,
+                follow_redirects=False,
+                transport=self._transport,
+                trust_env=False,
             ) as client:
-                response = client.post(target.address, content=body, headers=headers)
+                response = self._post(client, target.address, checked, body, headers)
         except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise DeliveryFailed(f"webhook: {type(error).__name__}: {error}") from None
         if not response.is_success:
             raise DeliveryFailed(f"webhook: HTTP {response.status_code}")
         return f"webhook: HTTP {response.status_code}"
+
+    def _post(
+        self,
+        client: httpx.Client,
+        address: str,
+        checked: Target,
+        body: bytes,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        """Posts to each checked address in turn until one accepts the connection."""
+        for n, ip in enumerate(checked.addresses):
+            url, host_header, extensions = _pinned(address, checked, ip)
+            try:
+                return client.post(
+                    url,
+                    content=body,
+                    headers={**headers, "Host": host_header},
+                    extensions=extensions,
+                )
+            except httpx.ConnectError:
+                if n == len(checked.addresses) - 1:
+                    raise
+        raise AssertionError("a checked target has at least one address")
+
+
+def _pinned(address: str, checked: Target, ip: IPAddress) -> tuple[str, str, dict[str, Any]]:
+    """The URL with its host replaced by a checked address, the Host header the URL meant,
+    and the TLS server name to check the certificate against."""
+    parts = urlsplit(address)
+    port = f":{parts.port}" if parts.port else ""
+    netloc = (f"[{ip}]" if ip.version == 6 else str(ip)) + port
+    url = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    name = f"[{checked.host}]" if ":" in checked.host else checked.host
+    extensions: dict[str, Any] = (
+        {"sni_hostname": checked.host}
+        if parts.scheme == "https" and not is_literal(checked.host)
+        else {}
+    )
+    return url, name + port, extensions
 
 
 def _loopback(host: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,10 +10,13 @@ from typing import Any
 from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.ledger.merkle import inclusion_proof, root
 from hifazat.ledger.note import Checkpoint, Signer, peek_checkpoint, sign_checkpoint
+from hifazat.ledger.pin import PinError, write_pin
 from hifazat.ledger.receipt import make_receipt
 from hifazat.store import ledger_store
 from hifazat.store.ledger_records import KINDS
 from hifazat.store.uow import UnitOfWork
+
+log = logging.getLogger("hifazat.ledger")
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,19 @@ def make_checkpoint(uow: UnitOfWork, signer: Signer, now: datetime) -> Made:
     with uow:
         made = checkpoint_in(uow, signer, now)
         uow.commit()
+    keep_checkpoint(signer, made.note)
     return made
+
+
+def keep_checkpoint(signer: Signer, note: str) -> None:
+    """Keeps a committed checkpoint beside the key too (see `ledger.pin`). A failure to write
+    it is logged, not raised: the checkpoint is committed, and the older one kept still holds."""
+    if signer.pin is None:
+        return
+    try:
+        write_pin(signer.pin, note)
+    except PinError as error:
+        log.error("%s", error)
 
 
 def _decision_entry(uow: UnitOfWork, decision_id: str) -> Any:
@@ -94,4 +110,5 @@ def receipt(uow: UnitOfWork, decision_id: str, signer: Signer, now: datetime) ->
             raise InvalidInput("checkpoint", "stored checkpoint disagrees with its note")
         path = inclusion_proof(entry.seq, size, ledger_store.DbNodes(uow.connection))
         uow.commit()
+    keep_checkpoint(signer, latest.note)
     return make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)

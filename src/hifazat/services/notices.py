@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from hifazat.access.guard import Facts, require
 from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import Decision
+from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.domain.notice import Notice, decision_body, recipients
 from hifazat.services.ids import new_id
 from hifazat.services.ledger import receipt_if_covered
+from hifazat.store import outbox_store
+from hifazat.store.outbox_store import OutboxState
 from hifazat.store.uow import UnitOfWork
+
+#: the longest reason a requeue may give (as the API's reason fields)
+REASON_MAX = 4000
 
 
 def create(
@@ -23,7 +30,8 @@ def create(
     now: datetime,
     extra: dict[str, Any] | None = None,
 ) -> list[Notice]:
-    """One notice to the protectee and one to each consenting liaison."""
+    """One notice to the protectee and one to each consenting liaison, each entered in the
+    ledger with the change it tells of (one query at commit, however many recipients)."""
     repo = uow.repo
     protectee = repo.protectee(decision.protectee_id)
     body = decision_body(decision, before, repo.policy(), subject, headline, extra)
@@ -41,6 +49,7 @@ def create(
             body=body,
         )
         repo.add_notice(notice)
+        uow.record("notice.created", notice.id)
         made.append(notice)
     return made
 
@@ -52,3 +61,34 @@ def notices_of(uow: UnitOfWork, protectee_id: str) -> list[tuple[Notice, dict[st
         found = uow.repo.notices(protectee_id)
         receipts = {d: receipt_if_covered(uow, d) for d in {n.decision_id for n in found}}
     return [(n, receipts[n.decision_id]) for n in found]
+
+
+def requeue(uow: UnitOfWork, notice_id: str, by: str, reason: str, now: datetime) -> OutboxState:
+    """Sends a dead notice again (after its channel was fixed, say): pending, due at once, with
+    fresh rounds, and entered in the ledger with who did it and why. Allowed to an admin and to
+    a desk of a provider that decided on the protectee; anyone else is refused whether or not
+    the notice exists, so that a refusal tells nothing about it."""
+    if not reason.strip():
+        raise InvalidInput("reason", "say why the notice is sent again")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput("reason", f"at most {REASON_MAX} characters")
+    with uow:
+        user = uow.repo.user(by)
+        protectee_id = outbox_store.notice_protectee(uow.connection, notice_id)
+        if protectee_id is None:
+            require(user, "notice.requeue", Facts())  # only an admin learns it does not exist
+            raise NotFound("notice", notice_id)
+        require(user, "notice.requeue", _facts(uow, protectee_id))
+        key = outbox_store.requeue(uow.connection, notice_id, by, reason, now)
+        uow.record("notice.requeued", key)
+        state = outbox_store.outbox_state(uow.connection, notice_id)
+        uow.commit()
+    return state
+
+
+def _facts(uow: UnitOfWork, protectee_id: str) -> Facts:
+    """As `secure.facts_for` (which imports this module): the providers that decided on the
+    protectee, and their liaisons."""
+    protectee = uow.repo.protectee(protectee_id)
+    covering = frozenset(d.provider_id for d in uow.repo.decisions(protectee_id))
+    return Facts(protectee_id, None, covering, frozenset(protectee.liaisons))

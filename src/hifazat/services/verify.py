@@ -82,9 +82,12 @@ def _differences(stored: str, expected: bytes) -> str:
     return "differs in " + ", ".join(fields) if fields else "differs in its encoding"
 
 
-def verify(engine: Engine, verifier: Verifier, records: bool = True) -> Report:
+def verify(
+    engine: Engine, verifier: Verifier, records: bool = True, kept: str | None = None
+) -> Report:
     """The whole check; `records=False` checks the log alone (every entry's leaf hash, the tree
-    and the signed checkpoints), which is what anyone holding an exported log can do."""
+    and the signed checkpoints), which is what anyone holding an exported log can do. `kept` is
+    the checkpoint kept beside the key (`ledger.pin`): the database must still hold it."""
     report = Report()
     started = time.perf_counter()
     sha256 = hashlib.sha256
@@ -133,6 +136,8 @@ def verify(engine: Engine, verifier: Verifier, records: bool = True) -> Report:
                 Problem(None, "ledger", "tree", "stored tree hashes disagree with the entries")
             )
         _check_checkpoints(c, verifier, tree, report)
+        if kept is not None:
+            _check_kept(c, verifier, tree, kept, report)
     report.seconds = time.perf_counter() - started
     report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
     return report
@@ -229,3 +234,41 @@ def _check_checkpoints(c: Any, verifier: Verifier, tree: LevelTree, report: Repo
                     )
                 )
         previous = (cp.size, cp.root_hash)
+
+
+def _check_kept(c: Any, verifier: Verifier, tree: LevelTree, note: str, report: Report) -> None:
+    """The checkpoint kept outside the database: one of that size and root must be in it (else
+    checkpoints were deleted or the log rolled back), and the log must still grow from it."""
+    label = "kept checkpoint"
+    try:
+        cp = open_checkpoint(note, verifier)
+    except NoteError as error:
+        report.problems.append(Problem(None, "checkpoint", label, f"signature: {error}"))
+        return
+    label = f"kept checkpoint (size {cp.size})"
+    stored = {(row.tree_size, bytes(row.root_hash)) for row in ledger_store.checkpoints(c)}
+    if (cp.size, cp.root_hash) not in stored:
+        report.problems.append(
+            Problem(
+                None,
+                "checkpoint",
+                label,
+                f"the database holds no checkpoint of size {cp.size} with this root: "
+                "checkpoints were deleted or the log was rolled back",
+            )
+        )
+    if cp.size > tree.size:
+        report.problems.append(
+            Problem(
+                None, "checkpoint", label, f"covers {cp.size} entries; the log holds {tree.size}"
+            )
+        )
+    elif tree.root(cp.size) != cp.root_hash:
+        report.problems.append(
+            Problem(
+                None,
+                "checkpoint",
+                label,
+                "root does not match the tree recomputed from the records",
+            )
+        )

@@ -321,6 +321,77 @@ def _resolutions(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]
     return out
 
 
+def _integer_keys(query: Select[Any], column: Any, keys: Sequence[str] | None) -> Select[Any]:
+    return query if keys is None else query.where(column.in_([int(k) for k in keys]))
+
+
+def body_sha256(body: Any) -> str:
+    """The hash of a notice's body, over sorted-key JSON: what the recipient was told."""
+    return _sha256(json.dumps(body, sort_keys=True, separators=(",", ":")))
+
+
+def _notices(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """A notice as written with the change it tells of. The body is entered by its hash, which
+    proves what the recipient was told without copying it into the log."""
+    n = t.notices
+    query = select(
+        n.c.id,
+        n.c.subject,
+        n.c.subject_id,
+        n.c.decision_id,
+        n.c.protectee_id,
+        n.c.recipient,
+        n.c.recipient_kind,
+        n.c.created_at,
+        n.c.body,
+    )
+    out = {}
+    for r in c.execute(_where(query, n.c.id, keys)):
+        payload = {
+            "notice": r.id,
+            "subject": r.subject,
+            "subject_id": r.subject_id,
+            "decision": r.decision_id,
+            "protectee": r.protectee_id,
+            "recipient": r.recipient,
+            "recipient_kind": r.recipient_kind,
+            "created_at": _time(r.created_at),
+            "body_sha256": body_sha256(r.body),
+        }
+        out[r.id] = (r.created_at, SYSTEM, payload)
+    return out
+
+
+def _attempts_made(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """Each delivery attempt: which channel, whether it took the notice, and (by hash) what the
+    channel answered, which may name hosts the log need not tell."""
+    d = t.deliveries
+    out = {}
+    for r in c.execute(_integer_keys(select(d), d.c.id, keys)):
+        payload = {
+            "attempt": r.id,
+            "notice": r.notice_id,
+            "channel": r.channel_id,
+            "ok": bool(r.ok),
+            "detail_sha256": _sha256(r.detail),
+        }
+        out[str(r.id)] = (r.at, SYSTEM, payload)
+    return out
+
+
+def _outcomes(outcome: str) -> Loader:
+    def load(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+        o = t.notice_outcomes
+        query = _integer_keys(select(o).where(o.c.outcome == outcome), o.c.id, keys)
+        out = {}
+        for r in c.execute(query):
+            payload = {"notice": r.notice_id, "outcome": r.outcome, "reason": r.reason}
+            out[str(r.id)] = (r.at, r.actor or SYSTEM, payload)
+        return out
+
+    return load
+
+
 #: every kind of entry, with the domain record it covers
 KINDS: dict[str, tuple[str, Loader]] = {
     "policy.loaded": ("policy", _policies),
@@ -341,6 +412,11 @@ KINDS: dict[str, tuple[str, Loader]] = {
     "appeal.lodged": ("appeal", _appeals),
     "appeal.decided": ("outcome of appeal", _appeal_outcomes),
     "attempt.refused": ("refused attempt", _attempts),
+    "notice.created": ("notice", _notices),
+    "notice.attempted": ("delivery attempt", _attempts_made),
+    "notice.delivered": ("delivery outcome", _outcomes("delivered")),
+    "notice.dead": ("dead-letter outcome", _outcomes("dead")),
+    "notice.requeued": ("requeue", _outcomes("requeued")),
 }
 
 #: kinds whose every record must have an entry; an effect is entered only once its time passes

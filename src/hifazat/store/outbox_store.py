@@ -9,6 +9,9 @@ the same transaction; on SQLite the engine opens every transaction with `BEGIN I
 claims are serialised by the database's single write lock. A claim is a lease: a worker that
 dies mid-delivery loses it when `claimed_until` passes, and every later write of a worker is
 fenced on (`claimed_by`, `attempts`), so a worker whose lease was taken over writes nothing.
+
+Every attempt and every outcome (delivered, dead, requeued) is entered in the ledger in the
+transaction that writes it, so that an edited or deleted delivery record shows on verification.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.domain.errors import Conflict, InvalidInput, NotFound
+from hifazat.store import ledger_store
 from hifazat.store import tables as t
 
 #: how long a claim holds; longer than any one channel's timeout, renewed before each send
@@ -237,12 +241,48 @@ def extend_claim(
 # --- attempts and outcomes -------------------------------------------------------------------
 def record_attempt(
     c: Connection, notice_id: str, channel_id: str, now: datetime, ok: bool, detail: str
-) -> None:
-    c.execute(
+) -> int:
+    """Records one send on one channel, with its ledger entry; returns the attempt's id."""
+    result = c.execute(
         insert(t.deliveries).values(
             notice_id=notice_id, channel_id=channel_id, at=now, ok=ok, detail=detail[:2000]
         )
     )
+    key = result.inserted_primary_key
+    assert key is not None
+    ledger_store.append(c, [("notice.attempted", str(key[0]))])
+    return int(key[0])
+
+
+def add_outcome(
+    c: Connection,
+    notice_id: str,
+    outcome: str,
+    now: datetime,
+    actor: str | None = None,
+    reason: str | None = None,
+) -> str:
+    """Writes how a notice's delivery ended (or began again); returns the ledger key. The
+    caller enters it: the worker at once (`_outcome`), a unit of work at its commit."""
+    result = c.execute(
+        insert(t.notice_outcomes).values(
+            notice_id=notice_id,
+            outcome=outcome,
+            at=now,
+            actor=actor,
+            reason=reason,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return str(key[0])
+
+
+def _outcome(
+    c: Connection, notice_id: str, outcome: str, now: datetime, reason: str | None = None
+) -> None:
+    key = add_outcome(c, notice_id, outcome, now, None, None if reason is None else reason[:2000])
+    ledger_store.append(c, [(f"notice.{outcome}", key)])
 
 
 def succeeded_channels(c: Connection, notice_id: str) -> set[str]:
@@ -266,7 +306,10 @@ def mark_delivered(c: Connection, notice: ClaimedNotice, worker_id: str, now: da
             claimed_until=None,
         )
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    _outcome(c, notice.id, "delivered", now)
+    return True
 
 
 def schedule_retry(
@@ -283,7 +326,7 @@ def schedule_retry(
     Returns the new state ('pending', 'delivered' or 'dead'), None when the claim was lost."""
     attempts = notice.attempts + 1
     if attempts >= max_attempts and succeeded_channels(c, notice.id):
-        return "delivered" if _give_up_reached(c, notice, worker_id, error) else None
+        return "delivered" if _give_up_reached(c, notice, worker_id, now, error) else None
     if attempts >= max_attempts:
         return "dead" if mark_dead(c, notice, worker_id, now, error) else None
     result = c.execute(
@@ -300,7 +343,9 @@ def schedule_retry(
     return "pending" if result.rowcount == 1 else None
 
 
-def _give_up_reached(c: Connection, notice: ClaimedNotice, worker_id: str, error: str) -> bool:
+def _give_up_reached(
+    c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
+) -> bool:
     d = t.deliveries.c
     first_ok = (
         select(func.min(d.at)).where(d.notice_id == notice.id, d.ok.is_(True)).scalar_subquery()
@@ -318,7 +363,10 @@ def _give_up_reached(c: Connection, notice: ClaimedNotice, worker_id: str, error
             claimed_until=None,
         )
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    _outcome(c, notice.id, "delivered", now, error)
+    return True
 
 
 def mark_dead(
@@ -337,7 +385,32 @@ def mark_dead(
             claimed_until=None,
         )
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    _outcome(c, notice.id, "dead", now, error)
+    return True
+
+
+def requeue(c: Connection, notice_id: str, by: str, reason: str, now: datetime) -> str:
+    """Makes a dead notice pending again, due at once with its rounds counted afresh, and
+    writes the outcome saying who did it and why; returns the outcome's ledger key."""
+    n = t.notices.c
+    result = c.execute(
+        update(t.notices)
+        .where(n.id == notice_id, n.state == "dead")
+        .values(
+            state="pending",
+            attempts=0,
+            next_attempt_at=now,
+            last_error=None,
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    if result.rowcount != 1:
+        state = outbox_state(c, notice_id).state  # NotFound for an unknown notice
+        raise Conflict(f"notice {notice_id} is {state}; only a dead notice can be requeued")
+    return add_outcome(c, notice_id, "requeued", now, by, reason)
 
 
 def wait_for_channel(c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime) -> bool:
@@ -365,6 +438,12 @@ def deliveries_of(c: Connection, notice_id: str) -> list[DeliveryRecord]:
         DeliveryRecord(r.id, r.notice_id, r.channel_id, r.at, r.ok, r.detail)
         for r in c.execute(query)
     ]
+
+
+def notice_protectee(c: Connection, notice_id: str) -> str | None:
+    """Whom a notice is about (None: no such notice), for the access check before acting."""
+    query = select(t.notices.c.protectee_id).where(t.notices.c.id == notice_id)
+    return c.execute(query).scalar_one_or_none()
 
 
 def outbox_state(c: Connection, notice_id: str) -> OutboxState:

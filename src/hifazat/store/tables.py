@@ -365,6 +365,20 @@ deliveries = Table(
     Column("detail", Text, nullable=False),
 )
 
+#: how a notice's delivery ended, or was started again: delivered, dead (no channel took it
+#: after the last attempt) or requeued (by a user, with a reason); append-only, each row entered
+#: in the ledger in the transaction that writes it
+notice_outcomes = Table(
+    "notice_outcomes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("notice_id", String(ID), ForeignKey("notices.id"), nullable=False, index=True),
+    Column("outcome", String(16), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(ID), ForeignKey("users.id"), nullable=True),
+    Column("reason", Text, nullable=True),
+)
+
 # --- authentication: secrets are stored hashed, never in the clear -------------------------------
 credentials = Table(
     "credentials",

@@ -92,6 +92,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
         },
         {"protectee", "liaison", "admin", "committee", *DESKS},
     ),
+    ("POST", "/api/v1/notices/n-none/requeue", R, {"admin"}),  # a desk learns nothing: 403
     ("GET", "/api/v1/ledger/checkpoint", None, SIGNED_IN),
     ("POST", "/api/v1/ledger/checkpoints", None, OVERSIGHT),
     ("GET", "/api/v1/users", None, {"admin", "auditor"}),

@@ -1,0 +1,36 @@
+"""Notices: sending a dead one again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from hifazat.api.deps import Reg, Who, idempotent
+from hifazat.api.errors import ERRORS
+from hifazat.api.schemas import ReasonBody
+from hifazat.domain.times import utc_text
+from hifazat.services import notices
+
+router = APIRouter(prefix="/api/v1/notices", tags=["notices"], responses=ERRORS)
+
+
+@router.post("/{notice_id}/requeue")
+def requeue(notice_id: str, body: ReasonBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
+    """A dead notice, pending again and due at once; entered in the ledger with the reason.
+    403 for anyone who may not (whether or not the notice exists)."""
+    user = who.need("notice.requeue")
+
+    def run() -> tuple[int, Any]:
+        state = notices.requeue(reg.uow(), notice_id, user.id, body.reason, reg.clock())
+        return 200, {
+            "notice": state.id,
+            "state": state.state,
+            "attempts": state.attempts,
+            "next_attempt_at": utc_text(state.next_attempt_at) if state.next_attempt_at else None,
+            "requeued_by": user.id,
+            "reason": body.reason,
+        }
+
+    return idempotent(request, reg, user, body.model_dump(mode="json"), run)

@@ -1,0 +1,72 @@
+"""Notices: what a protectee was told (`hifazat notices PROTECTEE`), and sending a dead one
+again (`hifazat notices requeue NOTICE`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from hifazat.cli.core import ByOpt, JsonOpt, app, emit, state, translating
+from hifazat.domain.times import utc_text
+from hifazat.services import notices, views
+
+
+class _ShowUnlessCommand(TyperGroup):
+    """`notices PROTECTEE` shows a protectee's notices, as before there were subcommands: a
+    first argument that names no subcommand (nor asks for help) goes to `show`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+notices_app = typer.Typer(
+    cls=_ShowUnlessCommand, no_args_is_help=True, help="Notices and their delivery."
+)
+app.add_typer(notices_app, name="notices")
+
+
+@notices_app.command("show")
+@translating
+def notices_show(ctx: typer.Context, protectee: str, json_: JsonOpt = False) -> None:
+    """What a protectee and their liaisons were told, with receipts once checkpointed."""
+    s = state(ctx)
+    found = notices.notices_of(s.uow(), protectee)
+    if json_:
+        emit([views.notice_view(n, r) for n, r in found])
+        return
+    for n, receipt in found:
+        b: dict[str, Any] = n.body
+        typer.echo(
+            f"{n.id} to {n.recipient} ({n.recipient_kind}), {utc_text(n.created_at)}: "
+            f"{b['headline']}"
+        )
+        typer.echo(
+            f"    {b['decision']} {b['action']} by {b['provider']}: "
+            f"{b['old_category'] or '—'} -> {b['new_category'] or '—'}, effective "
+            f"{b['effective_local']}; {b['reason_code']}: {b['reason']}"
+        )
+        typer.echo(f"    decided by {b['decided_by']}; receipt: {'yes' if receipt else 'not yet'}")
+
+
+@notices_app.command("requeue")
+@translating
+def notices_requeue(
+    ctx: typer.Context,
+    notice: Annotated[str, typer.Argument(help="The dead notice's id.")],
+    by: ByOpt,
+    reason: Annotated[str, typer.Option(help="Why it is sent again (entered in the ledger).")],
+    json_: JsonOpt = False,
+) -> None:
+    """Send a dead notice again: pending, due at once, with fresh retries. An admin, or a desk
+    of a provider that decided on the protectee."""
+    s = state(ctx)
+    done = notices.requeue(s.uow(), notice, by, reason, s.clock())
+    due = utc_text(done.next_attempt_at) if done.next_attempt_at else None
+    if json_:
+        emit({"notice": done.id, "state": done.state, "attempts": done.attempts, "due": due})
+        return
+    typer.echo(f"{done.id}: {done.state} again, due {due}")
