@@ -46,6 +46,10 @@ TARGETED: dict[tuple[str, str], tuple[Any, str]] = {
         lambda _: {"outcome": "unfounded", "reason": R},
         f"/api/v1/protectees/{PID}/ground-reports",
     ),
+    ("POST", "/api/v1/notices/{notice_id}/requeue"): (
+        lambda _: {"reason": R},
+        f"/api/v1/protectees/{PID}/notices",
+    ),
 }
 #: writes that name no record someone may be unable to read: they create one, or act on the
 #: caller's own account, or are the admin's (who reads every user)
@@ -82,10 +86,23 @@ def _targets(api: Api) -> dict[str, str]:
     )
     assert appeal.status_code == 201, appeal.text
     reports = api.call("GET", f"/api/v1/protectees/{PID}/ground-reports", "committee").json()
+    withdraw = {
+        "action": "withdraw",
+        "protectee": PID,
+        "provider": "sindh-police",
+        "reason_code": "court-order",
+        "reason": R,
+    }
+    made = api.call("POST", "/api/v1/decisions", "operator", json=withdraw).json()["decision"]
+    later = {"effective_at": "2026-02-01T09:00:00+05:00"}
+    approved = api.call("POST", f"/api/v1/decisions/{made}/approve", "approver", json=later)
+    assert approved.status_code == 200, approved.text
+    notices = api.call("GET", f"/api/v1/protectees/{PID}/notices", "committee").json()
     return {
         "decision_id": "d-005",
         "appeal_id": appeal.json()["appeal"],
         "report_id": reports["items"][0]["report"],
+        "notice_id": notices["items"][0]["notice"],
     }
 
 
