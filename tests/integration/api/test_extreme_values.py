@@ -160,3 +160,13 @@ def test_extreme_instants_and_durations_on_the_command_line(api: Api) -> None:
         assert result.exception is None or isinstance(result.exception, SystemExit), args
         assert option in result.stderr and "Traceback" not in result.output, result.stderr
     assert api.reg.dump() == before
+
+
+def test_extreme_instants_on_the_pages(api: Api) -> None:
+    from tests.integration.api.test_threat_redaction import _signed_in
+
+    _signed_in(api, "auditor")
+    for at in ("0001-01-01T00:00", "9999-12-31T23:59", "2026-13-45T99:99"):
+        page = api.client.get(f"/protectees/farooq-sattar?at={at}")
+        assert page.status_code == 422, (at, page.status_code)
+        assert "text/html" in page.headers["content-type"]
