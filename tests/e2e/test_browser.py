@@ -9,11 +9,7 @@ under test-output/screenshots/."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,17 +19,12 @@ import pytest
 from hifazat.domain.users import User
 from hifazat.services import auth, users
 from tests.conftest import ROOT, Registry, missing
+from tests.servers import free_port, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "test-output" / "screenshots"
 PASSWORD = os.environ.get("HIFAZAT_DEMO_PASSWORD", "correct horse battery staple")
 REASON = "Sindh High Court ordered a review of provincial security details"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 #: run the same test against a running `make demo`: its URL, and the password it printed
@@ -58,28 +49,12 @@ def server(demo: Registry) -> Iterator[str]:
     )
     for user in ("ssu-operator", "ssu-chief", "farooq"):
         auth.set_password(demo.uow(), user, PASSWORD, "registrar", demo.clock())
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HIFAZAT_LEDGER_KEY": str(demo.key_path),
-        "HIFAZAT_SECURE_COOKIES": "false",
-        "HIFAZAT_CHECKPOINT_SECONDS": "1",
-    }
-    hifazat = Path(sys.executable).with_name("hifazat")
-    process = subprocess.Popen(
-        [str(hifazat), "--db", demo.url, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    port = free_port()
+    process = start_server(
+        demo, port, HIFAZAT_SECURE_COOKIES="false", HIFAZAT_CHECKPOINT_SECONDS="1"
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
         yield base
     finally:
         process.terminate()

@@ -198,25 +198,7 @@ def _check_checkpoints(c: Any, verifier: Verifier, tree: LevelTree, report: Repo
                     None, "checkpoint", label, "stored size or root disagrees with the signed note"
                 )
             )
-        if cp.size > tree.size:
-            report.problems.append(
-                Problem(
-                    None,
-                    "checkpoint",
-                    label,
-                    f"covers {cp.size} entries; the log holds {tree.size}",
-                )
-            )
-            continue
-        if tree.root(cp.size) != cp.root_hash:
-            report.problems.append(
-                Problem(
-                    None,
-                    "checkpoint",
-                    label,
-                    "root does not match the tree recomputed from the records",
-                )
-            )
+        if not _fits_tree(cp.size, cp.root_hash, tree, label, report):
             continue
         if previous is not None:
             size1, root1 = previous
@@ -257,18 +239,16 @@ def _check_kept(c: Any, verifier: Verifier, tree: LevelTree, note: str, report: 
                 "checkpoints were deleted or the log was rolled back",
             )
         )
-    if cp.size > tree.size:
-        report.problems.append(
-            Problem(
-                None, "checkpoint", label, f"covers {cp.size} entries; the log holds {tree.size}"
-            )
-        )
-    elif tree.root(cp.size) != cp.root_hash:
-        report.problems.append(
-            Problem(
-                None,
-                "checkpoint",
-                label,
-                "root does not match the tree recomputed from the records",
-            )
-        )
+    _fits_tree(cp.size, cp.root_hash, tree, label, report)
+
+
+def _fits_tree(size: int, root: bytes, tree: LevelTree, label: str, report: Report) -> bool:
+    """Whether a checkpoint's tree head is one the recomputed log had; a problem if not."""
+    if size > tree.size:
+        why = f"covers {size} entries; the log holds {tree.size}"
+    elif tree.root(size) != root:
+        why = "root does not match the tree recomputed from the records"
+    else:
+        return True
+    report.problems.append(Problem(None, "checkpoint", label, why))
+    return False

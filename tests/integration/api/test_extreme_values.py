@@ -163,7 +163,7 @@ def test_extreme_instants_and_durations_on_the_command_line(api: Api) -> None:
 
 
 def test_extreme_instants_on_the_pages(api: Api) -> None:
-    from tests.integration.api.test_threat_redaction import _signed_in
+    from tests.integration.test_web_pages import _signed_in
 
     _signed_in(api, "auditor")
     for at in ("0001-01-01T00:00", "9999-12-31T23:59", "2026-13-45T99:99"):

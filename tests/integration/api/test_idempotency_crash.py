@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -24,7 +21,8 @@ from hifazat.api.schemas import AssessmentBody
 from hifazat.services import auth
 from hifazat.store import idempotency_store
 from tests.conftest import Api, Registry
-from tests.integration.api.test_serve import _free_port
+from tests.servers import free_port as _free_port
+from tests.servers import start_server
 
 ASSESSMENT = {
     "protectee": "farooq-sattar",
@@ -118,27 +116,7 @@ def test_a_request_whose_claim_was_taken_over_keeps_nothing(registry: Registry) 
 
 
 def _start(reg: Registry, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "HIFAZAT_LEDGER_KEY": str(reg.key_path),
-        "HIFAZAT_CHECKPOINT_SECONDS": "3600",
-        "HIFAZAT_IDEMPOTENCY_LEASE_SECONDS": "2",
-    }
-    hifazat = Path(sys.executable).with_name("hifazat")
-    server = subprocess.Popen(
-        [str(hifazat), "--db", reg.url, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(1200):  # a loaded machine can take a while to import everything
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    raise AssertionError("the server did not answer within 60 s")
+    return start_server(reg, port, HIFAZAT_IDEMPOTENCY_LEASE_SECONDS="2")
 
 
 def _post(port: int, token: str, key: str) -> tuple[int, Any]:

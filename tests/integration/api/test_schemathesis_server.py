@@ -15,8 +15,7 @@ import pytest
 
 from hifazat.services import auth
 from tests.conftest import Registry
-from tests.integration.api.test_idempotency_crash import _start
-from tests.integration.api.test_serve import _free_port
+from tests.servers import free_port, start_server
 
 ROLES = {"registrar": ["read", "write", "admin"], "ssu-operator": ["read", "write"]}
 ROLES["auditor"] = ["read"]
@@ -30,8 +29,8 @@ def test_schemathesis_checks_all_for_three_roles(demo: Registry, tmp_path: Path)
         demo.uow(), User("registrar", "Registrar", frozenset({"admin"})), None, demo.clock
     )
     st = Path(sys.executable).with_name("st")
-    port = _free_port()
-    server = _start(demo, port)
+    port = free_port()
+    server = start_server(demo, port)
     reports = []
     try:
         for user, scopes in ROLES.items():

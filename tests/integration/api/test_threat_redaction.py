@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
-from hifazat.services import auth
 from tests.conftest import ROLE_USERS, Api
+from tests.integration.test_web_pages import _signed_in
 
 PID = "ali-khorshidi"  # covered by sindh-police (d-005)
 #: who may see an assessment whole, and who its level alone (approvers of a covering provider)
 SUMMARY = {"intelligence", "committee", "auditor"}
 LEVEL = SUMMARY | {"approver"}
-PASSWORD = "correct horse battery staple"
 WITHDRAW = {
     "action": "withdraw",
     "protectee": PID,
@@ -98,18 +97,6 @@ def test_the_committee_floor_is_told_in_full_only_to_those_who_may_read_it(api: 
     assert any("severe" in why and assessment not in why for why in said["approver"])
     assert said["operator"] and all("severe" not in why for why in said["operator"])
     assert all("committee must approve" in why for why in said["operator"])
-
-
-def _signed_in(api: Api, user: str) -> str:
-    auth.set_password(api.reg.uow(), user, PASSWORD, "registrar", api.reg.clock())
-    api.client.cookies.clear()
-    response = api.client.post(
-        "/login", data={"user": user, "password": PASSWORD, "next": "/"}, follow_redirects=False
-    )
-    assert response.status_code == 303, response.text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', api.client.get("/").text)
-    assert token is not None
-    return token.group(1)
 
 
 @pytest.mark.parametrize("role", sorted(ROLE_USERS))
