@@ -5,15 +5,17 @@ requests for it. Limits are set low here; the other tests raise them (conftest.m
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi.testclient import TestClient
 
 from hifazat.api.app import create_app
-from hifazat.api.public_reports import PublicReports
 from hifazat.services import auth
 from hifazat.settings import ServerSettings
 from tests.conftest import GENEROUS, Api, Registry
+
+if TYPE_CHECKING:
+    from hifazat.api.public_reports import PublicReports
 
 PASSWORD = "correct horse battery staple"
 PROPOSAL = {
@@ -119,6 +121,8 @@ def test_the_public_report_is_limited_per_address(api: Api) -> None:
 
 # --- the public report's cache ----------------------------------------------------------------
 def _reports(client: TestClient) -> PublicReports:
+    from hifazat.api.public_reports import PublicReports  # here: each test fails on its own
+
     reports = client.app.state.public_reports  # type: ignore[attr-defined]
     assert isinstance(reports, PublicReports)
     return reports
