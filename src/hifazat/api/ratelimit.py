@@ -116,7 +116,8 @@ async def rate_limit(request: Request) -> None:
     limit, before the route asks anything of the database."""
     limiter = request.app.state.rate_limiter
     assert isinstance(limiter, RateLimiter)
-    kind = kind_of(request.scope.get("route"), request.method, request.url.path)
+    route = request.scope.get("route")
+    kind = kind_of(route, request.method, getattr(route, "path", request.url.path))
     if kind is None:
         return
     address = request.client.host if request.client else "unknown"

@@ -9,10 +9,21 @@ from dataclasses import dataclass
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-#: SQLSTATE classes and codes of PostgreSQL for the same faults
+#: PostgreSQL's SQLSTATE codes and classes for these faults
 _PG_READ_ONLY = {"25006"}  # read_only_sql_transaction
 _PG_FULL = {"53100"}  # disk_full
+_PG_NO_TABLE = "42P01"  # undefined_table
 _PG_UNAVAILABLE_CLASSES = ("08", "53", "57")  # connection, resources, operator intervention
+#: SQLite's result codes for a file that cannot be opened, read or trusted
+_SQLITE_UNAVAILABLE = (
+    "SQLITE_CANTOPEN",
+    "SQLITE_IOERR",
+    "SQLITE_NOTADB",
+    "SQLITE_CORRUPT",
+    "SQLITE_PERM",
+    "SQLITE_NOMEM",
+    "SQLITE_PROTOCOL",
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,8 @@ def fault_of(error: BaseException) -> Fault | None:
     if not isinstance(error, DBAPIError):
         return None
     orig = error.orig
-    detail = f"{type(orig).__name__}: {_first_line(orig)}"
+    said = _first_line(orig)
+    detail = f"{type(orig).__name__}: {said}"
     sqlstate = str(getattr(orig, "sqlstate", None) or "")
     name = str(getattr(orig, "sqlite_errorname", None) or "")
     if sqlstate in _PG_READ_ONLY or name.startswith("SQLITE_READONLY"):
@@ -51,11 +63,16 @@ def fault_of(error: BaseException) -> Fault | None:
         return _fault("full", detail)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return _fault("busy", detail)
+    if sqlstate == _PG_NO_TABLE or (name == "SQLITE_ERROR" and said.startswith("no such table")):
+        # no schema: an empty file in the database's place, or the wrong database
+        return _fault("unavailable", detail)
+    if name:  # SQLite calls any error an OperationalError: only these are faults
+        return _fault("unavailable", detail) if name.startswith(_SQLITE_UNAVAILABLE) else None
     if error.connection_invalidated or sqlstate.startswith(_PG_UNAVAILABLE_CLASSES):
         return _fault("unavailable", detail)
     if isinstance(error, OperationalError | InterfaceError):
-        # DB-API: "errors related to the database's operation, not under the programmer's
-        # control" — a file that cannot be opened, a server that refuses connections
+        # psycopg: a server that refuses connections, or closes them (DB-API: "errors related
+        # to the database's operation, not under the programmer's control")
         return _fault("unavailable", detail)
     return None
 

@@ -20,10 +20,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from hifazat.api.app import create_app
 from hifazat.settings import ServerSettings
 from hifazat.store.engine import make_engine
+from hifazat.store.faults import fault_of
 from tests.conftest import GENEROUS, Api, Registry, make_api
 
 PROPOSAL = {
@@ -196,7 +198,9 @@ def _read_only(api: Api, client: TestClient, where: str) -> None:
 
 
 # --- a full disk (SQLite: a page budget the next write exceeds) ------------------------------
-def test_full_disk_refuses_changes_with_503(demo: Registry) -> None:
+def test_full_disk_refuses_changes_with_503(
+    demo: Registry, caplog: pytest.LogCaptureFixture
+) -> None:
     if demo.backend != "sqlite":
         pytest.skip("a full disk is injected through SQLite's page budget")
     api = make_api(demo)
@@ -216,6 +220,9 @@ def test_full_disk_refuses_changes_with_503(demo: Registry) -> None:
     big = {**PROPOSAL, "reason": "A court ordered a security review. " * 110}
     write = client.post("/api/v1/decisions", json=big, headers=_bearer(api, "operator"))
     _unavailable(write, "disk is full", _sqlite_file(demo))
+    # the log has the cause, but not the statement's parameters (here, the reason given)
+    assert "database full on POST /api/v1/decisions" in caplog.text
+    assert "court ordered" not in caplog.text
     assert demo.dump(everything=True) == before  # the transaction was rolled back whole
     assert client.get("/api/v1/protectees", headers=_bearer(api, "operator")).status_code == 200
     engine.dispose()
@@ -277,3 +284,17 @@ def test_ready_when_all_is_well(api: Api) -> None:
     assert ready.json()["ready"] is True
     assert {c["ok"] for c in ready.json()["checks"].values()} == {True}
     _no_leak(ready, str(api.reg.key_path))
+
+
+def test_a_bug_is_not_a_fault() -> None:
+    """A missing table is a database not there (503); SQL the database cannot parse is a bug,
+    which stays a 500 and is not dressed up as unavailability."""
+    engine = create_engine("sqlite://")
+    with engine.connect() as c:
+        with pytest.raises(DBAPIError) as missing:
+            c.execute(text("SELECT size FROM ledger_head"))
+        with pytest.raises(DBAPIError) as garbled:
+            c.execute(text("SELEC 1"))
+    fault = fault_of(missing.value)
+    assert fault is not None and fault.kind == "unavailable"
+    assert fault_of(garbled.value) is None
