@@ -207,6 +207,9 @@ class Api:
         return self.client.request(method, path, headers=headers, **kwargs)
 
 
+GENEROUS = "10000/minute"
+
+
 def make_api(reg: Registry, scopes: tuple[str, ...] = ("read", "write")) -> Api:
     from datetime import timedelta
 
@@ -224,7 +227,16 @@ def make_api(reg: Registry, scopes: tuple[str, ...] = ("read", "write")) -> Api:
         "registrar",
         reg.clock,
     )
-    settings = ServerSettings(database_url=reg.url, ledger_key=reg.key_path, secure_cookies=False)
+    settings = ServerSettings(
+        database_url=reg.url,
+        ledger_key=reg.key_path,
+        secure_cookies=False,
+        # tests sign in and ask far faster than people; test_rate_limits.py proves the limits
+        login_rate=GENEROUS,
+        login_user_rate=GENEROUS,
+        report_rate=GENEROUS,
+        public_rate=GENEROUS,
+    )
     app = create_app(settings, reg.clock, engine=reg.engine, periodic=False)
     tokens = {}
     for role, user in ROLE_USERS.items():

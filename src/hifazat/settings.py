@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from limits import parse
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -45,6 +47,27 @@ class ServerSettings(BaseSettings):
     #: how long an Idempotency-Key's claim holds before a retry may take over a request that
     #: died before committing; longer than any one request takes
     idempotency_lease_seconds: int = 120
+    #: requests per client address (and, for signing in, per user name) before 429; limits
+    #: syntax ("10/minute", "100/hour"); counted per server process
+    login_rate: str = "10/minute"
+    login_user_rate: str = "5/minute"
+    report_rate: str = "30/minute"
+    public_rate: str = "120/minute"
+    #: the public report is built once per ledger head and period, and kept this long at most
+    #: (it also depends on the time: a decision takes effect without a new ledger entry)
+    report_cache_seconds: int = Field(60, ge=0)
+    report_cache_size: int = Field(16, ge=1)
+    #: what a 503 tells a client to wait before trying again while the database is unavailable
+    retry_after_seconds: int = Field(5, ge=1)
+
+    @field_validator("login_rate", "login_user_rate", "report_rate", "public_rate")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as 10/minute") from None
+        return value
 
     def key_path(self) -> Path:
         return self.ledger_key or ledger_key_path(self.database_url)

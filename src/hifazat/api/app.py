@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from hifazat import __version__
-from hifazat.api import errors
+from hifazat.api import errors, ratelimit
 from hifazat.api.deps import Registry
+from hifazat.api.public_reports import PublicReports
+from hifazat.api.readiness import database_check, key_check
 from hifazat.api.routers import (
     audits,
     auth,
@@ -66,9 +68,16 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(ratelimit.rate_limit)],
     )
     app.state.registry = reg
+    app.state.public_reports = PublicReports(
+        settings.report_cache_size, settings.report_cache_seconds
+    )
+    app.state.rate_limiter = ratelimit.RateLimiter(ratelimit.Limits.of(settings))
     errors.install(app, html=html_error)
+    errors.install_faults(app, settings.retry_after_seconds, html=html_error)
+    ratelimit.install(app, html=html_error)
     for module in (auth, registry, decisions, oversight, audits, ledger, users, public, notices):
         app.include_router(module.router)
     app.include_router(pages.router)
@@ -92,7 +101,32 @@ def create_app(
 
     @app.get("/api/v1/health", tags=["meta"])
     def health() -> JSONResponse:
+        """Liveness: the process answers. It asks nothing of the database (see /api/v1/ready)."""
         return JSONResponse({"ok": True, "version": __version__})
+
+    @app.get(
+        "/api/v1/ready",
+        tags=["meta"],
+        responses={503: {"description": "Not ready: a check failed, and says which"}},
+    )
+    def ready() -> JSONResponse:
+        """Readiness: the database answers and takes changes, and the ledger key is present,
+        owner-only and parses; 503 naming what is not, without paths."""
+        checks = {
+            "database": database_check(reg.engine),
+            "ledger_key": key_check(settings.key_path()),
+        }
+        body: dict[str, Any] = {
+            "ready": all(c.ok for c in checks.values()),
+            "checks": {name: c.as_dict() for name, c in checks.items()},
+        }
+        if body["ready"]:
+            return JSONResponse(body)
+        failing = "; ".join(f"{name}: {c.detail}" for name, c in checks.items() if not c.ok)
+        body.update(errors.error_body("UNAVAILABLE", f"not ready: {failing}"))
+        return JSONResponse(
+            body, status_code=503, headers={"Retry-After": str(settings.retry_after_seconds)}
+        )
 
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -10,13 +11,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from hifazat.access import redaction
 from hifazat.access.guard import Forbidden
 from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
+from hifazat.ledger.keys import KeyFileError
 from hifazat.services.auth import AuthFailed
+from hifazat.store.faults import fault_of
+
+log = logging.getLogger("hifazat.api")
 
 
 class ErrorBody(BaseModel):
@@ -61,6 +67,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (404, "Unknown"),
         (409, "Conflict"),
         (422, "Refused by a rule, or invalid input"),
+        (429, "Too many requests: wait for Retry-After"),
+        (503, "The database or the ledger key cannot serve now: try again after Retry-After"),
     )
 }
 
@@ -135,3 +143,48 @@ def _methods_of(request: Request) -> list[str]:
         if re.fullmatch(re.sub(r"\{[^/}]+\}", "[^/]+", template), path):
             methods |= {m.upper() for m in operations}
     return sorted(methods)
+
+
+def install_faults(app: FastAPI, retry_after: int, html: HtmlError | None = None) -> None:
+    """Infrastructure faults: 503 UNAVAILABLE (with Retry-After while the database cannot
+    serve) and a 500 in the contract's shape for a bug. The cause goes to the log — the driver's
+    words, never the statement's parameters — and never into the answer: no SQL, no path, no
+    stack trace."""
+
+    def answer(
+        request: Request, status: int, code: str, message: str, headers: dict[str, str]
+    ) -> Response:
+        if html is not None and not request.url.path.startswith("/api"):
+            response = html(request, status, message)
+            response.headers.update(headers)
+            return response
+        return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+
+    def database(request: Request, error: Exception) -> Response:
+        fault = fault_of(error)
+        where = f"{request.method} {request.url.path}"
+        if fault is None:
+            log.error("database error on %s", where, exc_info=error)
+            return answer(request, 500, "INTERNAL", INTERNAL, {})
+        log.warning("database %s on %s: %s", fault.kind, where, fault.detail)
+        return answer(request, 503, "UNAVAILABLE", fault.message, {"Retry-After": str(retry_after)})
+
+    def key(request: Request, error: Exception) -> Response:
+        log.error("ledger key unusable on %s %s: %s", request.method, request.url.path, error)
+        return answer(request, 503, "UNAVAILABLE", KEY_UNUSABLE, {})
+
+    def bug(request: Request, error: Exception) -> Response:
+        # Starlette re-raises it after this answer, so the server logs the traceback
+        return answer(request, 500, "INTERNAL", INTERNAL, {})
+
+    app.add_exception_handler(DBAPIError, database)
+    app.add_exception_handler(PoolTimeout, database)
+    app.add_exception_handler(KeyFileError, key)
+    app.add_exception_handler(Exception, bug)
+
+
+INTERNAL = "an internal error stopped this request; it has been logged"
+KEY_UNUSABLE = (
+    "the ledger signing key is missing or unusable, so nothing can be signed or verified; "
+    "an administrator must restore it (see /api/v1/ready)"
+)

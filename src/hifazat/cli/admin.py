@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from hifazat.cli.core import (
     JsonOpt,
@@ -21,7 +22,7 @@ from hifazat.cli.core import (
     users_app,
 )
 from hifazat.domain.users import User
-from hifazat.ledger.keys import ensure_key
+from hifazat.ledger.keys import KeyFileError, ensure_key, load_signer
 from hifazat.services import (
     auth,
     oversight,
@@ -29,7 +30,7 @@ from hifazat.services import (
     views,
 )
 from hifazat.services.status import protectee_status
-from hifazat.settings import ledger_key_path, ledger_name
+from hifazat.settings import KEY_ENV, ledger_key_path, ledger_name
 from hifazat.store.engine import URL_ENV, database_url
 from hifazat.store.migrate import upgrade
 
@@ -197,10 +198,16 @@ def serve(
     import uvicorn
 
     from hifazat.api.app import create_app
-    from hifazat.settings import KEY_ENV, ServerSettings
+    from hifazat.settings import ServerSettings
 
     s = state(ctx)
-    settings = ServerSettings(database_url=database_url(s.url), ledger_key=s.key_path)
+    try:
+        settings = ServerSettings(database_url=database_url(s.url), ledger_key=s.key_path)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = "HIFAZAT_" + ".".join(str(p) for p in first["loc"]).upper()
+        raise fail(f"{where}: {first['msg'].removeprefix('Value error, ')}", 2) from None
+    _usable_key(settings.key_path())
     bind = {"host": host or settings.host, "port": port or settings.port, "log_level": "info"}
     if workers == 1:
         uvicorn.run(create_app(settings, s.clock), **bind)  # type: ignore[arg-type]
@@ -209,6 +216,20 @@ def serve(
     os.environ[URL_ENV] = settings.database_url
     os.environ[KEY_ENV] = str(settings.key_path())
     uvicorn.run("hifazat.api.app:create_app", factory=True, workers=workers, **bind)  # type: ignore[arg-type]
+
+
+def _usable_key(path: Path) -> None:
+    """A server without its ledger key could record nothing and prove nothing: it does not
+    start, and says which file and what to do."""
+    try:
+        load_signer(path)
+    except KeyFileError as error:
+        hint = (
+            ""
+            if path.exists()
+            else f"; create it with `hifazat db upgrade`, or set {KEY_ENV} to where it is"
+        )
+        raise fail(f"{error}{hint}", 2) from None
 
 
 @users_app.command("list")

@@ -14,8 +14,10 @@ URL_ENV = "HIFAZAT_DATABASE_URL"
 
 
 #: connections kept open: a server thread pool serves many requests at once, and a connection
-#: opened past the pool's size is closed again when returned (SQLite: reopened with its pragmas)
-_POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
+#: opened past the pool's size is closed again when returned (SQLite: reopened with its pragmas);
+#: an error's text never carries the statement's parameters (names, secrets' digests), so a
+#: logged failure cannot leak them
+_POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 20, "hide_parameters": True}
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -30,7 +32,7 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
-    if database and database != ":memory:":
+    if database and database != ":memory:" and not _is_uri(url):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30}, **_POOL)
 
@@ -53,6 +55,12 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _is_uri(url: str) -> bool:
+    """A `file:` URI (`sqlite:///file:...?mode=ro&uri=true`) names its file itself; its folder
+    is not one to create."""
+    return make_url(url).query.get("uri") in ("true", "1")
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -15,19 +15,28 @@ TITLES = {
     404: "Not found",
     409: "Already done",
     422: "Refused",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Unavailable for a moment",
 }
+
+#: answers given when the database cannot serve, or must be spared: their page does not ask it
+#: for the policy's time zone
+WITHOUT_DATABASE = frozenset({429, 500, 503})
 
 
 def html_error(request: Request, status: int, message: str) -> Response:
     if status == 401:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     reg = request.app.state.registry
+    zone = "UTC" if status in WITHOUT_DATABASE else zone_of(reg.uow())
     return render(
         request,
         "error.html.j2",
-        zone_of(reg.uow()),
+        zone,
         status=status,
         who=None,
         title=TITLES.get(status, "Error"),
         message=message,
+        retry=status in (429, 503),
     )

@@ -1,0 +1,109 @@
+"""The public transparency report, built once per ledger head and period and kept in a small
+cache that serves its JSON, its page and its PDF: an anonymous caller asking again and again
+costs a lookup, not a rendering (a PDF costs over half a second of CPU).
+
+Every change to the registry appends to the ledger, so a report stays true while the tree size
+does; it also depends on the time (a decision takes effect at its hour without a new entry), so
+an entry is kept `seconds` at most, by the registry's clock."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from datetime import datetime, timedelta
+from typing import Any
+
+from hifazat.domain.times import Clock, period
+from hifazat.reports.transparency.model import TransparencyReport
+from hifazat.reports.transparency.render import to_html, to_pdf
+from hifazat.services import audits
+from hifazat.store import ledger_store
+from hifazat.store.uow import UnitOfWork, UnitOfWorkFactory
+
+Key = tuple[int, datetime | None, datetime | None]
+
+
+class Published:
+    """One report and its renderings, each made once, on first demand."""
+
+    def __init__(self, report: TransparencyReport, built_at: datetime, counts: Counter[str]):
+        self.report = report
+        self.built_at = built_at
+        self._counts = counts
+        self._lock = threading.Lock()
+        self._json: dict[str, Any] | None = None
+        self._html: str | None = None
+        self._pdf: bytes | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        with self._lock:
+            if self._json is None:
+                self._json = self.report.as_dict()
+            return self._json
+
+    def html(self) -> str:
+        with self._lock:
+            if self._html is None:
+                self._counts["html"] += 1
+                self._html = to_html(self.report)
+            return self._html
+
+    def pdf(self) -> bytes:
+        with self._lock:
+            if self._pdf is None:
+                self._counts["pdf"] += 1
+                self._pdf = to_pdf(self.report)
+            return self._pdf
+
+
+class PublicReports:
+    """A bounded cache of public reports keyed by (tree size, from, to); `renders` counts what
+    was built ("report", "html", "pdf"), which is how a test proves N requests rendered once."""
+
+    def __init__(self, size: int, seconds: int) -> None:
+        self.size = size
+        self.ttl = timedelta(seconds=seconds)
+        self.renders: Counter[str] = Counter()
+        self._entries: OrderedDict[Key, Published] = OrderedDict()
+        self._building: dict[Key, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self, uow: UnitOfWorkFactory, clock: Clock, start: datetime | None, end: datetime | None
+    ) -> Published:
+        now = clock()
+        period(start, end, now)  # refuses a bad period before any work
+        key: Key = (_tree_size(uow()), start, end)
+        with self._lock:
+            found = self._fresh(key, now)
+            if found is not None:
+                return found
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # one build per key; whoever waited finds it made
+            with self._lock:
+                found = self._fresh(key, now)
+            if found is None:
+                begin, stop = period(start, end, now)
+                report = audits.transparency(uow(), begin, stop, now)
+                found = Published(report, now, self.renders)
+                with self._lock:
+                    self.renders["report"] += 1
+                    self._entries[key] = found
+                    self._entries.move_to_end(key)
+                    while len(self._entries) > self.size:
+                        self._entries.popitem(last=False)
+            with self._lock:
+                self._building.pop(key, None)
+        return found
+
+    def _fresh(self, key: Key, now: datetime) -> Published | None:
+        found = self._entries.get(key)
+        if found is None or not (found.built_at <= now < found.built_at + self.ttl):
+            return None
+        self._entries.move_to_end(key)
+        return found
+
+
+def _tree_size(uow: UnitOfWork) -> int:
+    with uow.reading() as reading:
+        return ledger_store.tree_size(reading.connection)
