@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from hifazat.settings import ServerSettings
 from hifazat.store.engine import make_engine
 from hifazat.store.faults import fault_of
 from tests.conftest import GENEROUS, Api, Registry, make_api
+from tests.servers import free_port
 
 PROPOSAL = {
     "action": "withdraw",
@@ -91,12 +91,6 @@ def _sqlite_file(reg: Registry) -> str:
     return str(make_url(reg.url).database)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # --- PostgreSQL: the test database closed to connections, or made read-only -------------------
 @contextlib.contextmanager
 def _pg_altered(reg: Registry, change: str, undo: str) -> Iterator[None]:
@@ -139,7 +133,7 @@ def test_database_down_is_503_and_the_server_recovers(demo: Registry, tmp_path: 
         _database_is_back(api, client)
         engine.dispose()
         return
-    nowhere = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/hifazat")
+    nowhere = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/hifazat")
     _database_is_down(api, _client(demo, nowhere), "127.0.0.1")
     nowhere.dispose()
     engine = make_engine(demo.url)
@@ -197,35 +191,61 @@ def _read_only(api: Api, client: TestClient, where: str) -> None:
     _not_ready(client, "database", "read-only", where)
 
 
-# --- a full disk (SQLite: a page budget the next write exceeds) ------------------------------
+# --- a full disk (SQLite: a page budget the next write exceeds; PostgreSQL: the server's own
+# disk_full error, raised by a trigger as the server raises it when a write finds no room) -----
 def test_full_disk_refuses_changes_with_503(
     demo: Registry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    if demo.backend != "sqlite":
-        pytest.skip("a full disk is injected through SQLite's page budget")
     api = make_api(demo)
-    with contextlib.closing(sqlite3.connect(_sqlite_file(demo))) as db:
-        db.execute("VACUUM")  # no free pages left: a growing write needs new ones
-    engine = make_engine(demo.url)
+    if demo.backend == "sqlite":
+        with contextlib.closing(sqlite3.connect(_sqlite_file(demo))) as db:
+            db.execute("VACUUM")  # no free pages left: a growing write needs new ones
+        engine = make_engine(demo.url)
 
-    @event.listens_for(engine, "connect")
-    def _no_room(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        pages = cursor.execute("PRAGMA page_count").fetchone()[0]
-        cursor.execute(f"PRAGMA max_page_count = {pages}")
-        cursor.close()
+        @event.listens_for(engine, "connect")
+        def _no_room(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+            cursor.execute(f"PRAGMA max_page_count = {pages}")
+            cursor.close()
+
+        where = _sqlite_file(demo)
+    else:
+        engine = make_engine(demo.url)
+        with engine.begin() as c:
+            c.execute(
+                text(
+                    "CREATE FUNCTION no_room() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "RAISE EXCEPTION 'could not extend file: No space left on device' "
+                    "USING ERRCODE = 'disk_full'; END $$"
+                )
+            )
+            c.execute(
+                text(
+                    "CREATE TRIGGER no_room BEFORE INSERT ON decisions "
+                    "FOR EACH ROW EXECUTE FUNCTION no_room()"
+                )
+            )
+        where = demo.url
 
     client = _client(demo, engine)
     before = demo.dump(everything=True)
     big = {**PROPOSAL, "reason": "A court ordered a security review. " * 110}
-    write = client.post("/api/v1/decisions", json=big, headers=_bearer(api, "operator"))
-    _unavailable(write, "disk is full", _sqlite_file(demo))
-    # the log has the cause, but not the statement's parameters (here, the reason given)
-    assert "database full on POST /api/v1/decisions" in caplog.text
-    assert "court ordered" not in caplog.text
-    assert demo.dump(everything=True) == before  # the transaction was rolled back whole
-    assert client.get("/api/v1/protectees", headers=_bearer(api, "operator")).status_code == 200
-    engine.dispose()
+    try:
+        write = client.post("/api/v1/decisions", json=big, headers=_bearer(api, "operator"))
+        _unavailable(write, "disk is full", where)
+        # the log has the cause, but not the statement's parameters (here, the reason given)
+        assert "database full on POST /api/v1/decisions" in caplog.text
+        assert "court ordered" not in caplog.text
+        assert demo.dump(everything=True) == before  # the transaction was rolled back whole
+        reads = client.get("/api/v1/protectees", headers=_bearer(api, "operator"))
+        assert reads.status_code == 200
+    finally:
+        if demo.backend == "postgres":
+            with engine.begin() as c:
+                c.execute(text("DROP TRIGGER no_room ON decisions"))
+                c.execute(text("DROP FUNCTION no_room()"))
+        engine.dispose()
 
 
 # --- the ledger key missing or open to others -------------------------------------------------
@@ -246,11 +266,11 @@ def test_serve_refuses_to_start_without_a_usable_key(registry: Registry, tmp_pat
         env = {**os.environ, "HIFAZAT_LEDGER_KEY": str(key)}
         try:
             done = subprocess.run(
-                [str(hifazat), "--db", registry.url, "serve", "--port", str(_free_port())],
+                [str(hifazat), "--db", registry.url, "serve", "--port", str(free_port())],
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=30,
+                timeout=120,  # importing everything takes a while on a loaded machine
             )
         except subprocess.TimeoutExpired:
             raise AssertionError(f"the server started with a key {fault}") from None
