@@ -4,16 +4,48 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from hifazat.domain import fields
+from hifazat.domain.errors import InvalidInput
 
 T = TypeVar("T")
-#: identifiers, as the scenario file has them
-Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
-def free_text(max_length: int, min_length: int = 0, default: Any = ...) -> Any:
-    """Free text: no NUL, which no database stores."""
-    return Field(default, min_length=min_length, max_length=max_length, pattern=r"^[^\x00]*$")
+def _shared(check: Any) -> AfterValidator:
+    """A check of domain.fields (the one every way in uses) as a pydantic validator."""
+
+    def validate(value: Any) -> Any:
+        try:
+            return check(value)
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+
+    return AfterValidator(validate)
+
+
+#: identifiers, as the scenario file and the command line have them (domain.fields)
+Ident = Annotated[
+    str,
+    Field(pattern=fields.IDENT_PATTERN),
+    _shared(lambda value: fields.check_ident(value, "id")),
+]
+
+
+def free_text(max_length: int | fields.TextRule, min_length: int = 0, default: Any = ...) -> Any:
+    """Free text by the rules of domain.fields: the kind whose limit `max_length` is (a reason
+    4,000, a summary 8,000, a name 200, ...), its characters stated as the schema's pattern."""
+    rule = max_length if isinstance(max_length, fields.TextRule) else fields.rule_for(max_length)
+    # the pattern documents the character rule; the check itself is the shared one, whose message
+    # names the character and where it stands
+    info = Field(
+        default,
+        min_length=min_length,
+        max_length=rule.max_length,
+        json_schema_extra={"pattern": rule.json_pattern},
+    )
+    info.metadata.append(_shared(lambda value: fields.check_text(value, rule, rule.kind)))
+    return info
 
 
 Action = Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]

@@ -19,6 +19,7 @@ from hifazat.cli.core import (
     translating,
     users_app,
 )
+from hifazat.domain.fields import shown
 from hifazat.domain.users import User
 from hifazat.ledger.keys import ensure_key
 from hifazat.services import (
@@ -221,7 +222,7 @@ def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
         emit(rows)
         return
     for u in found.values():
-        typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")
+        typer.echo(shown(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}", inline=True))
 
 
 @app.command()
