@@ -117,6 +117,11 @@ CASES: dict[str, tuple[bytes, bytes, str]] = {
         b"ssu-operator",
         "at most 32 items",
     ),
+    "category name too long for its column": (
+        BASE.replace("name: Nominal", "name: " + "N" * 101).encode(),
+        b"{id: nominal",
+        "longer than 100 characters",
+    ),
     "alias bomb": ((BASE + LAUGHS).encode(), b"l8:", "more than 50,000,000 values"),
     "two documents": ((BASE + "---\nversion: 1\n").encode(), b"---", "not valid YAML"),
     "unknown tag": (

@@ -110,6 +110,8 @@ class TextRule:
 
 #: names of people, providers, categories, offices, parties, policies; agencies; jurisdictions
 NAME = TextRule("name", 200)
+#: a category's or a party's name; a jurisdiction
+SHORT_NAME = TextRule("short name", 100)
 #: a reason code as a decision cites it (the policy's codes are identifiers)
 REASON_CODE = TextRule("reason code", 64)
 #: a role as typed (parse_role checks its shape)
@@ -123,7 +125,7 @@ SUMMARY = TextRule("summary", 8000, multiline=True)
 #: a password: never displayed, so only NUL and lone surrogates are refused
 SECRET = TextRule("secret", 1024, secret=True)
 
-RULES = (NAME, REASON_CODE, ROLE, LABEL, REASON, SUMMARY, SECRET)
+RULES = (NAME, SHORT_NAME, REASON_CODE, ROLE, LABEL, REASON, SUMMARY, SECRET)
 _BY_LENGTH = {rule.max_length: rule for rule in RULES}
 
 

@@ -59,6 +59,7 @@ def _count(low: int, high: int) -> Callable[[Any], Any]:
 Ident = Annotated[str, BeforeValidator(_shared(lambda value: fields.check_ident(value, "")))]
 #: a name, title, agency or jurisdiction: one line, 1 to 200 characters
 Text = Annotated[str, BeforeValidator(_text(fields.NAME, 1))]
+ShortName = Annotated[str, BeforeValidator(_text(fields.SHORT_NAME, 1))]
 Label = Annotated[str, BeforeValidator(_text(fields.LABEL, 1))]
 ReasonCode = Annotated[str, BeforeValidator(_text(fields.REASON_CODE))]
 Reason = Annotated[str, BeforeValidator(_text(fields.REASON))]
@@ -188,7 +189,7 @@ class PoolModel(Strict):
 
 class CategoryModel(Strict):
     id: Ident
-    name: Text
+    name: ShortName
     rank: Rank
     personnel: Count
     vehicles: Count
@@ -198,7 +199,7 @@ class ProviderModel(Strict):
     id: Ident
     name: Text
     level: ProviderLevel
-    jurisdiction: Text
+    jurisdiction: ShortName
     pool: PoolModel
     categories: list[CategoryModel] = Field(min_length=1, max_length=fields.MAX_ITEMS)
 
@@ -219,7 +220,7 @@ class OfficeModel(Strict):
 
 
 class AffiliationModel(Strict):
-    name: Text
+    name: ShortName
     since: Day | None = None
     until: Day | None = None
 
@@ -229,7 +230,7 @@ class ProtecteeModel(Strict):
     name: Text
     #: one party, or its history as a list of {name, since, until}
     affiliation: (
-        Text | Annotated[list[AffiliationModel], Field(max_length=fields.MAX_ITEMS)] | None
+        ShortName | Annotated[list[AffiliationModel], Field(max_length=fields.MAX_ITEMS)] | None
     ) = None
     public_figure: bool = False
     liaisons: list[Ident] = _items()
@@ -293,26 +294,34 @@ def validate(model: type[M], data: Any, source: str, prefix: tuple[str | int, ..
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        first = _first(error.errors())
         path = tuple(p for p in first["loc"] if isinstance(p, str | int))
-        path = _drop_union_tags(path)
+        path = tuple(p for p in path if not _is_tag(p))
         line = line_of(data, path)
         where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in (*prefix, *path))
         where = where.replace(".[", "[")
         raise InvalidInput(f"{source}:{line}", f"{where or 'file'}: {_message(first)}") from None
 
 
-_UNION_TAGS = {"str", "int", "bool", "list", "dict"}
+_UNION_TAGS = {"str", "int", "bool", "list", "dict", "function-before", "function-after"}
 
 
-def _drop_union_tags(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+def _is_tag(step: str | int) -> bool:
     """Pydantic names the union member it tried ('str', 'list[AffiliationModel]'); the file has
     no such key."""
-    return tuple(
-        p
-        for p in path
-        if not (isinstance(p, str) and (p.split("[")[0] in _UNION_TAGS or p[:1].isupper()))
-    )
+    return isinstance(step, str) and (step.split("[")[0] in _UNION_TAGS or step[:1].isupper())
+
+
+def _first(errors: list[Any]) -> Any:
+    """The first error; where it is one member of a union, the member's error that went deepest
+    (for `approved_by: [x]`, the item's error rather than 'not a string')."""
+    first = errors[0]
+    loc = first["loc"]
+    tag = next((n for n, step in enumerate(loc) if _is_tag(step)), None)
+    if tag is None:
+        return first
+    siblings = [e for e in errors if e["loc"][:tag] == loc[:tag]]
+    return max(siblings, key=lambda e: len(e["loc"]))
 
 
 def _message(error: Any) -> str:
