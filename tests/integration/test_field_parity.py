@@ -75,7 +75,8 @@ def test_a_user_id_is_refused_alike_everywhere(api: Api, tmp_path: Path) -> None
 
     cli = api.reg.cli("users", "add", "bad/id", "--name", "Bad", "--by", "registrar")
     assert cli.exit_code == 2, cli.output
-    assert cli.stderr == "error: id: 'bad/id' is not an id: 1 to 64 of A–Z, a–z, 0–9, '.', '_', '-', starting with a letter or digit\n"  # fmt: skip
+    assert cli.stderr.startswith("error: id: 'bad/id' is not an id: 1 to 64 of A–Z")
+    assert cli.stderr.count("\n") == 1
 
     response = api.call("POST", "/api/v1/users", "admin", json={"id": "bad/id", "name": "Bad"})
     assert "id" in _api_message(response)

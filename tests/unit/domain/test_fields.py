@@ -35,7 +35,7 @@ def test_every_format_character_but_the_joiners_is_in_the_table() -> None:
     table = {c for lo, hi in fields.FORMAT_RANGES for c in range(lo, hi + 1)}
     unicode_cf = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
     assert unicode_cf - table == {0x200C, 0x200D}
-    assert fields.BIDI_CONTROLS <= table
+    assert table >= fields.BIDI_CONTROLS
 
 
 @pytest.mark.parametrize("rule", [fields.NAME, fields.REASON, fields.SECRET])
