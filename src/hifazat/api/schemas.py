@@ -36,15 +36,19 @@ def free_text(max_length: int | fields.TextRule, min_length: int = 0, default: A
     """Free text by the rules of domain.fields: the kind whose limit `max_length` is (a reason
     4,000, a summary 8,000, a name 200, ...), its characters stated as the schema's pattern."""
     rule = max_length if isinstance(max_length, fields.TextRule) else fields.rule_for(max_length)
-    # the pattern documents the character rule; the check itself is the shared one, whose message
-    # names the character and where it stands
+    # the schema documents the limits and the character rule; the check itself is the shared one,
+    # whose message names the limit, or the character and where it stands
     info = Field(
         default,
-        min_length=min_length,
-        max_length=rule.max_length,
-        json_schema_extra={"pattern": rule.json_pattern},
+        json_schema_extra={
+            "minLength": min_length,
+            "maxLength": rule.max_length,
+            "pattern": rule.json_pattern,
+        },
     )
-    info.metadata.append(_shared(lambda value: fields.check_text(value, rule, rule.kind)))
+    info.metadata.append(
+        _shared(lambda value: fields.check_text(value, rule, rule.kind, min_length))
+    )
     return info
 
 
