@@ -107,6 +107,11 @@ CASES: dict[str, tuple[bytes, bytes, str]] = {
         b"decided_at",
         "12345 is not a time",
     ),
+    "year 1 with an offset": (
+        BASE.replace('"2024-03-13T11:05:00+05:00"', '"0001-01-01T00:00:00+05:00"').encode(),
+        b"decided_at",
+        "decisions[0].decided_at: ",  # the message is domain.times' (its stated range)
+    ),
     "epoch office date": (
         BASE.replace("since: 2024-03-01", "since: 0").encode(),
         b"offices:",
@@ -127,7 +132,12 @@ CASES: dict[str, tuple[bytes, bytes, str]] = {
     "unknown tag": (
         BASE.replace("name: Farooq Sattar", "name: !!python/name:os.system x").encode(),
         b"!!python",
-        "not valid YAML",
+        "the tag tag:yaml.org,2002:python/name:os.system is not allowed",
+    ),
+    "explicit tag that fails to construct": (
+        BASE.replace('"2024-03-13T11:05:00+05:00"', "!!timestamp 2024-13-45").encode(),
+        b"decided_at",
+        "the tag tag:yaml.org,2002:timestamp is not allowed",
     ),
     "nesting 1,000": (_nested(1_000), b"discrepancies:", "nested more than 64 levels deep"),
 }
@@ -220,6 +230,12 @@ def _documents() -> st.SearchStrategy[object]:
     )
 
 
+#: pieces of YAML syntax, for documents that are nearly YAML
+TOKENS = ["!!int ", "!!timestamp ", "!!binary ", "&a ", "*a ", "*b ", "[", "]", "{", "}", ": ",
+          "- ", "\n", "  ", "x", "1", "'", '"', "<<: ", "? ", "---\n", "...\n", "%YAML 1.1\n",
+          "#", ",", "\\0", "\\x", "9" * 30, "\t", "|\n", ">-\n", "\u202e", "\ufeff", "\x85"]  # fmt: skip
+
+
 @settings(
     max_examples=25,
     derandomize=True,
@@ -229,6 +245,7 @@ def _documents() -> st.SearchStrategy[object]:
 @given(
     content=st.binary(max_size=300)
     | _documents().map(lambda d: yaml.safe_dump(d, allow_unicode=True).encode())
+    | st.lists(st.sampled_from(TOKENS), max_size=40).map(lambda t: "".join(t).encode())
     | _documents().map(
         lambda d: BASE.replace(
             REASON, "reason: " + yaml.safe_dump(d, default_flow_style=True).strip()

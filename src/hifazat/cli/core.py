@@ -130,6 +130,8 @@ def translating(fn: Callable[P, R]) -> Callable[P, R]:
             raise fail(f"text that is not valid Unicode: {error}", 2) from None
         except RecursionError:
             raise fail("the input is nested too deeply", 2) from None
+        except OverflowError as error:
+            raise fail(f"a time or number out of range: {error}", 2) from None
         except (KeyFileError, NoteError, ReceiptError) as error:
             raise fail(str(error), 1) from None
 

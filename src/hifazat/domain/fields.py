@@ -199,7 +199,10 @@ def check_instant(value: object, field: str) -> datetime:
         )
     if len(value) > 64:
         raise InvalidInput(field, "is not a time: longer than 64 characters")
-    return parse_instant(value, field)
+    try:
+        return parse_instant(value, field)
+    except OverflowError:
+        raise InvalidInput(field, f"{_short(value)} is outside the calendar") from None
 
 
 def check_day(value: object, field: str) -> date:

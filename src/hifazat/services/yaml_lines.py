@@ -5,8 +5,8 @@ in one mapping is an error rather than the silent last-one-wins of plain YAML.
 
 A file is read within stated limits, each refused with the file and line: at most
 `MAX_FILE_BYTES` of UTF-8 text, no character YAML forbids (NUL and other controls), nesting at
-most `MAX_DEPTH` deep, at most `MAX_NODES` values counting each alias as what it repeats, and no
-number of more than `MAX_DIGITS` digits. Depth and size are measured on the parser's event
+most `MAX_DEPTH` deep, at most `MAX_NODES` values counting each alias as what it repeats, no
+number of more than `MAX_DIGITS` digits, and no explicit tag. Depth and size are measured on the parser's event
 stream, which is iterative, before anything recursive (the composer, the constructors) sees the
 document: a deep enough document would otherwise exhaust Python's recursion limit or the C stack."""
 
@@ -135,15 +135,16 @@ def load(text: str, source: str) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         raise InvalidInput(f"{source}:{line}", f"not valid YAML: {error.problem}") from None
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError, OverflowError) as error:
         raise InvalidInput(source, f"not valid YAML: {error}") from None
     finally:
         loader.dispose()
 
 
 def _check_shape(text: str, source: str) -> None:
-    """Refuses a document too deep, too large once its aliases are expanded, or with a number
-    too long to read, naming the line; one pass over the parser's events, no recursion."""
+    """Refuses a document too deep, too large once its aliases are expanded, with a number too
+    long to read or with an explicit tag (`!!int x`, whose constructors fail in ways YAML does
+    not report), naming the line; one pass over the parser's events, no recursion."""
     # each open collection: [values so far, its anchor]
     stack: list[list[Any]] = [[0, None]]
     anchors: dict[str, int] = {}
@@ -155,6 +156,12 @@ def _check_shape(text: str, source: str) -> None:
         while loader.check_event():
             event = loader.get_event()
             kind = type(event)
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                raise InvalidInput(
+                    f"{source}:{event.start_mark.line + 1}",
+                    f"the tag {tag} is not allowed: write the value without one",
+                )
             if kind is scalar:
                 stack[-1][0] += 1
                 value = event.value
