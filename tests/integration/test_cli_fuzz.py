@@ -233,7 +233,8 @@ def _documents() -> st.SearchStrategy[object]:
 #: pieces of YAML syntax, for documents that are nearly YAML
 TOKENS = ["!!int ", "!!timestamp ", "!!binary ", "&a ", "*a ", "*b ", "[", "]", "{", "}", ": ",
           "- ", "\n", "  ", "x", "1", "'", '"', "<<: ", "? ", "---\n", "...\n", "%YAML 1.1\n",
-          "#", ",", "\\0", "\\x", "9" * 30, "\t", "|\n", ">-\n", "\u202e", "\ufeff", "\x85"]  # fmt: skip
+          "#", ",", "\\0", "\\x", "9" * 30, "\t", "|\n", ">-\n", "\u202e", "\ufeff",
+          "\x85"]  # fmt: skip
 
 
 @settings(

@@ -6,9 +6,10 @@ in one mapping is an error rather than the silent last-one-wins of plain YAML.
 A file is read within stated limits, each refused with the file and line: at most
 `MAX_FILE_BYTES` of UTF-8 text, no character YAML forbids (NUL and other controls), nesting at
 most `MAX_DEPTH` deep, at most `MAX_NODES` values counting each alias as what it repeats, no
-number of more than `MAX_DIGITS` digits, and no explicit tag. Depth and size are measured on the parser's event
-stream, which is iterative, before anything recursive (the composer, the constructors) sees the
-document: a deep enough document would otherwise exhaust Python's recursion limit or the C stack."""
+number of more than `MAX_DIGITS` digits, and no explicit tag. Depth and size are measured on the
+parser's event stream, which is iterative, before anything recursive (the composer, the
+constructors) sees the document: a deep enough document would otherwise exhaust Python's
+recursion limit or the C stack."""
 
 from __future__ import annotations
 
