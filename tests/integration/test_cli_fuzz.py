@@ -190,6 +190,26 @@ def test_a_bad_policy_file_is_refused_in_one_line(registry: Registry, tmp_path: 
     assert registry.dump(everything=True) == before
 
 
+def test_a_file_over_the_size_limit_is_refused_unread(registry: Registry, tmp_path: Path) -> None:
+    """512 MiB for a scenario (the national benchmark's is about 120 MB), 1 MiB for a policy; a
+    sparse file is as large as it says, without the disk."""
+    path = _write(tmp_path, BASE.encode())
+    before = registry.dump(everything=True)
+    policy = path.parent.parent / "policies" / "pk-sindh-illustrative.yaml"
+    with policy.open("r+b") as file:
+        file.truncate(1024 * 1024 + 1)
+    result = registry.cli("import", str(path))
+    assert result.exit_code == 2
+    where = f"{path.parent}/../policies/{policy.name}"
+    assert result.stderr == f"error: {where}: the file is larger than 1,048,576 bytes, the limit\n"
+    with path.open("r+b") as file:
+        file.truncate(512 * 1024 * 1024 + 1)
+    result = registry.cli("import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {path}: the file is larger than 536,870,912 bytes, the limit\n"
+    assert registry.dump(everything=True) == before
+
+
 @pytest.mark.parametrize("depth", [20_000, 100_000])
 def test_deep_nesting_is_refused_in_a_separate_process(
     registry: Registry, tmp_path: Path, depth: int

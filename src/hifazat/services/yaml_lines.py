@@ -13,6 +13,7 @@ recursion limit or the C stack."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -97,13 +98,16 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     """A file's text: at most `max_bytes` of UTF-8 (a byte-order mark is dropped); anything else
     is an InvalidInput naming the file and, where it can, the line."""
     source = str(path)
+    too_large = InvalidInput(source, f"the file is larger than {max_bytes:,} bytes, the limit")
     try:
         with path.open("rb") as file:
+            if os.fstat(file.fileno()).st_size > max_bytes:
+                raise too_large  # said before reading any of it
             data = file.read(max_bytes + 1)
     except OSError as error:
         raise InvalidInput(source, f"cannot read the file: {error.strerror}") from None
     if len(data) > max_bytes:
-        raise InvalidInput(source, f"the file is larger than {max_bytes:,} bytes, the limit")
+        raise too_large
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InvalidInput(f"{source}:1", "the file is UTF-16; save it as UTF-8")
     try:
