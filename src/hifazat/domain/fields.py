@@ -178,6 +178,17 @@ def check_count(value: int, field: str, low: int, high: int) -> int:
     return value
 
 
+#: the highest recovery rate per officer-day or vehicle-day
+RATE_MAX = 1_000_000_000.0
+
+
+def check_rate(value: float, field: str) -> float:
+    """A rate of money: a finite amount from 0 (not NaN, not infinity)."""
+    if not 0 <= value <= RATE_MAX:  # false for NaN too
+        raise InvalidInput(field, f"must be an amount from 0 to {RATE_MAX:,.0f}")
+    return value
+
+
 #: officers or vehicles of a pool or a category
 COUNT_MAX = 1_000_000
 #: the rank of a category of cover (1 the lowest)

@@ -92,3 +92,10 @@ def test_limits_are_inclusive() -> None:
         fields.check_count(1_000_001, "personnel", 0, fields.COUNT_MAX)
     assert fields.rule_for(4000) is fields.REASON
     assert fields.rule_for(200) is fields.NAME
+
+
+@pytest.mark.parametrize("rate", [float("nan"), float("inf"), -1.0, 1e10])
+def test_a_rate_is_a_finite_amount(rate: float) -> None:
+    with pytest.raises(InvalidInput, match="must be an amount from 0"):
+        fields.check_rate(rate, "--officer-day-rate")
+    assert fields.check_rate(1250.5, "--officer-day-rate") == 1250.5
