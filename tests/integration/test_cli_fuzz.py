@@ -112,6 +112,18 @@ CASES: dict[str, tuple[bytes, bytes, str]] = {
         b"decided_at",
         "decisions[0].decided_at: ",  # the message is domain.times' (its stated range)
     ),
+    "a duration past the calendar": (
+        (BASE + "  # \n")
+        .replace(
+            "policy: ../policies/pk-sindh-illustrative.yaml",
+            "policy: {id: p, name: P, timezone: UTC, reason_codes: {x: X}, min_reason_length: 20,"
+            " two_person_rule: true, notice_period: 99999999999999d, emergency_ratification_within"
+            ": 24h, review_every: 180d, appeal_decide_within: 14d, small_cell_threshold: 5}",
+        )
+        .encode(),
+        b"policy:",
+        "policy.notice_period: ",  # the message is domain.times' (its stated range)
+    ),
     "epoch office date": (
         BASE.replace("since: 2024-03-01", "since: 0").encode(),
         b"offices:",

@@ -90,6 +90,8 @@ def _duration(text: str) -> str:
         parse_duration(text)
     except InvalidInput as error:
         raise ValueError(error.message) from None
+    except OverflowError:
+        raise ValueError(f"{text!r} is longer than any calendar") from None
     return text
 
 

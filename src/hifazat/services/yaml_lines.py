@@ -82,7 +82,7 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _sequence)
 
 #: a file's size limit: ten times the national benchmark's scenario (about 120 MB)
 MAX_FILE_BYTES = 512 * 1024 * 1024
-#: the deepest nesting of mappings and lists (a scenario needs 7)
+#: the deepest nesting of mappings and lists (a scenario with its policy inline needs 6)
 MAX_DEPTH = 64
 #: values in one document, an alias counting as every value it repeats
 MAX_NODES = 50_000_000
