@@ -113,14 +113,12 @@ CASES: dict[str, tuple[bytes, bytes, str]] = {
         "decisions[0].decided_at: ",  # the message is domain.times' (its stated range)
     ),
     "a duration past the calendar": (
-        (BASE + "  # \n")
-        .replace(
+        BASE.replace(
             "policy: ../policies/pk-sindh-illustrative.yaml",
             "policy: {id: p, name: P, timezone: UTC, reason_codes: {x: X}, min_reason_length: 20,"
             " two_person_rule: true, notice_period: 99999999999999d, emergency_ratification_within"
             ": 24h, review_every: 180d, appeal_decide_within: 14d, small_cell_threshold: 5}",
-        )
-        .encode(),
+        ).encode(),
         b"policy:",
         "policy.notice_period: ",  # the message is domain.times' (its stated range)
     ),
