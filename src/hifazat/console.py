@@ -1,4 +1,7 @@
-"""Human output of the command line: Rich tables, times in the policy's zone."""
+"""Human output of the command line: Rich tables, times in the policy's zone.
+
+Every value from the registry goes through `_v`: Rich would read brackets in it as markup, and a
+control character in it could act on the terminal, so both are made inert (domain.fields.shown)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from hifazat.domain.fields import shown
 from hifazat.domain.flags import Flag
 from hifazat.domain.status import Status
 from hifazat.domain.times import local_text
@@ -19,13 +24,18 @@ from hifazat.services.oversight import ReviewDue
 out = Console(highlight=False, soft_wrap=False, width=160)
 
 
+def _v(value: object) -> str:
+    """A value from the registry, safe to print in a table or a line of Rich markup."""
+    return escape(shown(str(value), inline=True))
+
+
 def _t(value: datetime | None, zone: str) -> str:
     return local_text(value, zone) if value is not None else "—"
 
 
 def status_table(status: Status, zone: str, with_flags: bool = True) -> None:
     p = status.protectee
-    out.print(f"[bold]{p.name}[/bold] ({p.id}) — cover at {_t(status.at, zone)}")
+    out.print(f"[bold]{_v(p.name)}[/bold] ({_v(p.id)}) — cover at {_t(status.at, zone)}")
     table = Table(
         "provider",
         "category",
@@ -39,15 +49,15 @@ def status_table(status: Status, zone: str, with_flags: bool = True) -> None:
     )
     for c in status.covers:
         table.add_row(
-            c.provider_id,
-            c.category_id,
+            _v(c.provider_id),
+            _v(c.category_id),
             str(c.rank),
             c.state.value,
             c.basis.value,
             str(c.personnel),
             str(c.vehicles),
             _t(c.since, zone),
-            c.decision,
+            _v(c.decision),
         )
     personnel, vehicles = status.totals
     table.add_row(
@@ -58,13 +68,13 @@ def status_table(status: Status, zone: str, with_flags: bool = True) -> None:
         out.print("No cover in force.")
     for d in status.pending:
         out.print(
-            f"pending: {d.id} {d.action} {d.category_id or ''} from {d.provider_id}, "
+            f"pending: {_v(d.id)} {d.action} {_v(d.category_id or '')} from {_v(d.provider_id)}, "
             f"effective {_t(d.effective_at, zone)}"
         )
     for d in status.proposed:
         out.print(
-            f"awaiting approval: {d.id} {d.action} {d.category_id or ''} from "
-            f"{d.provider_id}, proposed by {d.proposed_by}"
+            f"awaiting approval: {_v(d.id)} {d.action} {_v(d.category_id or '')} from "
+            f"{_v(d.provider_id)}, proposed by {_v(d.proposed_by)}"
         )
     if with_flags and status.flags:
         flags_table(status.flags, zone)
@@ -74,7 +84,12 @@ def flags_table(flags: Iterable[Flag], zone: str) -> None:
     table = Table("rule", "protectee", "provider", "subject", "since", "detail")
     for f in flags:
         table.add_row(
-            f.rule, f.protectee or "—", f.provider or "—", f.subject, _t(f.since, zone), f.detail
+            _v(f.rule),
+            _v(f.protectee or "—"),
+            _v(f.provider or "—"),
+            _v(f.subject),
+            _t(f.since, zone),
+            _v(f.detail),
         )
     out.print(table)
 
@@ -84,10 +99,10 @@ def reviews_table(queue: Iterable[ReviewDue], zone: str) -> None:
     for item in queue:
         c = item.cover
         table.add_row(
-            c.coverage,
-            c.protectee_id,
-            c.provider_id,
-            c.category_id,
+            _v(c.coverage),
+            _v(c.protectee_id),
+            _v(c.provider_id),
+            _v(c.category_id),
             _t(item.last_examined, zone),
             _t(item.due, zone),
             "[bold red]overdue[/bold red]" if item.overdue else "",
@@ -109,12 +124,12 @@ def fairness_tables(audit: Audit) -> None:
             "rate",
             "p",
             "flag",
-            title=f"{cohort.cohort.office_class} / threat {cohort.cohort.threat_level}",
+            title=f"{_v(cohort.cohort.office_class)} / threat {_v(cohort.cohort.threat_level)}",
         )
         for row in cohort.rows:
             p = "—" if row.p_value is None else f"{row.p_value:.3f}"
             table.add_row(
-                row.affiliation,
+                _v(row.affiliation),
                 str(row.protectees),
                 str(row.affected),
                 str(row.events),
@@ -124,8 +139,10 @@ def fairness_tables(audit: Audit) -> None:
             )
         out.print(table)
     for finding in audit.findings:
-        out.print(f"[bold]{finding.kind}[/bold] {finding.affiliation}: {finding.detail}")
-        out.print(f"    evidence: {', '.join(finding.evidence)}")
+        out.print(
+            f"[bold]{_v(finding.kind)}[/bold] {_v(finding.affiliation)}: {_v(finding.detail)}"
+        )
+        out.print(f"    evidence: {_v(', '.join(finding.evidence))}")
     if not audit.findings:
         out.print("No findings.")
 
@@ -135,7 +152,7 @@ def capacity_table(found: Iterable[ProviderCapacity]) -> None:
     for c in found:
         use = c.utilisation(c.committed)[0]
         table.add_row(
-            c.provider,
+            _v(c.provider),
             f"{c.pool.personnel} / {c.pool.vehicles}",
             f"{c.committed.personnel} / {c.committed.vehicles}",
             f"{c.after_pending.personnel} / {c.after_pending.vehicles}",
@@ -151,7 +168,7 @@ def cost_table(cost: Cost) -> None:
         table = Table(title, "officer-days", "vehicle-days", "recoverable")
         for line in lines:
             table.add_row(
-                line.subject,
+                _v(line.subject),
                 f"{line.officer_days:,.1f}",
                 f"{line.vehicle_days:,.1f}",
                 "—" if line.recoverable is None else f"{line.recoverable:,.2f}",

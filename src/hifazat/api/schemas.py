@@ -4,19 +4,54 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from hifazat.api.instants import Instant
+from hifazat.domain import fields
+from hifazat.domain.errors import InvalidInput
 from hifazat.domain.users import ROLE_PATTERN
 
 T = TypeVar("T")
-#: identifiers, as the scenario file has them
-Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
-def free_text(max_length: int, min_length: int = 0, default: Any = ...) -> Any:
-    """Free text: no NUL, which no database stores."""
-    return Field(default, min_length=min_length, max_length=max_length, pattern=r"^[^\x00]*$")
+def _shared(check: Any) -> AfterValidator:
+    """A check of domain.fields (the one every way in uses) as a pydantic validator."""
+
+    def validate(value: Any) -> Any:
+        try:
+            return check(value)
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+
+    return AfterValidator(validate)
+
+
+#: identifiers, as the scenario file and the command line have them (domain.fields)
+Ident = Annotated[
+    str,
+    Field(pattern=fields.IDENT_PATTERN),
+    _shared(lambda value: fields.check_ident(value, "id")),
+]
+
+
+def free_text(max_length: int | fields.TextRule, min_length: int = 0, default: Any = ...) -> Any:
+    """Free text by the rules of domain.fields: the kind whose limit `max_length` is (a reason
+    4,000, a summary 8,000, a name 200, ...), its characters stated as the schema's pattern."""
+    rule = max_length if isinstance(max_length, fields.TextRule) else fields.rule_for(max_length)
+    # the schema documents the limits and the character rule; the check itself is the shared one,
+    # whose message names the limit, or the character and where it stands
+    info = Field(
+        default,
+        json_schema_extra={
+            "minLength": min_length,
+            "maxLength": rule.max_length,
+            "pattern": rule.json_pattern,
+        },
+    )
+    info.metadata.append(
+        _shared(lambda value: fields.check_text(value, rule, rule.kind, min_length))
+    )
+    return info
 
 
 Action = Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]

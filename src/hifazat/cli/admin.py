@@ -21,6 +21,7 @@ from hifazat.cli.core import (
     translating,
     users_app,
 )
+from hifazat.domain.fields import shown
 from hifazat.domain.users import User
 from hifazat.ledger.keys import KeyFileError, ensure_key, load_signer
 from hifazat.services import (
@@ -243,7 +244,7 @@ def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
         emit(rows)
         return
     for u in found.values():
-        typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")
+        typer.echo(shown(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}", inline=True))
 
 
 @app.command()

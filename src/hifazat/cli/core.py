@@ -13,9 +13,10 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
+from hifazat.domain.fields import json_escaped, shown
 from hifazat.domain.times import (
     Clock,
     parse_instant,
@@ -97,7 +98,8 @@ ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    """`error: message` as one line on stderr, whatever the message quotes."""
+    typer.echo(f"error: {shown(message, inline=True)}", err=True)
     return typer.Exit(code)
 
 
@@ -110,7 +112,7 @@ def translating(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
         except Refusal as refusal:
             for v in refusal.violations:
-                typer.echo(f"error: {v.rule}: {v.message}", err=True)
+                typer.echo(f"error: {v.rule}: {shown(v.message, inline=True)}", err=True)
             raise typer.Exit(2) from None
         except InvalidInput as error:
             raise fail(f"{error.field}: {error.message}", 2) from None
@@ -120,6 +122,16 @@ def translating(fn: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(error), 1) from None
         except OperationalError as error:
             raise fail(f"database: {error.orig}", 1) from None
+        except DataError as error:
+            # a value the database cannot hold that no check caught: still bad input, not a crash
+            first = str(error.orig).partition("\n")[0]
+            raise fail(f"the database refused a value: {first}", 2) from None
+        except UnicodeError as error:
+            raise fail(f"text that is not valid Unicode: {error}", 2) from None
+        except RecursionError:
+            raise fail("the input is nested too deeply", 2) from None
+        except OverflowError as error:
+            raise fail(f"a time or number out of range: {error}", 2) from None
         except (KeyFileError, NoteError, ReceiptError) as error:
             raise fail(str(error), 1) from None
 
@@ -137,7 +149,10 @@ def instant(text: str | None, option: str) -> datetime | None:
 
 
 def emit(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON on stdout; a control or invisible format character is written as its \\u escape, which
+    is the same JSON value but cannot act on the terminal or the text around it."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    typer.echo(json_escaped(text))
 
 
 @app.callback()

@@ -21,6 +21,7 @@ from hifazat.cli.core import (
     state,
     translating,
 )
+from hifazat.domain import fields
 from hifazat.domain.times import parse_duration, period
 from hifazat.services import (
     audits,
@@ -128,6 +129,12 @@ def cost_(
     """Officer-days and vehicle-days per provider and protectee; recoverable for private persons."""
     s = state(ctx)
     start, end = span(s, from_, to)
+    for option, rate in (
+        ("--officer-day-rate", officer_day_rate),
+        ("--vehicle-day-rate", vehicle_day_rate),
+    ):
+        if rate is not None:
+            fields.check_rate(rate, option)
     result = audits.cost_over(s.uow(), start, end, s.clock(), officer_day_rate, vehicle_day_rate)
     if json_:
         emit(result.as_dict())

@@ -20,6 +20,7 @@ from hifazat.cli.core import (
     translating,
 )
 from hifazat.domain.decision import Action, Basis
+from hifazat.domain.fields import shown
 from hifazat.domain.times import (
     local_text,
     parse_instant,
@@ -114,7 +115,7 @@ def decide_(
         return
     typer.echo(proposed.decision.id)
     for why in proposed.needs_committee:
-        typer.echo(f"note: the committee must approve: {why.message}", err=True)
+        typer.echo(f"note: the committee must approve: {shown(why.message, inline=True)}", err=True)
 
 
 @app.command()
@@ -227,4 +228,4 @@ def decision_show(ctx: typer.Context, decision: str, json_: JsonOpt = False) -> 
         return
     for key, value in view.items():
         if value not in (None, [], ""):
-            typer.echo(f"{key:>22}: {value}")
+            typer.echo(f"{key:>22}: {shown(str(value), inline=True)}")

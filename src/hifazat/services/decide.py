@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from hifazat.domain import fields
 from hifazat.domain.chains import steps_for
 from hifazat.domain.coverage import Cover, replay
 from hifazat.domain.decision import (
@@ -101,6 +102,8 @@ def chain_of(ctx: DecisionContext) -> tuple[str, ...]:
 
 
 def _check_shape(p: Proposal, uow: UnitOfWork) -> None:
+    fields.check_text(p.reason_code, fields.REASON_CODE, "reason_code")
+    fields.check_text(p.reason, fields.REASON, "reason")
     if p.action in WITH_CATEGORY and not p.category:
         raise InvalidInput("category", f"a {p.action} names the category it leads to")
     if p.action not in WITH_CATEGORY and p.category:
@@ -213,6 +216,7 @@ def step_key(decision_id: str, step: int) -> str:
 
 
 def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: datetime) -> Decision:
+    fields.check_text(reason, fields.REASON, "reason")
     repo = uow.repo
     repo.lock_protectee(repo.decision(decision_id).protectee_id)
     decision = repo.decision(decision_id)

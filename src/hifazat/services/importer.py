@@ -30,9 +30,12 @@ from hifazat.services.schema import (
     ThreatModel,
     validate,
 )
-from hifazat.services.yaml_lines import LineDict, LineList, load
+from hifazat.services.yaml_lines import LineDict, LineList, load, read_text
 from hifazat.store.bulk import refresh_statistics
 from hifazat.store.uow import UnitOfWork
+
+#: a policy file's size limit (the shipped one is 5 KB); a scenario's is yaml_lines.MAX_FILE_BYTES
+MAX_POLICY_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -44,11 +47,7 @@ class ImportSummary:
 def read_policy(path: Path) -> dict[str, Any]:
     """A policy file, validated; returns the normalised document the registry stores."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput("policy", f"cannot read {source}: {error.strerror}") from None
-    data = load(text, source)
+    data = load(read_text(path, MAX_POLICY_BYTES), source)
     return validate(PolicyModel, data, source).model_dump(mode="json")
 
 
@@ -70,11 +69,7 @@ def _row(source: str, line: int, label: str) -> Iterator[None]:
 
 def import_scenario(uow: UnitOfWork, path: Path, clock: Clock) -> ImportSummary:
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(source, f"cannot read the file: {error.strerror}") from None
-    data = load(text, source)
+    data = load(read_text(path), source)
     scenario = validate(ScenarioModel, data, source)
     if isinstance(scenario.policy, str):
         policy_doc = read_policy(path.parent / scenario.policy)

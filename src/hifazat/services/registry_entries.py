@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from hifazat.domain import fields
 from hifazat.domain.discrepancy import RESOLUTIONS, DiscrepancyReport
 from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
 from hifazat.domain.policy import THREAT_LEVELS
@@ -31,6 +32,8 @@ class NewAssessment:
 
 
 def add_assessment_in(uow: UnitOfWork, a: NewAssessment, now: datetime) -> ThreatAssessment:
+    fields.check_text(a.agency, fields.NAME, "agency")
+    fields.check_text(a.summary, fields.SUMMARY, "summary")
     repo = uow.repo
     repo.lock_protectee(a.protectee)
     actor = repo.user(a.by)
@@ -83,6 +86,7 @@ class NewReport:
 
 def report_discrepancy_in(uow: UnitOfWork, r: NewReport, now: datetime) -> DiscrepancyReport:
     """Filed by the protectee, a consenting liaison, a security desk, the committee or an admin."""
+    fields.check_text(r.text, fields.REASON, "text")
     repo = uow.repo
     protectee = repo.protectee(r.protectee)
     repo.provider(r.provider)

@@ -5,6 +5,7 @@ key or item stands on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +14,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -20,16 +22,63 @@ from pydantic import (
     field_validator,
 )
 
+from hifazat.domain import fields
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.policy import PROVIDER_LEVELS, THREAT_LEVELS
 from hifazat.domain.times import parse_duration
 from hifazat.domain.users import parse_role
 from hifazat.services.yaml_lines import line_of
 
-Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-Text = Annotated[str, Field(min_length=1)]
-Count = Annotated[int, Field(ge=0)]
-Rank = Annotated[int, Field(ge=1)]
+
+def _shared(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """One of domain.fields' checks as a pydantic validator (its message, without the field,
+    which the error's path names)."""
+
+    def validator(value: Any) -> Any:
+        try:
+            return check(value)
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+
+    return validator
+
+
+def _text(rule: fields.TextRule, min_length: int = 0) -> Callable[[Any], Any]:
+    return _shared(lambda value: fields.check_text(value, rule, "", min_length))
+
+
+def _count(low: int, high: int) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            fields.check_count(value, "", low, high)
+        return value
+
+    return _shared(check)
+
+
+Ident = Annotated[str, BeforeValidator(_shared(lambda value: fields.check_ident(value, "")))]
+#: a name, title, agency or jurisdiction: one line, 1 to 200 characters
+Text = Annotated[str, BeforeValidator(_text(fields.NAME, 1))]
+ShortName = Annotated[str, BeforeValidator(_text(fields.SHORT_NAME, 1))]
+Label = Annotated[str, BeforeValidator(_text(fields.LABEL, 1))]
+ReasonCode = Annotated[str, BeforeValidator(_text(fields.REASON_CODE))]
+Reason = Annotated[str, BeforeValidator(_text(fields.REASON))]
+Prose = Annotated[str, BeforeValidator(_text(fields.REASON, 1))]
+Summary = Annotated[str, BeforeValidator(_text(fields.SUMMARY, 1))]
+Count = Annotated[int, AfterValidator(_count(0, fields.COUNT_MAX))]
+Rank = Annotated[int, AfterValidator(_count(1, fields.RANK_MAX))]
+#: an instant: text with an offset, never a number read as an epoch
+Instant = Annotated[
+    AwareDatetime, BeforeValidator(_shared(lambda value: fields.check_instant(value, "")))
+]
+Day = Annotated[date, BeforeValidator(_shared(lambda value: fields.check_day(value, "")))]
+
+
+def _items() -> Any:
+    """An optional list of at most MAX_ITEMS items."""
+    return Field(default_factory=list, max_length=fields.MAX_ITEMS)
+
+
 ProviderLevel = Literal["federal", "provincial", "district", "private"]
 ThreatLevel = Literal["none", "low", "moderate", "high", "severe"]
 assert set(PROVIDER_LEVELS) == set(ProviderLevel.__args__)  # type: ignore[attr-defined]
@@ -41,10 +90,14 @@ def _duration(text: str) -> str:
         parse_duration(text)
     except InvalidInput as error:
         raise ValueError(error.message) from None
+    except OverflowError:
+        raise ValueError(f"{text!r} is longer than any calendar") from None
     return text
 
 
 def _zone(name: str) -> str:
+    if len(name) > 64:
+        raise ValueError("is not a known time zone")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -61,6 +114,10 @@ def _role(text: str) -> str:
 
 
 Duration = Annotated[str, AfterValidator(_duration)]
+
+
+#: the longest approval chain
+MAX_STEPS = 5
 
 
 class Strict(BaseModel):
@@ -89,25 +146,25 @@ class WhenModel(Strict):
 class ChainModel(Strict):
     name: Ident
     when: WhenModel = WhenModel()
-    steps: list[Literal["approver", "committee"]] = Field(min_length=1, max_length=5)
+    steps: list[Literal["approver", "committee"]] = Field(min_length=1, max_length=MAX_STEPS)
 
 
 class PolicyModel(Strict):
     id: Ident
     name: Text
     timezone: Annotated[str, AfterValidator(_zone)]
-    reason_codes: dict[Ident, Text] = Field(min_length=1)
+    reason_codes: dict[Ident, Label] = Field(min_length=1, max_length=fields.MAX_ITEMS)
     min_reason_length: Annotated[int, Field(ge=1, le=1000)]
     two_person_rule: bool
     notice_period: Duration
     emergency_ratification_within: Duration
     review_every: Duration
     appeal_decide_within: Duration
-    small_cell_threshold: Annotated[int, Field(ge=1)]
-    entitlements: list[EntitlementModel] = []
-    floor_exempt_reasons: list[Ident] = []
+    small_cell_threshold: Annotated[int, Field(ge=1, le=fields.COUNT_MAX)]
+    entitlements: list[EntitlementModel] = _items()
+    floor_exempt_reasons: list[Ident] = _items()
     threat_floors: dict[ThreatLevel, ThreatFloorModel] = {}
-    approval_chains: list[ChainModel] = []
+    approval_chains: list[ChainModel] = _items()
     restoring_reason_code: Ident = "review-outcome"
 
     @field_validator("restoring_reason_code")
@@ -134,7 +191,7 @@ class PoolModel(Strict):
 
 class CategoryModel(Strict):
     id: Ident
-    name: Text
+    name: ShortName
     rank: Rank
     personnel: Count
     vehicles: Count
@@ -144,38 +201,42 @@ class ProviderModel(Strict):
     id: Ident
     name: Text
     level: ProviderLevel
-    jurisdiction: Text
+    jurisdiction: ShortName
     pool: PoolModel
-    categories: list[CategoryModel] = Field(min_length=1)
+    categories: list[CategoryModel] = Field(min_length=1, max_length=fields.MAX_ITEMS)
 
 
 class UserModel(Strict):
     id: Ident
     name: Text
-    roles: list[Annotated[str, AfterValidator(_role)]] = []
+    roles: list[Annotated[str, BeforeValidator(_text(fields.ROLE)), AfterValidator(_role)]] = Field(
+        [], max_length=fields.MAX_ROLES
+    )
 
 
 class OfficeModel(Strict):
     office_class: Ident = Field(alias="class")
     title: Text
-    since: date
-    until: date | None = None
+    since: Day
+    until: Day | None = None
 
 
 class AffiliationModel(Strict):
-    name: Text
-    since: date | None = None
-    until: date | None = None
+    name: ShortName
+    since: Day | None = None
+    until: Day | None = None
 
 
 class ProtecteeModel(Strict):
     id: Ident
     name: Text
     #: one party, or its history as a list of {name, since, until}
-    affiliation: Text | list[AffiliationModel] | None = None
+    affiliation: (
+        ShortName | Annotated[list[AffiliationModel], Field(max_length=fields.MAX_ITEMS)] | None
+    ) = None
     public_figure: bool = False
-    liaisons: list[Ident] = []
-    offices: list[OfficeModel] = []
+    liaisons: list[Ident] = _items()
+    offices: list[OfficeModel] = _items()
 
 
 class ThreatModel(Strict):
@@ -183,9 +244,9 @@ class ThreatModel(Strict):
     protectee: Ident
     level: ThreatLevel
     agency: Text
-    assessed_at: AwareDatetime
-    valid_until: AwareDatetime
-    summary: Text
+    assessed_at: Instant
+    valid_until: Instant
+    summary: Summary
     entered_by: Ident
 
 
@@ -196,13 +257,13 @@ class DecisionModel(Strict):
     action: Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]
     category: Ident | None = None
     basis: Literal["positional", "threat"] | None = None
-    reason_code: str = ""
-    reason: str = ""
+    reason_code: ReasonCode = ""
+    reason: Reason = ""
     proposed_by: Ident
     #: one approver, or each step of the policy's approval chain in order
-    approved_by: Ident | list[Ident] | None = None
-    decided_at: AwareDatetime
-    effective_at: AwareDatetime | None = None
+    approved_by: Ident | Annotated[list[Ident], Field(max_length=MAX_STEPS)] | None = None
+    decided_at: Instant
+    effective_at: Instant | None = None
     emergency: bool = False
 
 
@@ -211,8 +272,8 @@ class DiscrepancyModel(Strict):
     protectee: Ident
     provider: Ident
     reported_by: Ident
-    observed_at: AwareDatetime
-    text: Text
+    observed_at: Instant
+    text: Prose
 
 
 class ScenarioModel(Strict):
@@ -235,26 +296,34 @@ def validate(model: type[M], data: Any, source: str, prefix: tuple[str | int, ..
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        first = _first(error.errors())
         path = tuple(p for p in first["loc"] if isinstance(p, str | int))
-        path = _drop_union_tags(path)
+        path = tuple(p for p in path if not _is_tag(p))
         line = line_of(data, path)
         where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in (*prefix, *path))
         where = where.replace(".[", "[")
         raise InvalidInput(f"{source}:{line}", f"{where or 'file'}: {_message(first)}") from None
 
 
-_UNION_TAGS = {"str", "int", "bool", "list", "dict"}
+_UNION_TAGS = {"str", "int", "bool", "list", "dict", "function-before", "function-after"}
 
 
-def _drop_union_tags(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+def _is_tag(step: str | int) -> bool:
     """Pydantic names the union member it tried ('str', 'list[AffiliationModel]'); the file has
     no such key."""
-    return tuple(
-        p
-        for p in path
-        if not (isinstance(p, str) and (p.split("[")[0] in _UNION_TAGS or p[:1].isupper()))
-    )
+    return isinstance(step, str) and (step.split("[")[0] in _UNION_TAGS or step[:1].isupper())
+
+
+def _first(errors: list[Any]) -> Any:
+    """The first error; where it is one member of a union, the member's error that went deepest
+    (for `approved_by: [x]`, the item's error rather than 'not a string')."""
+    first = errors[0]
+    loc = first["loc"]
+    tag = next((n for n, step in enumerate(loc) if _is_tag(step)), None)
+    if tag is None:
+        return first
+    siblings = [e for e in errors if e["loc"][:tag] == loc[:tag]]
+    return max(siblings, key=lambda e: len(e["loc"]))
 
 
 def _message(error: Any) -> str:
@@ -265,4 +334,6 @@ def _message(error: Any) -> str:
         return "required key is missing"
     if kind == "timezone_aware":
         return "timestamp has no UTC offset (naive); write it with one, e.g. +05:00"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
     return str(error["msg"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from hifazat.domain import fields
 from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User, parse_role
@@ -13,7 +14,20 @@ from hifazat.store.ledger_records import role_key
 from hifazat.store.uow import UnitOfWork
 
 
+def check_user(user: User) -> None:
+    """The id, name and roles of a user by the rules every field follows (domain.fields)."""
+    fields.check_ident(user.id, "id")
+    fields.check_text(user.name, fields.NAME, "name", min_length=1)
+    if len(user.roles) > fields.MAX_ROLES:
+        raise InvalidInput("roles", f"more than {fields.MAX_ROLES} roles")
+    for role in sorted(user.roles):
+        fields.check_text(role, fields.ROLE, "role", min_length=1)
+    if user.protectee_id is not None:
+        fields.check_ident(user.protectee_id, "protectee")
+
+
 def _check_role(uow: UnitOfWork, role: str) -> None:
+    fields.check_text(role, fields.ROLE, "role", min_length=1)
     _, provider = parse_role(role)
     if provider is not None:
         uow.repo.provider(provider)
@@ -41,6 +55,7 @@ def add_user_in(
     uow: UnitOfWork, user: User, by: str | None, now: datetime, bootstrap: bool = False
 ) -> User:
     """`bootstrap` is the scenario import, which seeds users as the registry's own set-up."""
+    check_user(user)
     if not bootstrap:
         _check_admin(uow, by, "admin" in user.roles)
     if not user.id or not user.name.strip():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hifazat.domain.errors import Refusal, Violation
+from hifazat.domain.fields import REASON, check_text
 from hifazat.domain.policy import Policy
 from hifazat.domain.rules.context import DecisionContext
 
@@ -11,7 +12,9 @@ RULE = "R-REASON"
 
 def explained(policy: Policy, text: str, what: str = "the reason") -> None:
     """Refuses (R-REASON) any other act that must say why — a rescission, an appeal, a ruling,
-    a review, a resolution — by the same measure as a decision's reason."""
+    a review, a resolution — by the same measure as a decision's reason; text that no field
+    may hold (domain.fields) is invalid input, before any rule."""
+    check_text(text, REASON, "grounds" if "grounds" in what else "reason")
     length = len(" ".join(text.split()))
     if length < policy.min_reason_length:
         raise Refusal(
