@@ -40,12 +40,16 @@ def free_text(max_length: int | fields.TextRule, min_length: int = 0, default: A
     rule = max_length if isinstance(max_length, fields.TextRule) else fields.rule_for(max_length)
     # the schema documents the limits and the character rule; the check itself is the shared one,
     # whose message names the limit, or the character and where it stands
+    pattern = rule.json_pattern
+    if min_length and not rule.secret:  # something to read, not only spaces
+        allowed = pattern.removeprefix("^").removesuffix("*$")
+        pattern = f"^{allowed}*{allowed[:-1]}\\s]{allowed}*$"
     info = Field(
         default,
         json_schema_extra={
             "minLength": min_length,
             "maxLength": rule.max_length,
-            "pattern": rule.json_pattern,
+            "pattern": pattern,
         },
     )
     info.metadata.append(
@@ -88,11 +92,11 @@ class ApproveBody(Body):
 
 
 class ReasonBody(Body):
-    reason: str = free_text(4000)
+    reason: str = free_text(4000, 1)
 
 
 class RatifyBody(Body):
-    reason: str = free_text(4000)
+    reason: str = free_text(4000, 1)
     refuse: bool = False
 
 
@@ -108,30 +112,30 @@ class AssessmentBody(Body):
 class ReviewBody(Body):
     coverage: Ident
     outcome: Literal["confirmed", "upgrade", "downgrade", "suspend", "withdraw"]
-    reason: str = free_text(4000)
+    reason: str = free_text(4000, 1)
     category: Ident | None = None
 
 
 class AppealBody(Body):
     decision: Ident
-    grounds: str = free_text(4000)
+    grounds: str = free_text(4000, 1)
 
 
 class AppealRulingBody(Body):
     outcome: Literal["upheld", "overturned"]
-    reason: str = free_text(4000)
+    reason: str = free_text(4000, 1)
 
 
 class ReportBody(Body):
     protectee: Ident
     provider: Ident
     observed_at: Instant
-    text: str = free_text(4000)
+    text: str = free_text(4000, 1)
 
 
 class ResolveBody(Body):
     outcome: Literal["restored", "decision-recorded", "unfounded"]
-    reason: str = free_text(4000)
+    reason: str = free_text(4000, 1)
     decision: Ident | None = None
 
 

@@ -83,7 +83,12 @@ _BAD_LINE = _class(_ALWAYS) + r"\t\n\r"
 _PROSE = re.compile(f"[{_BAD_PROSE}]")
 #: the same without the surrogates, which a JSON Schema (and Rust's regex) cannot name; a lone
 #: surrogate never reaches a pattern from JSON text in any case
-_JSON_PROSE = _class([r for r in _ALWAYS if r != (0xD800, 0xDFFF)])
+#: the schema's pattern names the Basic Multilingual Plane only: ECMA-262, whose regular
+#: expressions JSON Schema uses, has no escape for the planes above that every reader parses
+#: alike; the server still refuses the format characters there
+_JSON_PROSE = _class(
+    [(lo, min(hi, 0xFFFF)) for lo, hi in _ALWAYS if lo <= 0xFFFF and (lo, hi) != (0xD800, 0xDFFF)]
+)
 _JSON_LINE = _JSON_PROSE + r"\t\n\r"
 _LINE = re.compile(f"[{_BAD_LINE}]")
 _SECRET = re.compile(r"[\x00\ud800-\udfff]")
