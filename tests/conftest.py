@@ -200,6 +200,21 @@ class Api:
     client: Any
     tokens: dict[str, str]
 
+    def set_password(self, user: str, password: str) -> None:
+        """Sets a password as the registrar would, which ends the user's tokens; the user's
+        tokens here are minted again, so the test may go on calling as that role."""
+        from datetime import timedelta
+
+        from hifazat.services import auth
+
+        auth.set_password(self.reg.uow(), user, password, "registrar", self.reg.clock())
+        for role, holder in ROLE_USERS.items():
+            if holder == user:
+                scopes = ["read", "write", "admin"] if role == "admin" else ["read", "write"]
+                self.tokens[role] = auth.create_token(
+                    self.reg.uow(), user, scopes, timedelta(days=30), self.reg.clock()
+                ).secret
+
     def call(self, method: str, path: str, role: str | None = None, **kwargs: Any) -> Any:
         headers = dict(kwargs.pop("headers", {}))
         if role is not None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from hifazat.services import auth
 from tests.conftest import Api, write_scenario
 from tests.integration.test_cli_fuzz import BASE, REASON
 
@@ -38,7 +37,7 @@ def _api_message(response: object) -> str:
 def test_a_reason_is_refused_alike_everywhere(
     api: Api, tmp_path: Path, reason: str, rule: str
 ) -> None:
-    auth.set_password(api.reg.uow(), "ssu-operator", PASSWORD, "registrar", api.reg.clock())
+    api.set_password("ssu-operator", PASSWORD)
     api.client.post("/login", data={"user": "ssu-operator", "password": PASSWORD, "next": "/"})
     before = api.reg.dump()
     assert rule in _imported(api, tmp_path, BASE.replace(REASON, f'reason: "{reason}"'))
