@@ -21,12 +21,11 @@ from hifazat.domain.times import (
     utc_text,
 )
 from hifazat.ledger.note import Verifier
-from hifazat.ledger.pin import PinError, pin_path, read_pin
 from hifazat.ledger.receipt import check_receipt
 from hifazat.services import (
     ledger,
 )
-from hifazat.services.verify import verify
+from hifazat.services.verify import verify_beside_key
 
 
 @ledger_app.command("public-key")
@@ -126,11 +125,7 @@ def ledger_verify(
     the database still holds the checkpoint kept beside the key."""
     s = state(ctx)
     verifier = Verifier.parse(key) if key else s.signer().verifier()
-    try:
-        kept = read_pin(pin_path(s.key_path))
-    except PinError as error:
-        raise fail(str(error), 1) from None
-    report = verify(s.engine, verifier, records=not log_only, kept=kept)
+    report = verify_beside_key(s.engine, verifier, s.key_path, records=not log_only)
     if json_:
         emit(report.as_dict() | {"records_checked": not log_only})
     elif report.ok:

@@ -8,6 +8,7 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -21,6 +22,7 @@ from hifazat.ledger.merkle import (
     verify_consistency,
 )
 from hifazat.ledger.note import NoteError, Verifier, open_checkpoint
+from hifazat.ledger.pin import PinError, pin_path, read_pin
 from hifazat.store import ledger_store
 from hifazat.store.ledger_records import COMPLETE, KINDS, Record
 from hifazat.store.ledger_store import StoredEntry
@@ -80,6 +82,20 @@ def _differences(stored: str, expected: bytes) -> str:
         f"payload.{k}" for k in sorted(set(old_p) | set(new_p)) if old_p.get(k) != new_p.get(k)
     ]
     return "differs in " + ", ".join(fields) if fields else "differs in its encoding"
+
+
+def verify_beside_key(
+    engine: Engine, verifier: Verifier, key_path: Path, records: bool = True
+) -> Report:
+    """`verify`, against the checkpoint kept beside the key at `key_path` — what the command
+    line and the ledger page both run; a kept checkpoint that cannot be read is a problem."""
+    try:
+        kept = read_pin(pin_path(key_path))
+    except PinError as error:
+        report = verify(engine, verifier, records=records)
+        report.problems.append(Problem(None, "checkpoint", "kept checkpoint", str(error)))
+        return report
+    return verify(engine, verifier, records=records, kept=kept)
 
 
 def verify(

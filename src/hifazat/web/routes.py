@@ -29,7 +29,7 @@ from hifazat.services import (
     secure,
     views,
 )
-from hifazat.services.verify import verify
+from hifazat.services.verify import verify_beside_key
 from hifazat.store import ledger_store
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf
@@ -444,9 +444,8 @@ def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Respon
         latest = ledger_store.latest_checkpoint(uow.connection)
         size = ledger_store.tree_size(uow.connection)
     verifier = reg.signer().verifier()
-    report = (
-        verify(reg.engine, verifier) if check and allowed(who.user, "ledger.checkpoint") else None
-    )
+    mine = check and allowed(who.user, "ledger.checkpoint")
+    report = verify_beside_key(reg.engine, verifier, reg.settings.key_path()) if mine else None
     return render(
         request,
         "ledger.html.j2",
