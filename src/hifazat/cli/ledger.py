@@ -26,6 +26,7 @@ from hifazat.services import (
     ledger,
 )
 from hifazat.services.verify import verify_beside_key
+from hifazat.services.yaml_lines import read_text
 
 
 @ledger_app.command("public-key")
@@ -71,6 +72,10 @@ def ledger_proof(
         typer.echo(f"receipt for {decision} written to {output}")
 
 
+#: a receipt is a few kilobytes; a file far larger is not one
+RECEIPT_BYTES = 1 << 20
+
+
 @ledger_app.command("check-receipt")
 @translating
 def ledger_check_receipt(
@@ -80,10 +85,7 @@ def ledger_check_receipt(
 ) -> None:
     """Check a receipt offline, with nothing but the verifier key."""
     key_text = Path(key).read_text(encoding="utf-8").strip() if Path(key).is_file() else key
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise fail(f"{file}: {error.strerror}", 1) from None
+    text = read_text(file, RECEIPT_BYTES)  # UTF-8 and bounded, or exit 2 naming the file
     result = check_receipt(text, key_text)
     if json_:
         emit(

@@ -78,6 +78,8 @@ def _load(receipt: Mapping[str, Any] | str | bytes) -> Mapping[str, Any]:
             receipt = json.loads(receipt)
         except ValueError as exc:
             raise ReceiptError(f"receipt is not JSON: {exc}") from None
+        except RecursionError:
+            raise ReceiptError("receipt is not a receipt: nested too deeply") from None
     if not isinstance(receipt, Mapping):
         raise ReceiptError("receipt must be a JSON object")
     unknown = sorted(set(receipt) - set(_FIELDS))
