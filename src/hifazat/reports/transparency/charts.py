@@ -16,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from hifazat.domain import fields
 from hifazat.reports.transparency.model import TransparencyReport
 from hifazat.reports.transparency.suppression import SMALL
 from hifazat.reports.transparency.tables import Cell
@@ -59,7 +60,7 @@ def _marker(cell: Cell, threshold: int) -> str:
 def personnel_chart(report: TransparencyReport) -> str:
     """Per provider: the sanctioned pool as a pale bar, the committed personnel over it."""
     committed = report.resources.column("personnel")
-    names = [p.name for p in report.providers]
+    names = [fields.shown(p.name, inline=True) for p in report.providers]
     with _style("personnel"):
         figure = Figure(figsize=(WIDTH, 1.1 + 0.45 * max(len(names), 1)), layout="constrained")
         FigureCanvasAgg(figure)
@@ -96,13 +97,21 @@ def decisions_chart(report: TransparencyReport) -> str:
             xs = [a + (n - (len(providers) - 1) / 2) * width for a in range(len(cells))]
             heights = [c.value if c.value is not None else 0 for c in cells]
             colour = OTHERS[n % len(OTHERS)]
-            axes.bar(xs, heights, width=width, color=colour, label=provider.name)
+            axes.bar(
+                xs,
+                heights,
+                width=width,
+                color=colour,
+                label=fields.shown(provider.name, inline=True),
+            )
             for x, cell in zip(xs, cells, strict=True):
                 if cell.value is None:
                     axes.text(x, 0, _marker(cell, report.threshold), ha="center", va="bottom")
         tallest = max((c.value or 0 for row in table.cells for c in row), default=0)
         axes.set_ylim(0, max(tallest, report.threshold) * 1.1)
-        axes.set_xticks(range(len(table.columns)), [c.name for c in table.columns])
+        axes.set_xticks(
+            range(len(table.columns)), [fields.shown(c.name, inline=True) for c in table.columns]
+        )
         axes.set_ylabel("Decisions")
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_title(DECISIONS_TITLE, loc="left")

@@ -5,12 +5,14 @@ the page references nothing outside itself, and the fetcher refuses every URL re
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from weasyprint import HTML  # type: ignore[import-untyped]
 from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
+from hifazat.domain.fields import shown
 from hifazat.domain.times import local_text
 from hifazat.reports.transparency.charts import decisions_chart, personnel_chart
 from hifazat.reports.transparency.model import TransparencyReport
@@ -27,11 +29,20 @@ def _environment(report: TransparencyReport) -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters["cell"] = lambda cell: _cell(cell, report.threshold)
     env.filters["local"] = lambda instant: local_text(instant, report.timezone)
     env.filters["number"] = lambda value: f"{value:,}"
     return env
+
+
+def _finalize(value: Any) -> Any:
+    """Every value printed: a control or invisible format character (a right-to-left override
+    among them) shown as a visible <U+XXXX>, as on every other page."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return shown(value)
+    return value
 
 
 def _cell(cell: Cell, threshold: int) -> str:

@@ -136,3 +136,13 @@ class TestPdf:
         for p in h.protectees.values():
             if not p.public_figure:
                 assert p.name not in flat
+
+
+def test_a_stored_bidi_override_cannot_act_on_the_report() -> None:
+    """A name stored before every way in refused such characters is shown, not obeyed."""
+    h, appeals = sample()
+    province = replace(h.providers[PROVINCE.id], name="Sindh \u202eecilop")
+    h = replace(h, providers={**h.providers, PROVINCE.id: province})
+    page = to_html(build_report(h, appeals, START, END, NOW))
+    assert "\u202e" not in page
+    assert "Sindh &lt;U+202E&gt;ecilop" in page
