@@ -143,7 +143,7 @@ Role = Annotated[str, Field(pattern=ROLE_PATTERN, max_length=80)]
 
 
 class UserBody(Body):
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    id: Ident
     name: str = free_text(200, 1)
     roles: list[Role] = []
     protectee: Ident | None = None
