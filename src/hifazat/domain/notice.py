@@ -31,10 +31,10 @@ class Notice:
     state: str = "pending"
 
 
-def recipients(protectee: Protectee, protectee_logins: list[str]) -> list[tuple[str, str]]:
-    """The protectee (by their own logins, else by their record) and each consenting liaison."""
-    own = [(u, "protectee") for u in protectee_logins] or [(protectee.id, "protectee")]
-    return own + [(liaison, "liaison") for liaison in protectee.liaisons]
+def recipients(protectee: Protectee) -> list[tuple[str, str]]:
+    """The protectee (addressed by their record, whatever logins they have: the worker sends to
+    the channels of the record and of every one of their logins) and each consenting liaison."""
+    return [(protectee.id, "protectee")] + [(liaison, "liaison") for liaison in protectee.liaisons]
 
 
 def decision_body(

@@ -87,7 +87,9 @@ def _deliver(
     run: DeliveryRun,
 ) -> str:
     with engine.begin() as c:
-        targets = outbox.channels_of(c, notice.recipient)
+        targets = outbox.channels_for(
+            c, notice.recipient, notice.recipient_kind, notice.protectee_id
+        )
         done = outbox.succeeded_channels(c, notice.id)
     if not targets:
         with engine.begin() as c:

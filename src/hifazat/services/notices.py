@@ -36,7 +36,7 @@ def create(
     protectee = repo.protectee(decision.protectee_id)
     body = decision_body(decision, before, repo.policy(), subject, headline, extra)
     made = []
-    for recipient, kind in recipients(protectee, repo.logins_of(protectee.id)):
+    for recipient, kind in recipients(protectee):
         notice = Notice(
             id=new_id("n"),
             subject=subject,
