@@ -46,6 +46,9 @@ def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: date
     appeal = Appeal(new_id("ap"), decision_id, protectee.id, by, now, " ".join(grounds.split()))
     repo.add_appeal(appeal)
     uow.record("appeal.lodged", appeal.id)
+    extra = {"appeal": appeal.id, "lodged_by": by, "grounds": appeal.grounds}
+    notices.create(uow, decision, decide.cover_before(uow, decision), "appeal-lodged", appeal.id,
+                   "appeal lodged", now, extra)  # fmt: skip
     return appeal
 
 

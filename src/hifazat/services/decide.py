@@ -235,7 +235,13 @@ def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: dat
         _check_rest_still_fits(uow, decision)
     repo.add_rescission(decision_id, by, now, reason)
     uow.record("decision.rescinded", decision_id)
-    return replace(decision, rescinded_by=by, rescinded_at=now, rescind_reason=reason)
+    rescinded = replace(decision, rescinded_by=by, rescinded_at=now, rescind_reason=reason)
+    if state is DecisionState.APPROVED:  # those told of it are told it will not happen
+        extra = {"rescinded_by": by, "rescind_reason": reason}
+        headline = f"{decision.action.value} of cover by {decision.provider_id} rescinded"
+        notices.create(uow, rescinded, cover_before(uow, decision), "rescission", decision_id,
+                       headline, now, extra)  # fmt: skip
+    return rescinded
 
 
 def _check_rest_still_fits(uow: UnitOfWork, decision: Decision) -> None:

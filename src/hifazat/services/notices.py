@@ -31,12 +31,16 @@ def create(
     extra: dict[str, Any] | None = None,
 ) -> list[Notice]:
     """One notice to the protectee and one to each consenting liaison, each entered in the
-    ledger with the change it tells of (one query at commit, however many recipients)."""
+    ledger with the change it tells of (one query at commit, however many recipients). Each
+    names the latest earlier notice about the same decision to the same recipient (`amends`),
+    so a rescission or a ruling reads as what it changes."""
     repo = uow.repo
     protectee = repo.protectee(decision.protectee_id)
     body = decision_body(decision, before, repo.policy(), subject, headline, extra)
+    earlier = outbox_store.told_of(uow.connection, decision.id)
     made = []
     for recipient, kind in recipients(protectee):
+        told = [n for n, to, as_ in earlier if _same_recipient(to, as_, recipient, kind)]
         notice = Notice(
             id=new_id("n"),
             subject=subject,
@@ -46,12 +50,20 @@ def create(
             recipient=recipient,
             recipient_kind=kind,
             created_at=now,
-            body=body,
+            body={**body, "amends": told[-1] if told else None},
         )
         repo.add_notice(notice)
         uow.record("notice.created", notice.id)
         made.append(notice)
     return made
+
+
+def _same_recipient(to: str, as_: str, recipient: str, kind: str) -> bool:
+    """Whether an earlier notice went to this recipient (a protectee's, to any of their logins
+    before notices were addressed to the record)."""
+    if kind == "protectee":
+        return as_ == "protectee"
+    return to == recipient and as_ == kind
 
 
 def notices_of(uow: UnitOfWork, protectee_id: str) -> list[tuple[Notice, dict[str, Any] | None]]:

@@ -470,6 +470,24 @@ def wait_for_channel(c: Connection, notice: ClaimedNotice, worker_id: str, now: 
 
 
 # --- reading ---------------------------------------------------------------------------------
+def told_of(c: Connection, decision_id: str) -> list[tuple[str, str, str]]:
+    """(notice, recipient, recipient kind) of every notice about a decision, oldest first: in
+    the order the ledger entered them, which also orders notices written at one instant."""
+    n, e = t.notices.c, t.ledger_entries.c
+    entered = (
+        select(e.seq)
+        .where(e.ref == n.id, e.kind == "notice.created")
+        .correlate(t.notices)
+        .scalar_subquery()
+    )
+    query = (
+        select(n.id, n.recipient, n.recipient_kind)
+        .where(n.decision_id == decision_id)
+        .order_by(n.created_at, entered.nulls_last(), n.id)
+    )
+    return [(r[0], r[1], r[2]) for r in c.execute(query)]
+
+
 def deliveries_of(c: Connection, notice_id: str) -> list[DeliveryRecord]:
     d = t.deliveries.c
     query = select(t.deliveries).where(d.notice_id == notice_id).order_by(d.at, d.id)
