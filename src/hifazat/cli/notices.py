@@ -41,15 +41,18 @@ def notices_show(ctx: typer.Context, protectee: str, json_: JsonOpt = False) -> 
     for n, receipt in found:
         b: dict[str, Any] = n.body
         typer.echo(
-            f"{n.id} to {n.recipient} ({n.recipient_kind}), {utc_text(n.created_at)}: "
-            f"{b['headline']}"
+            f"{n.id} to {n.recipient} ({n.recipient_kind}), {utc_text(n.created_at)}, "
+            f"{n.state}: {b['headline']}"
         )
+        old = b.get("old_category_name", b["old_category"]) or "—"
+        new = b.get("new_category_name", b["new_category"]) or "—"
         typer.echo(
-            f"    {b['decision']} {b['action']} by {b['provider']}: "
-            f"{b['old_category'] or '—'} -> {b['new_category'] or '—'}, effective "
+            f"    {b['decision']} {b['action']}: {old} -> {new}, effective "
             f"{b['effective_local']}; {b['reason_code']}: {b['reason']}"
         )
-        typer.echo(f"    decided by {b['decided_by']}; receipt: {'yes' if receipt else 'not yet'}")
+        decider = b.get("decided_by_name") or b["decided_by"]
+        amends = f"; amends {b['amends']}" if b.get("amends") else ""
+        typer.echo(f"    decided by {decider}; receipt: {'yes' if receipt else 'not yet'}{amends}")
 
 
 @notices_app.command("requeue")

@@ -14,15 +14,17 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from hifazat.domain.times import Clock
+from hifazat.ledger.note import Signer
 from hifazat.notify.channels import Channel, DeliveryFailed, WebhookChannel
 from hifazat.notify.settings import SmtpSettings
+from hifazat.services.notices import proofs
 from hifazat.store import outbox_store as outbox
 from hifazat.store.outbox_store import LEASE, MAX_ATTEMPTS, ClaimedNotice
 
@@ -56,9 +58,11 @@ def deliver_due(
     max_attempts: int = MAX_ATTEMPTS,
     lease: timedelta = LEASE,
     transports: Mapping[str, Channel] | None = None,
+    signer: Signer | None = None,
 ) -> DeliveryRun:
     """One pass: claims up to `batch` due notices and delivers each on every channel of its
-    recipient. `transports` replaces the real ones (a fake in a test)."""
+    recipient, with the receipt of its change (checkpointing first, with `signer`, where no
+    checkpoint covers it yet). `transports` replaces the real ones (a fake in a test)."""
     if not 0 < len(worker_id) <= 64:
         raise ValueError("a worker id is 1 to 64 characters")
     chosen = dict(transports) if transports is not None else transports_for(smtp_settings)
@@ -68,6 +72,9 @@ def deliver_due(
     with engine.begin() as c:
         claimed = outbox.claim_due(c, worker_id, clock(), batch, lease)
     run.counts["claimed"] = len(claimed)
+    if claimed:
+        receipts = proofs(engine, claimed, signer, clock())
+        claimed = [replace(n, receipt=receipts.get(n.id)) for n in claimed]
     for notice in claimed:
         outcome = _deliver(engine, clock, worker_id, notice, chosen, max_attempts, lease, run)
         run.counts[outcome] += 1
@@ -145,6 +152,7 @@ def run_forever(
     interval: float,
     stop_event: threading.Event,
     batch: int = 50,
+    signer: Signer | None = None,
 ) -> None:
     """`hifazat worker`: passes until `stop_event` is set; a full batch goes straight on to the
     next pass, otherwise it waits `interval` seconds. A lost database connection is waited
@@ -152,7 +160,7 @@ def run_forever(
     log.info("worker %s started", worker_id)
     while not stop_event.is_set():
         try:
-            run = deliver_due(engine, clock, worker_id, smtp_settings, batch)
+            run = deliver_due(engine, clock, worker_id, smtp_settings, batch, signer=signer)
             full = run.counts["claimed"] >= batch
         except (OperationalError, InterfaceError) as error:
             log.warning("worker %s: database unavailable (%s)", worker_id, type(error).__name__)

@@ -48,7 +48,7 @@ def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: date
     uow.record("appeal.lodged", appeal.id)
     extra = {"appeal": appeal.id, "lodged_by": by, "grounds": appeal.grounds}
     notices.create(uow, decision, decide.cover_before(uow, decision), "appeal-lodged", appeal.id,
-                   "appeal lodged", now, extra)  # fmt: skip
+                   now, extra)  # fmt: skip
     return appeal
 
 
@@ -83,18 +83,12 @@ def decide_in(
         restoring_decision=restoring,
     )
     after = repo.decision(decision.id)
-    verdict = (
-        "upheld: the decision stands"
-        if outcome is AppealOutcome.UPHELD
-        else ("overturned: the decision is undone")
-    )
     notices.create(
         uow,
         after,
         decide.cover_before(uow, decision),
         "appeal",
         appeal_id,
-        f"appeal {verdict}",
         now,
         {
             "appeal": appeal_id,

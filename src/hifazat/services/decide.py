@@ -191,8 +191,7 @@ def approve_in(
     repo.add_approval(decision_id, by, now, effective)
     uow.record("decision.approved", decision_id)
     if notify:
-        headline = f"{decided.action.value} of cover by {decided.provider_id}"
-        notices.create(uow, decided, ctx.cover_before(), "decision", decided.id, headline, now)
+        notices.create(uow, decided, ctx.cover_before(), "decision", decided.id, now)
     return repo.decision(decision_id)
 
 
@@ -238,9 +237,8 @@ def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: dat
     rescinded = replace(decision, rescinded_by=by, rescinded_at=now, rescind_reason=reason)
     if state is DecisionState.APPROVED:  # those told of it are told it will not happen
         extra = {"rescinded_by": by, "rescind_reason": reason}
-        headline = f"{decision.action.value} of cover by {decision.provider_id} rescinded"
         notices.create(uow, rescinded, cover_before(uow, decision), "rescission", decision_id,
-                       headline, now, extra)  # fmt: skip
+                       now, extra)  # fmt: skip
     return rescinded
 
 

@@ -109,6 +109,7 @@ class PolicyModel(Strict):
     threat_floors: dict[ThreatLevel, ThreatFloorModel] = {}
     approval_chains: list[ChainModel] = []
     restoring_reason_code: Ident = "review-outcome"
+    desk_contacts: dict[Ident, Annotated[str, Field(min_length=1, max_length=500)]] = {}
 
     @field_validator("restoring_reason_code")
     @classmethod

@@ -67,6 +67,8 @@ class ClaimedNotice:
     created_at: datetime
     body: dict[str, Any]
     attempts: int
+    #: the receipt proving the change, added by the worker before sending (see `notices.proofs`)
+    receipt: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
