@@ -12,10 +12,8 @@ import typer
 from hifazat.cli.core import (
     JsonOpt,
     app,
-    channels_app,
     db_app,
     emit,
-    fail,
     state,
     translating,
     users_app,
@@ -223,57 +221,3 @@ def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
         return
     for u in found.values():
         typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")
-
-
-@app.command()
-@translating
-def worker(
-    ctx: typer.Context,
-    interval: Annotated[float, typer.Option(help="Seconds between passes when idle.")] = 5.0,
-    once: Annotated[bool, typer.Option("--once", help="One pass, then stop.")] = False,
-) -> None:
-    """Deliver notices from the outbox by e-mail (HIFAZAT_SMTP_*) and signed webhooks, with
-    retries and back-off; any number of workers may run at once."""
-    import socket
-    import threading
-
-    from hifazat.notify.addresses import allowed_ranges
-    from hifazat.notify.settings import SmtpSettings
-    from hifazat.notify.worker import deliver_due, run_forever
-
-    try:
-        allowed_ranges()  # a malformed allow setting stops the worker before any pass
-    except ValueError as error:
-        raise fail(str(error), 2) from None
-    s = state(ctx)
-    worker_id = f"{socket.gethostname()}:{os.getpid()}"
-    smtp = SmtpSettings()
-    if once:
-        run = deliver_due(s.engine, s.clock, worker_id, smtp)
-        typer.echo(", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) or "nothing due")
-        return
-    stop = threading.Event()
-    try:
-        run_forever(s.engine, s.clock, worker_id, smtp, interval, stop)
-    except KeyboardInterrupt:
-        stop.set()
-
-
-@channels_app.command("add")
-@translating
-def channels_add(
-    ctx: typer.Context,
-    owner: Annotated[str, typer.Argument(help="A user id, or a protectee id.")],
-    kind: Annotated[str, typer.Option(help="email or webhook.")],
-    address: Annotated[str, typer.Option(help="The e-mail address or the https URL.")],
-    by: Annotated[str, typer.Option(help="The admin acting.")],
-) -> None:
-    """Where a user's or a protectee's notices are delivered. A webhook gets its own signing
-    secret, shown once."""
-    from hifazat.services.channels import add_channel
-
-    s = state(ctx)
-    made = add_channel(s.uow(), owner, kind, address, by, s.clock())
-    typer.echo(f"{made.id}: {made.kind} for {made.owner}")
-    if made.secret:
-        typer.echo(f"webhook signing secret (shown once): {made.secret}")

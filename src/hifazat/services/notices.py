@@ -20,7 +20,7 @@ from hifazat.services.ids import new_id
 from hifazat.services.ledger import checkpoint_in, keep_checkpoint, receipt_if_covered
 from hifazat.settings import public_url
 from hifazat.store import ledger_store, outbox_store
-from hifazat.store.outbox_store import ClaimedNotice, OutboxState
+from hifazat.store.outbox_store import ClaimedNotice, DeadLetter, OutboxState
 from hifazat.store.uow import UnitOfWork
 
 #: the longest reason a requeue may give (as the API's reason fields)
@@ -156,6 +156,12 @@ def requeue(uow: UnitOfWork, notice_id: str, by: str, reason: str, now: datetime
         state = outbox_store.outbox_state(uow.connection, notice_id)
         uow.commit()
     return state
+
+
+def dead_letters(uow: UnitOfWork) -> list[DeadLetter]:
+    """Every notice delivery gave up on, oldest first."""
+    with uow.reading():
+        return outbox_store.dead_letters(uow.connection)
 
 
 def _facts(uow: UnitOfWork, protectee_id: str) -> Facts:

@@ -178,11 +178,36 @@ def _check_channel(c: Connection, owner: str, owner_kind: str, kind: str, addres
             raise InvalidInput("address", "a webhook is an http:// or https:// URL")
 
 
-def channels_of(c: Connection, owner: str) -> list[ChannelRecord]:
-    """The channels registered on one owner (a user or a protectee record)."""
+def channels_of(c: Connection, owner: str | None = None) -> list[ChannelRecord]:
+    """The channels registered on one owner (a user or a protectee record), or on anyone;
+    removed ones are left out."""
     ch = t.notice_channels.c
-    query = select(t.notice_channels).where(ch.owner == owner).order_by(ch.created_at, ch.id)
-    return [_channel(r) for r in c.execute(query)]
+    query = select(t.notice_channels).where(ch.removed_at.is_(None))
+    if owner is not None:
+        query = query.where(ch.owner == owner)
+    return [_channel(r) for r in c.execute(query.order_by(ch.owner, ch.created_at, ch.id))]
+
+
+def channel(c: Connection, channel_id: str) -> ChannelRecord:
+    """One channel that has not been removed."""
+    ch = t.notice_channels.c
+    query = select(t.notice_channels).where(ch.id == channel_id, ch.removed_at.is_(None))
+    row = c.execute(query).first()
+    if row is None:
+        raise NotFound("channel", channel_id)
+    return _channel(row)
+
+
+def remove_channel(c: Connection, channel_id: str, by: str, now: datetime) -> None:
+    """Stops sending on a channel. The row stays, marked removed, since its attempts name it."""
+    ch = t.notice_channels.c
+    result = c.execute(
+        update(t.notice_channels)
+        .where(ch.id == channel_id, ch.removed_at.is_(None))
+        .values(removed_at=now, removed_by=by)
+    )
+    if result.rowcount != 1:
+        raise NotFound("channel", channel_id)
 
 
 def _channel(r: Any) -> ChannelRecord:
@@ -207,7 +232,7 @@ def channels_for(
     ch = t.notice_channels.c
     query = (
         select(t.notice_channels)
-        .where(_owners(recipient, recipient_kind, protectee_id))
+        .where(_owners(recipient, recipient_kind, protectee_id), ch.removed_at.is_(None))
         .order_by(ch.created_at, ch.id)
     )
     return [_channel(r) for r in c.execute(query)]
@@ -532,13 +557,14 @@ def undelivered(
     logins = select(t.users.c.id).where(t.users.c.protectee_id == n.protectee_id)
     served = exists(
         select(ch.id).where(
+            ch.removed_at.is_(None),
             or_(
                 ch.owner == n.recipient,
                 and_(
                     n.recipient_kind == "protectee",
                     or_(ch.owner == n.protectee_id, ch.owner.in_(logins)),
                 ),
-            )
+            ),
         )
     )
     query = (
@@ -564,3 +590,38 @@ def undelivered(
         UndeliveredNotice(r[0], r[1], r[2], r[3], r[4], r[5], r[6] == "dead")
         for r in c.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A notice delivery gave up on, as `hifazat notices dead` lists it."""
+
+    id: str
+    protectee_id: str
+    recipient: str
+    recipient_kind: str
+    subject: str
+    decision_id: str
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+
+
+def dead_letters(c: Connection) -> list[DeadLetter]:
+    n = t.notices.c
+    query = (
+        select(
+            n.id,
+            n.protectee_id,
+            n.recipient,
+            n.recipient_kind,
+            n.subject,
+            n.decision_id,
+            n.created_at,
+            n.attempts,
+            n.last_error,
+        )
+        .where(n.state == "dead")
+        .order_by(n.created_at, n.id)
+    )
+    return [DeadLetter(*r) for r in c.execute(query)]
