@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from hifazat.domain.errors import InvalidInput
 from hifazat.ledger.keys import DEFAULT_NAME
 
 KEY_ENV = "HIFAZAT_LEDGER_KEY"
@@ -31,6 +29,10 @@ def ledger_key_path(database_url: str) -> Path:
 def public_url() -> str | None:
     """$HIFAZAT_PUBLIC_URL: where people reach the web registry (notices link to its appeal
     page); None when unset. A value that is not an http(s) URL is refused, naming the setting."""
+    from urllib.parse import urlsplit
+
+    from hifazat.domain.errors import InvalidInput
+
     value = os.environ.get(PUBLIC_URL_ENV, "").strip()
     if not value:
         return None

@@ -12,8 +12,10 @@ import typer
 from hifazat.cli.core import (
     JsonOpt,
     app,
+    channels_app,
     db_app,
     emit,
+    fail,
     state,
     translating,
     users_app,
@@ -221,3 +223,52 @@ def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
         return
     for u in found.values():
         typer.echo(f"{u.id:<24} {', '.join(sorted(u.roles)):<40} {u.name}")
+
+
+@app.command()
+@translating
+def worker(
+    ctx: typer.Context,
+    interval: Annotated[float, typer.Option(help="Seconds between passes when idle.")] = 5.0,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then stop.")] = False,
+    webhooks_only: Annotated[
+        bool,
+        typer.Option(
+            "--webhooks-only",
+            help="Run without e-mail (no HIFAZAT_SMTP_HOST): e-mail channels fail and retry.",
+        ),
+    ] = False,
+    batch: Annotated[int, typer.Option(min=1, max=50, help="Notices per claim.")] = 2,  # BATCH
+) -> None:
+    """Deliver notices from the outbox by e-mail (HIFAZAT_SMTP_*) and signed webhooks, with
+    retries and back-off, each with the receipt of its change (the worker checkpoints with the
+    ledger key where needed); any number of workers may run at once. Logs a line per claim,
+    send, failure, retry and dead letter on stderr (see `cli.delivery`)."""
+    from hifazat.cli.delivery import run_worker
+    from hifazat.notify.addresses import allowed_ranges
+
+    try:
+        allowed_ranges()  # a malformed allow setting stops the worker before any pass
+    except ValueError as error:
+        raise fail(str(error), 2) from None
+    run_worker(state(ctx), interval, once, webhooks_only, batch)
+
+
+@channels_app.command("add")
+@translating
+def channels_add(
+    ctx: typer.Context,
+    owner: Annotated[str, typer.Argument(help="A user id, or a protectee id.")],
+    kind: Annotated[str, typer.Option(help="email or webhook.")],
+    address: Annotated[str, typer.Option(help="The e-mail address or the https URL.")],
+    by: Annotated[str, typer.Option(help="The admin acting.")],
+) -> None:
+    """Where a user's or a protectee's notices are delivered. A webhook gets its own signing
+    secret, shown once."""
+    from hifazat.services.channels import add_channel
+
+    s = state(ctx)
+    made = add_channel(s.uow(), owner, kind, address, by, s.clock())
+    typer.echo(f"{made.id}: {made.kind} for {made.owner}")
+    if made.secret:
+        typer.echo(f"webhook signing secret (shown once): {made.secret}")

@@ -1,4 +1,5 @@
-"""Delivering notices: `hifazat worker`, and `hifazat channels add|list|remove`."""
+"""Delivering notices: what `hifazat worker` runs, and `hifazat channels list|remove` (`worker`
+and `channels add` are declared in `cli.admin`)."""
 
 from __future__ import annotations
 
@@ -11,41 +12,29 @@ from typing import Annotated
 
 import typer
 
-from hifazat.cli.core import ByOpt, JsonOpt, app, channels_app, emit, fail, state, translating
+from hifazat.cli.core import (
+    ByOpt,
+    JsonOpt,
+    State,
+    channels_app,
+    emit,
+    fail,
+    state,
+    translating,
+)
 from hifazat.domain.times import utc_text
 from hifazat.ledger.keys import KeyFileError
-from hifazat.notify.addresses import allowed_ranges
 from hifazat.notify.settings import SmtpSettings
-from hifazat.notify.worker import BATCH, deliver_due, run_forever
+from hifazat.notify.worker import deliver_due, run_forever
 from hifazat.services import channels
 
 #: one line per event, `key=value` fields after the message; never a body, secret or address
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-@app.command()
-@translating
-def worker(
-    ctx: typer.Context,
-    interval: Annotated[float, typer.Option(help="Seconds between passes when idle.")] = 5.0,
-    once: Annotated[bool, typer.Option("--once", help="One pass, then stop.")] = False,
-    webhooks_only: Annotated[
-        bool,
-        typer.Option(
-            "--webhooks-only",
-            help="Run without e-mail (no HIFAZAT_SMTP_HOST): e-mail channels fail and retry.",
-        ),
-    ] = False,
-    batch: Annotated[int, typer.Option(min=1, max=50, help="Notices per claim.")] = BATCH,
-) -> None:
-    """Deliver notices from the outbox by e-mail (HIFAZAT_SMTP_*) and signed webhooks, with
-    retries and back-off, each with the receipt of its change (the worker checkpoints with the
-    ledger key where needed); any number of workers may run at once. Logs a line per claim,
-    send, failure, retry and dead letter on stderr."""
-    try:
-        allowed_ranges()  # a malformed allow setting stops the worker before any pass
-    except ValueError as error:
-        raise fail(str(error), 2) from None
+def run_worker(s: State, interval: float, once: bool, webhooks_only: bool, batch: int) -> None:
+    """`hifazat worker` (declared in `cli.admin`): refuses to start without a transport it can
+    use or without the ledger key, then logs a line per event on stderr while it delivers."""
     smtp = SmtpSettings()
     try:
         transport = smtp.channel()
@@ -57,7 +46,6 @@ def worker(
             "--webhooks-only to deliver webhooks alone",
             2,
         )
-    s = state(ctx)
     try:
         signer = s.signer()  # every notice carries its receipt: the worker may checkpoint
     except KeyFileError as error:
@@ -86,24 +74,6 @@ def worker(
     finally:
         log.removeHandler(handler)
         log.setLevel(previous)
-
-
-@channels_app.command("add")
-@translating
-def channels_add(
-    ctx: typer.Context,
-    owner: Annotated[str, typer.Argument(help="A user id, or a protectee id.")],
-    kind: Annotated[str, typer.Option(help="email or webhook.")],
-    address: Annotated[str, typer.Option(help="The e-mail address or the https URL.")],
-    by: Annotated[str, typer.Option(help="The admin acting.")],
-) -> None:
-    """Where a user's or a protectee's notices are delivered. A webhook gets its own signing
-    secret, shown once."""
-    s = state(ctx)
-    made = channels.add_channel(s.uow(), owner, kind, address, by, s.clock())
-    typer.echo(f"{made.id}: {made.kind} for {made.owner}")
-    if made.secret:
-        typer.echo(f"webhook signing secret (shown once): {made.secret}")
 
 
 @channels_app.command("list")
