@@ -28,7 +28,8 @@ from hifazat.notify.settings import SmtpSettings
 from hifazat.notify.worker import deliver_due, run_forever
 from hifazat.services import channels
 
-#: one line per event, `key=value` fields after the message; never a body, secret or address
+#: one line per event, `key=value` fields after the message; never a body, a secret, a recipient
+#: or a channel's address (a failure's reason may name the host it could not reach)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
