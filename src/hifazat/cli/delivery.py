@@ -62,6 +62,11 @@ def run_worker(s: State, interval: float, once: bool, webhooks_only: bool, batch
         if transport is None:
             log.warning("webhooks only worker=%s: e-mail channels fail until HIFAZAT_SMTP_HOST "
                         "is set", worker_id)  # fmt: skip
+        elif not smtp.starttls and smtp.host not in ("localhost", "127.0.0.1", "::1"):
+            # a notice names the person and when their cover ends: say so if it travels bare
+            log.warning("e-mail goes to %s:%d without STARTTLS: notices name the protectee "
+                        "and when cover changes; set HIFAZAT_SMTP_STARTTLS=true",
+                        smtp.host, smtp.port)  # fmt: skip
         if once:
             run = deliver_due(s.engine, s.clock, worker_id, smtp, batch, signer=signer)
             counts = sorted(run.counts.items())
