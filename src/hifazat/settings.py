@@ -14,6 +14,7 @@ from hifazat.ledger.keys import DEFAULT_NAME
 
 KEY_ENV = "HIFAZAT_LEDGER_KEY"
 NAME_ENV = "HIFAZAT_LEDGER_NAME"
+PUBLIC_URL_ENV = "HIFAZAT_PUBLIC_URL"
 
 
 def ledger_key_path(database_url: str) -> Path:
@@ -25,6 +26,22 @@ def ledger_key_path(database_url: str) -> Path:
         return Path(f"{url.database}.ledger-key")
     config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
     return config / "hifazat" / "ledger.key"
+
+
+def public_url() -> str | None:
+    """$HIFAZAT_PUBLIC_URL: where people reach the web registry (notices link to its appeal
+    page); None when unset. A value that is not an http(s) URL is refused, naming the setting."""
+    from urllib.parse import urlsplit
+
+    from hifazat.domain.errors import InvalidInput
+
+    value = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise InvalidInput(PUBLIC_URL_ENV, f"{value!r} is not an http(s) URL without a query")
+    return value.rstrip("/")
 
 
 def ledger_name() -> str:

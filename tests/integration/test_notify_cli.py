@@ -78,7 +78,7 @@ def test_channel_then_worker_delivers_a_signed_notice(demo: Registry) -> None:
             "ssu-operator",
         ).stdout.strip()
         assert demo.cli("approve", decision, "--by", "ssu-chief").exit_code == 0
-        ran = demo.cli("worker", "--once")
+        ran = demo.cli("worker", "--once", "--webhooks-only")
         assert ran.exit_code == 0, ran.output
         [got] = receiver.accepted("/hook")
         assert REASON in got.body.decode()

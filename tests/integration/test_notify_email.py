@@ -77,15 +77,18 @@ def test_a_decision_notice_arrives_by_email_with_its_reason_verbatim(
     assert run.counts["delivered"] == 1 and run.counts["no_channel"] == 1
     assert [e.rcpt_tos for e in mailbox.envelopes] == [["farooq.sattar@example.pk"]]
     (message,) = mailbox.messages()
-    assert message["Subject"] == "Hifazat: withdraw of cover by sindh-police"
+    assert message["Subject"] == (
+        "Hifazat: Sindh Police — Special Security Unit will withdraw cover from Farooq Sattar "
+        "on 30 Jan 2026"
+    )
     assert message["From"] == "notices@hifazat.example"
     assert message["Message-ID"] == f"<{ids['farooq-sattar']}@hifazat.example>"
     text = message.get_content()
     assert REASON in text
-    assert "Category: nominal → none" in text
+    assert "Change: withdraw (Nominal → none" in text
     assert "2026-01-30 15:00 PKT (2026-01-30T10:00:00Z)" in text  # 72 h notice, Karachi time
-    assert "Decided by: ssu-chief" in text
-    assert f"hifazat appeal lodge {decision}" in text
+    assert "Decided by: SSP Special Security Unit" in text
+    assert decision in text
     with demo.engine.connect() as c:
         sent = outbox_store.outbox_state(c, ids["farooq-sattar"])
         (attempt,) = outbox_store.deliveries_of(c, ids["farooq-sattar"])

@@ -396,7 +396,11 @@ def test_decision_recorded_links_the_decision(demo: Registry) -> None:
     assert len(flags(demo, "CLUSTER")) == 1  # a founded report still counts
 
 
-def test_a_protectee_with_a_login_is_told_at_that_login(demo: Registry) -> None:
+def test_a_protectee_with_a_login_is_told_at_the_record_which_routes_to_the_login(
+    demo: Registry,
+) -> None:
+    """Addressed to the record: the worker sends it on the record's and the login's channels
+    (see tests/integration/test_notice_routing.py)."""
     run(demo, "users", "add", "registrar", "--name", "Registrar", "--role", "admin")
     run(
         demo,
@@ -414,7 +418,7 @@ def test_a_protectee_with_a_login_is_told_at_that_login(demo: Registry) -> None:
     )
     withdraw_anis(demo)
     told = {(n["recipient"], n["recipient_kind"]) for n in js(demo, "notices", "anis-kaimkhani")}
-    assert told == {("anis", "protectee"), ("mqm-liaison", "liaison")}
+    assert told == {("anis-kaimkhani", "protectee"), ("mqm-liaison", "liaison")}
     missing = demo.cli("notices", "nobody")
     assert missing.exit_code == 1 and "unknown protectee" in missing.stderr
 

@@ -253,32 +253,27 @@ def worker(
     ctx: typer.Context,
     interval: Annotated[float, typer.Option(help="Seconds between passes when idle.")] = 5.0,
     once: Annotated[bool, typer.Option("--once", help="One pass, then stop.")] = False,
+    webhooks_only: Annotated[
+        bool,
+        typer.Option(
+            "--webhooks-only",
+            help="Run without e-mail (no HIFAZAT_SMTP_HOST): e-mail channels fail and retry.",
+        ),
+    ] = False,
+    batch: Annotated[int, typer.Option(min=1, max=50, help="Notices per claim.")] = 2,  # BATCH
 ) -> None:
     """Deliver notices from the outbox by e-mail (HIFAZAT_SMTP_*) and signed webhooks, with
-    retries and back-off; any number of workers may run at once."""
-    import socket
-    import threading
-
+    retries and back-off, each with the receipt of its change (the worker checkpoints with the
+    ledger key where needed); any number of workers may run at once. Logs a line per claim,
+    send, failure, retry and dead letter on stderr (see `cli.delivery`)."""
+    from hifazat.cli.delivery import run_worker
     from hifazat.notify.addresses import allowed_ranges
-    from hifazat.notify.settings import SmtpSettings
-    from hifazat.notify.worker import deliver_due, run_forever
 
     try:
         allowed_ranges()  # a malformed allow setting stops the worker before any pass
     except ValueError as error:
         raise fail(str(error), 2) from None
-    s = state(ctx)
-    worker_id = f"{socket.gethostname()}:{os.getpid()}"
-    smtp = SmtpSettings()
-    if once:
-        run = deliver_due(s.engine, s.clock, worker_id, smtp)
-        typer.echo(", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) or "nothing due")
-        return
-    stop = threading.Event()
-    try:
-        run_forever(s.engine, s.clock, worker_id, smtp, interval, stop)
-    except KeyboardInterrupt:
-        stop.set()
+    run_worker(state(ctx), interval, once, webhooks_only, batch)
 
 
 @channels_app.command("add")

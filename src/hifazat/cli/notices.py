@@ -1,5 +1,5 @@
-"""Notices: what a protectee was told (`hifazat notices PROTECTEE`), and sending a dead one
-again (`hifazat notices requeue NOTICE`)."""
+"""Notices: what a protectee was told (`hifazat notices PROTECTEE`), the dead letters
+(`hifazat notices dead`), and sending a dead one again (`hifazat notices requeue NOTICE`)."""
 
 from __future__ import annotations
 
@@ -41,15 +41,18 @@ def notices_show(ctx: typer.Context, protectee: str, json_: JsonOpt = False) -> 
     for n, receipt in found:
         b: dict[str, Any] = n.body
         typer.echo(
-            f"{n.id} to {n.recipient} ({n.recipient_kind}), {utc_text(n.created_at)}: "
-            f"{b['headline']}"
+            f"{n.id} to {n.recipient} ({n.recipient_kind}), {utc_text(n.created_at)}, "
+            f"{n.state}: {b['headline']}"
         )
+        old = b.get("old_category_name", b["old_category"]) or "—"
+        new = b.get("new_category_name", b["new_category"]) or "—"
         typer.echo(
-            f"    {b['decision']} {b['action']} by {b['provider']}: "
-            f"{b['old_category'] or '—'} -> {b['new_category'] or '—'}, effective "
+            f"    {b['decision']} {b['action']}: {old} -> {new}, effective "
             f"{b['effective_local']}; {b['reason_code']}: {b['reason']}"
         )
-        typer.echo(f"    decided by {b['decided_by']}; receipt: {'yes' if receipt else 'not yet'}")
+        decider = b.get("decided_by_name") or b["decided_by"]
+        amends = f"; amends {b['amends']}" if b.get("amends") else ""
+        typer.echo(f"    decided by {decider}; receipt: {'yes' if receipt else 'not yet'}{amends}")
 
 
 @notices_app.command("requeue")
@@ -70,3 +73,36 @@ def notices_requeue(
         emit({"notice": done.id, "state": done.state, "attempts": done.attempts, "due": due})
         return
     typer.echo(f"{done.id}: {done.state} again, due {due}")
+
+
+@notices_app.command("dead")
+@translating
+def notices_dead(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Notices delivery gave up on (no channel took them after every round): each with its
+    last error, to fix the channel and then `notices requeue` it."""
+    found = notices.dead_letters(state(ctx).uow())
+    rows = [
+        {
+            "notice": d.id,
+            "protectee": d.protectee_id,
+            "recipient": d.recipient,
+            "recipient_kind": d.recipient_kind,
+            "subject": d.subject,
+            "decision": d.decision_id,
+            "created_at": utc_text(d.created_at),
+            "rounds": d.attempts,
+            "last_error": d.last_error,
+        }
+        for d in found
+    ]
+    if json_:
+        emit(rows)
+        return
+    if not rows:
+        typer.echo("no dead notices")
+    for r in rows:
+        typer.echo(
+            f"{r['notice']} to {r['recipient']} ({r['recipient_kind']}) about {r['protectee']}, "
+            f"{r['subject']} {r['decision']}, written {r['created_at']}, dead after "
+            f"{r['rounds']} rounds: {r['last_error']}"
+        )

@@ -260,3 +260,40 @@ def threat_floor_flags(
             f"active cover is rank {best}: for the committee",
         )
     ]
+
+
+@dataclass(frozen=True)
+class UndeliveredNotice:
+    """A notice that has not reached its recipient and, as things stand, will not: nobody it
+    could go to has a channel, or it went dead after its rounds."""
+
+    notice_id: str
+    protectee_id: str
+    provider_id: str
+    recipient: str
+    recipient_kind: str
+    created_at: datetime
+    dead: bool
+
+
+NOTICE_RULE = "NOTICE-UNDELIVERABLE"
+
+
+def notice_flags(undelivered: Iterable[UndeliveredNotice]) -> list[Flag]:
+    """NOTICE-UNDELIVERABLE: a person is owed a notice that nothing will bring them, so the
+    desk must reach them another way, register a channel, or fix one and requeue. The failure
+    text itself is not repeated here (it may carry an address); `hifazat notices` shows it."""
+    flags = []
+    for n in undelivered:
+        who = f"notice {n.notice_id} to {n.recipient} ({n.recipient_kind})"
+        detail = (
+            f"{who} went dead after its delivery rounds: fix the channel, then "
+            f"`hifazat notices requeue {n.notice_id}`"
+            if n.dead
+            else f"{who} has nowhere to go: no channel is registered for the "
+            f"{n.recipient_kind}; add one with `hifazat channels add`"
+        )
+        flags.append(
+            Flag(NOTICE_RULE, n.protectee_id, n.provider_id, n.notice_id, n.created_at, detail)
+        )
+    return flags

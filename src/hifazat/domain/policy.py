@@ -40,6 +40,8 @@ class Policy:
     approval_chains: tuple[Chain, ...] = ()
     #: the reason code of decisions that carry out an appeal or a refused ratification
     restoring_reason_code: str = "review-outcome"
+    #: how a person reaches each provider's security desk, told in every notice (optional)
+    desk_contacts: Mapping[str, str] = field(default_factory=dict)
 
     def entitled_rank(self, office_classes: Iterable[str], provider_level: str) -> int:
         """The highest floor any office held gives at this provider level (0: none)."""

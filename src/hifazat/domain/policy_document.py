@@ -33,6 +33,7 @@ def policy_from_document(doc: Mapping[str, Any]) -> Policy:
         threat_floors={k: int(v["min_rank"]) for k, v in doc.get("threat_floors", {}).items()},
         approval_chains=tuple(_chain(c) for c in doc.get("approval_chains", [])),
         restoring_reason_code=doc.get("restoring_reason_code", "review-outcome"),
+        desk_contacts=dict(doc.get("desk_contacts", {})),
     )
 
 

@@ -1,5 +1,6 @@
-"""What goes on the wire: the e-mail text and the webhook document, both from the notice body
-composed in `domain.notice`, so that every channel tells the same thing."""
+"""What goes on the wire: the e-mail and the webhook document, both from the notice body and
+the words of `domain.notice` (this module adds no wording of its own), with the receipt that
+proves the change: attached to the e-mail as JSON, inside the webhook document."""
 
 from __future__ import annotations
 
@@ -8,64 +9,23 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from hifazat.domain.notice import email_text as notice_text
+from hifazat.domain.notice import subject_line
 from hifazat.domain.times import utc_text
 from hifazat.store.outbox_store import ClaimedNotice
 
-#: body keys the e-mail lays out itself; any others (appeal, ratification) follow as a list
-_LAID_OUT = {
-    "subject",
-    "headline",
-    "decision",
-    "action",
-    "provider",
-    "old_category",
-    "new_category",
-    "effective_at",
-    "effective_local",
-    "emergency",
-    "reason_code",
-    "reason",
-    "proposed_by",
-    "decided_by",
-    "decided_at",
-    "how_to_appeal",
-}
+
+def receipt_name(notice: ClaimedNotice) -> str:
+    return f"hifazat-receipt-{notice.id}.json"
 
 
 def email_subject(notice: ClaimedNotice) -> str:
-    headline = str(notice.body.get("headline") or notice.subject)
-    # a header holds one line: fold anything else away rather than let it forge headers
-    return "Hifazat: " + " ".join(headline.split())
+    return subject_line(notice.body)
 
 
 def email_text(notice: ClaimedNotice) -> str:
-    b = notice.body
-    old = b.get("old_category") or "none"
-    new = b.get("new_category") or "none (cover ends or stands down)"
-    lines = [
-        str(b.get("headline", "")),
-        "",
-        f"Decision: {b.get('decision')} ({b.get('action')} by {b.get('provider')})",
-        f"Category: {old} → {new}",
-        f"Takes effect: {b.get('effective_local')} ({b.get('effective_at')})",
-    ]
-    if b.get("emergency"):
-        lines.append("Emergency decision: to be ratified by the committee")
-    lines += [
-        f"Reason code: {b.get('reason_code')}",
-        "Reason:",
-        str(b.get("reason", "")),
-        "",
-        f"Proposed by: {b.get('proposed_by')}",
-        f"Decided by: {b.get('decided_by')} at {b.get('decided_at')}",
-    ]
-    extra = {k: v for k, v in b.items() if k not in _LAID_OUT and v is not None}
-    if extra:
-        lines.append("")
-        lines += [f"{key.replace('_', ' ').capitalize()}: {value}" for key, value in extra.items()]
-    lines += ["", "How to appeal:", str(b.get("how_to_appeal", "")), ""]
-    lines.append(f"Notice {notice.id}, sent to you as {notice.recipient_kind}.")
-    return "\n".join(lines) + "\n"
+    attached = receipt_name(notice) if notice.receipt is not None else None
+    return notice_text(notice.body, notice.id, notice.recipient_kind, attached)
 
 
 def email_message(notice: ClaimedNotice, sender: str, to: str, now: datetime) -> EmailMessage:
@@ -78,6 +38,11 @@ def email_message(notice: ClaimedNotice, sender: str, to: str, now: datetime) ->
     domain = sender.rpartition("@")[2] or "hifazat.invalid"
     message["Message-ID"] = f"<{notice.id}@{domain}>"
     message.set_content(email_text(notice))
+    if notice.receipt is not None:
+        data = (json.dumps(notice.receipt, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        message.add_attachment(
+            data, maintype="application", subtype="json", filename=receipt_name(notice)
+        )
     return message
 
 
@@ -93,5 +58,6 @@ def webhook_document(notice: ClaimedNotice) -> bytes:
         "recipient_kind": notice.recipient_kind,
         "created_at": utc_text(notice.created_at),
         "body": notice.body,
+        "receipt": notice.receipt,
     }
     return json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")

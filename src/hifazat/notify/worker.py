@@ -14,19 +14,26 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from hifazat.domain.times import Clock
+from hifazat.domain.times import Clock, utc_text
+from hifazat.ledger.note import Signer
 from hifazat.notify.channels import Channel, DeliveryFailed, WebhookChannel
 from hifazat.notify.settings import SmtpSettings
+from hifazat.services.notices import proofs
 from hifazat.store import outbox_store as outbox
 from hifazat.store.outbox_store import LEASE, MAX_ATTEMPTS, ClaimedNotice
 
 log = logging.getLogger("hifazat.notify")
+
+#: notices one claim takes. Small, so that a second worker finds work while the first is still
+#: sending its claim (N workers then deliver about N times as fast); a claim is one short
+#: query, cheap beside a single SMTP session.
+BATCH = 2
 
 
 @dataclass
@@ -51,14 +58,16 @@ def deliver_due(
     clock: Clock,
     worker_id: str,
     smtp_settings: SmtpSettings | None,
-    batch: int = 50,
+    batch: int = BATCH,
     *,
     max_attempts: int = MAX_ATTEMPTS,
     lease: timedelta = LEASE,
     transports: Mapping[str, Channel] | None = None,
+    signer: Signer | None = None,
 ) -> DeliveryRun:
     """One pass: claims up to `batch` due notices and delivers each on every channel of its
-    recipient. `transports` replaces the real ones (a fake in a test)."""
+    recipient, with the receipt of its change (checkpointing first, with `signer`, where no
+    checkpoint covers it yet). `transports` replaces the real ones (a fake in a test)."""
     if not 0 < len(worker_id) <= 64:
         raise ValueError("a worker id is 1 to 64 characters")
     chosen = dict(transports) if transports is not None else transports_for(smtp_settings)
@@ -69,10 +78,19 @@ def deliver_due(
         claimed = outbox.claim_due(c, worker_id, clock(), batch, lease)
     run.counts["claimed"] = len(claimed)
     for notice in claimed:
+        log.info(
+            "notice claimed notice=%s worker=%s recipient_kind=%s round=%d",
+            notice.id, worker_id, notice.recipient_kind, notice.attempts + 1,
+        )  # fmt: skip
+    if claimed:
+        receipts = proofs(engine, claimed, signer, clock())
+        claimed = [replace(n, receipt=receipts.get(n.id)) for n in claimed]
+    for notice in claimed:
         outcome = _deliver(engine, clock, worker_id, notice, chosen, max_attempts, lease, run)
         run.counts[outcome] += 1
     if claimed:
-        log.info("worker %s: %s", worker_id, dict(run.counts))
+        summary = " ".join(f"{k}={v}" for k, v in sorted(run.counts.items()))
+        log.info("pass done worker=%s %s", worker_id, summary)
     return run
 
 
@@ -87,9 +105,15 @@ def _deliver(
     run: DeliveryRun,
 ) -> str:
     with engine.begin() as c:
-        targets = outbox.channels_of(c, notice.recipient)
+        targets = outbox.channels_for(
+            c, notice.recipient, notice.recipient_kind, notice.protectee_id
+        )
         done = outbox.succeeded_channels(c, notice.id)
     if not targets:
+        log.warning(
+            "notice has no channel notice=%s recipient_kind=%s: waiting (flag %s)",
+            notice.id, notice.recipient_kind, "NOTICE-UNDELIVERABLE",
+        )  # fmt: skip
         with engine.begin() as c:
             return (
                 "no_channel" if outbox.wait_for_channel(c, notice, worker_id, clock()) else "lost"
@@ -109,16 +133,48 @@ def _deliver(
         with engine.begin() as c:
             outbox.record_attempt(c, notice.id, target.id, clock(), ok, detail)
         run.counts["sent" if ok else "failed"] += 1
-        log.info("notice %s on %s (%s): %s", notice.id, target.id, target.kind, detail)
-        if not ok:
+        if ok:
+            log.info(
+                "notice sent notice=%s channel=%s kind=%s receipt=%s detail=%r",
+                notice.id, target.id, target.kind, notice.receipt is not None, detail,
+            )  # fmt: skip
+        else:
+            log.warning(
+                "notice send failed notice=%s channel=%s kind=%s reason=%r",
+                notice.id, target.id, target.kind, detail,
+            )  # fmt: skip
             errors.append(f"{target.id}: {detail}")
     with engine.begin() as c:
         if not errors:
-            return "delivered" if outbox.mark_delivered(c, notice, worker_id, clock()) else "lost"
-        state = outbox.schedule_retry(
-            c, notice, worker_id, clock(), "; ".join(errors), max_attempts
-        )
+            marked = outbox.mark_delivered(c, notice, worker_id, clock())
+            state: str | None = "delivered" if marked else None
+        else:
+            state = outbox.schedule_retry(
+                c, notice, worker_id, clock(), "; ".join(errors), max_attempts
+            )
+        due = outbox.outbox_state(c, notice.id).next_attempt_at if state == "pending" else None
+    _log_outcome(notice, state, errors, due)
     return {"pending": "retried", "dead": "dead", "delivered": "delivered"}.get(state or "", "lost")
+
+
+def _log_outcome(
+    notice: ClaimedNotice, state: str | None, errors: list[str], due: datetime | None
+) -> None:
+    rounds = notice.attempts + 1
+    if state == "delivered":
+        log.info("notice delivered notice=%s rounds=%d", notice.id, rounds)
+    elif state == "pending":
+        log.warning(
+            "notice retry notice=%s rounds=%d next=%s reason=%r",
+            notice.id, rounds, utc_text(due) if due else None, "; ".join(errors),
+        )  # fmt: skip
+    elif state == "dead":
+        log.error(
+            "notice dead notice=%s rounds=%d reason=%r: requeue with `hifazat notices requeue`",
+            notice.id, rounds, "; ".join(errors),
+        )  # fmt: skip
+    else:
+        log.warning("notice claim lost notice=%s: another worker took it over", notice.id)
 
 
 def _send(
@@ -142,19 +198,20 @@ def run_forever(
     smtp_settings: SmtpSettings | None,
     interval: float,
     stop_event: threading.Event,
-    batch: int = 50,
+    batch: int = BATCH,
+    signer: Signer | None = None,
 ) -> None:
     """`hifazat worker`: passes until `stop_event` is set; a full batch goes straight on to the
     next pass, otherwise it waits `interval` seconds. A lost database connection is waited
     out rather than fatal, since the next pass reconnects."""
-    log.info("worker %s started", worker_id)
+    log.info("worker started worker=%s batch=%d interval=%gs", worker_id, batch, interval)
     while not stop_event.is_set():
         try:
-            run = deliver_due(engine, clock, worker_id, smtp_settings, batch)
+            run = deliver_due(engine, clock, worker_id, smtp_settings, batch, signer=signer)
             full = run.counts["claimed"] >= batch
         except (OperationalError, InterfaceError) as error:
-            log.warning("worker %s: database unavailable (%s)", worker_id, type(error).__name__)
+            log.warning("database unavailable worker=%s error=%s", worker_id, type(error).__name__)
             full = False
         if not full:
             stop_event.wait(interval)
-    log.info("worker %s stopped", worker_id)
+    log.info("worker stopped worker=%s", worker_id)

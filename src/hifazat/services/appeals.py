@@ -46,6 +46,9 @@ def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: date
     appeal = Appeal(new_id("ap"), decision_id, protectee.id, by, now, " ".join(grounds.split()))
     repo.add_appeal(appeal)
     uow.record("appeal.lodged", appeal.id)
+    extra = {"appeal": appeal.id, "lodged_by": by, "grounds": appeal.grounds}
+    notices.create(uow, decision, decide.cover_before(uow, decision), "appeal-lodged", appeal.id,
+                   now, extra)  # fmt: skip
     return appeal
 
 
@@ -80,18 +83,12 @@ def decide_in(
         restoring_decision=restoring,
     )
     after = repo.decision(decision.id)
-    verdict = (
-        "upheld: the decision stands"
-        if outcome is AppealOutcome.UPHELD
-        else ("overturned: the decision is undone")
-    )
     notices.create(
         uow,
         after,
         decide.cover_before(uow, decision),
         "appeal",
         appeal_id,
-        f"appeal {verdict}",
         now,
         {
             "appeal": appeal_id,

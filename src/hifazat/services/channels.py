@@ -34,6 +34,38 @@ def add_channel(
     return made
 
 
+def list_channels(uow: UnitOfWork, owner: str | None = None) -> list[ChannelRecord]:
+    """The channels notices go to (of one owner, or all), never with their secrets shown."""
+    with uow.reading():
+        if owner is not None and not (
+            uow.repo.exists("users", owner) or uow.repo.exists("protectees", owner)
+        ):
+            raise NotFound("user or protectee", owner)
+        return outbox_store.channels_of(uow.connection, owner)
+
+
+def remove_channel(uow: UnitOfWork, channel_id: str, by: str, now: datetime) -> ChannelRecord:
+    """Stops notices going to a channel; allowed to whoever may add it (an admin, or the owner
+    themselves). Not a ledger entry, as adding one is not: where notices go is configuration,
+    and every attempt on a channel is in the ledger already. The row stays, marked removed
+    with who and when, since its attempts name it."""
+    with uow:
+        actor = uow.repo.user(by)
+        admin = "admin" in actor.roles
+        try:
+            found = outbox_store.channel(uow.connection, channel_id)
+        except NotFound:
+            if admin:
+                raise
+            found = None  # anyone else learns nothing of whether it exists
+        if not admin and (found is None or actor.id != found.owner):
+            raise Refusal(Violation("R-AUTHORITY", f"{by} may not remove channel {channel_id}"))
+        assert found is not None
+        outbox_store.remove_channel(uow.connection, channel_id, by, now)
+        uow.commit()
+    return found
+
+
 def _check_webhook(address: str) -> None:
     try:
         check_webhook_url(address)

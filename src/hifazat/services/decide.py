@@ -194,8 +194,7 @@ def approve_in(
     repo.add_approval(decision_id, by, now, effective)
     uow.record("decision.approved", decision_id)
     if notify:
-        headline = f"{decided.action.value} of cover by {decided.provider_id}"
-        notices.create(uow, decided, ctx.cover_before(), "decision", decided.id, headline, now)
+        notices.create(uow, decided, ctx.cover_before(), "decision", decided.id, now)
     return repo.decision(decision_id)
 
 
@@ -239,7 +238,12 @@ def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: dat
         _check_rest_still_fits(uow, decision)
     repo.add_rescission(decision_id, by, now, reason)
     uow.record("decision.rescinded", decision_id)
-    return replace(decision, rescinded_by=by, rescinded_at=now, rescind_reason=reason)
+    rescinded = replace(decision, rescinded_by=by, rescinded_at=now, rescind_reason=reason)
+    if state is DecisionState.APPROVED:  # those told of it are told it will not happen
+        extra = {"rescinded_by": by, "rescind_reason": reason}
+        notices.create(uow, rescinded, cover_before(uow, decision), "rescission", decision_id,
+                       now, extra)  # fmt: skip
+    return rescinded
 
 
 def _check_rest_still_fits(uow: UnitOfWork, decision: Decision) -> None:

@@ -30,14 +30,12 @@ def ratify_in(
     restoring = decide.restore_in(uow, decision, by, reason, now).id if refuse else None
     repo.add_ratification(decision_id, by, now, refuse, reason, restoring)
     uow.record("decision.ratified", decision_id)
-    verdict = "refused: the previous cover is restored" if refuse else "ratified"
     notices.create(
         uow,
         decision,
         decide.cover_before(uow, decision),
         "ratification",
         decision_id,
-        f"emergency {decision.action.value} {verdict}",
         now,
         {
             "ratified": not refuse,

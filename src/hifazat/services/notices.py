@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import Connection, Engine
 
 from hifazat.access.guard import Facts, require
 from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import Decision
 from hifazat.domain.errors import InvalidInput, NotFound
-from hifazat.domain.notice import Notice, decision_body, recipients
+from hifazat.domain.notice import Context, Notice, decision_body, recipients
+from hifazat.ledger.merkle import inclusion_proof
+from hifazat.ledger.note import Signer
+from hifazat.ledger.receipt import make_receipt
 from hifazat.services.ids import new_id
-from hifazat.services.ledger import receipt_if_covered
-from hifazat.store import outbox_store
-from hifazat.store.outbox_store import OutboxState
+from hifazat.services.ledger import checkpoint_in, keep_checkpoint, receipt_if_covered
+from hifazat.settings import public_url
+from hifazat.store import ledger_store, outbox_store
+from hifazat.store.outbox_store import ClaimedNotice, DeadLetter, OutboxState
 from hifazat.store.uow import UnitOfWork
 
 #: the longest reason a requeue may give (as the API's reason fields)
@@ -26,17 +33,30 @@ def create(
     before: Cover | None,
     subject: str,
     subject_id: str,
-    headline: str,
     now: datetime,
     extra: dict[str, Any] | None = None,
 ) -> list[Notice]:
     """One notice to the protectee and one to each consenting liaison, each entered in the
-    ledger with the change it tells of (one query at commit, however many recipients)."""
+    ledger with the change it tells of (one query at commit, however many recipients). Each
+    names the latest earlier notice about the same decision to the same recipient (`amends`),
+    so a rescission or a ruling reads as what it changes."""
     repo = uow.repo
     protectee = repo.protectee(decision.protectee_id)
-    body = decision_body(decision, before, repo.policy(), subject, headline, extra)
+    named = {decision.proposed_by, decision.approved_by}
+    named |= {v for k, v in (extra or {}).items() if k.endswith("_by") and isinstance(v, str)}
+    ctx = Context(
+        protectee=protectee,
+        provider=repo.provider(decision.provider_id),
+        policy=repo.policy(),
+        people=repo.users(sorted(u for u in named if u)),
+        public_url=public_url(),
+        now=now,
+    )
+    body = decision_body(decision, before, ctx, subject, extra)
+    earlier = outbox_store.told_of(uow.connection, decision.id)
     made = []
-    for recipient, kind in recipients(protectee, repo.logins_of(protectee.id)):
+    for recipient, kind in recipients(protectee):
+        told = [n for n, to, as_ in earlier if _same_recipient(to, as_, recipient, kind)]
         notice = Notice(
             id=new_id("n"),
             subject=subject,
@@ -46,12 +66,64 @@ def create(
             recipient=recipient,
             recipient_kind=kind,
             created_at=now,
-            body=body,
+            body={**body, "amends": told[-1] if told else None},
         )
         repo.add_notice(notice)
         uow.record("notice.created", notice.id)
         made.append(notice)
     return made
+
+
+#: the ledger entry that proves what a notice tells of: (kind, whether keyed by the subject)
+PROOF = {
+    "decision": ("decision.approved", False),
+    "rescission": ("decision.rescinded", False),
+    "appeal-lodged": ("appeal.lodged", True),
+    "appeal": ("appeal.decided", True),
+    "ratification": ("decision.ratified", False),
+}
+
+
+def proofs(
+    engine: Engine, claimed: Sequence[ClaimedNotice], signer: Signer | None, now: datetime
+) -> dict[str, dict[str, Any] | None]:
+    """The receipt each notice carries: its change's ledger entry with the inclusion path to a
+    signed checkpoint. An entry no checkpoint covers yet gets one made now (one for the whole
+    batch) when the worker holds the ledger key; without it, that notice goes without one."""
+    out: dict[str, dict[str, Any] | None] = {}
+    made = None
+    with UnitOfWork(engine) as uow:
+        c = uow.connection
+        entries = {n.id: _entry(c, n) for n in claimed}
+        latest = ledger_store.latest_checkpoint(c)
+        size = latest.tree_size if latest else 0
+        if signer is not None and any(e is not None and e.seq >= size for e in entries.values()):
+            made = checkpoint_in(uow, signer, now)
+            latest = ledger_store.latest_checkpoint(c)
+        for notice_id, entry in entries.items():
+            if entry is None or latest is None or entry.seq >= latest.tree_size:
+                out[notice_id] = None
+                continue
+            path = inclusion_proof(entry.seq, latest.tree_size, ledger_store.DbNodes(c))
+            out[notice_id] = make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)
+        uow.commit()
+    if made is not None and made.new and signer is not None:
+        keep_checkpoint(signer, made.note)
+    return out
+
+
+def _entry(c: Connection, notice: ClaimedNotice) -> Any:
+    kind, by_subject = PROOF.get(notice.subject, ("decision.approved", False))
+    ref = notice.subject_id if by_subject else notice.decision_id
+    return next((e for e in ledger_store.entries_for(c, ref) if e.kind == kind), None)
+
+
+def _same_recipient(to: str, as_: str, recipient: str, kind: str) -> bool:
+    """Whether an earlier notice went to this recipient (a protectee's, to any of their logins
+    before notices were addressed to the record)."""
+    if kind == "protectee":
+        return as_ == "protectee"
+    return to == recipient and as_ == kind
 
 
 def notices_of(uow: UnitOfWork, protectee_id: str) -> list[tuple[Notice, dict[str, Any] | None]]:
@@ -84,6 +156,12 @@ def requeue(uow: UnitOfWork, notice_id: str, by: str, reason: str, now: datetime
         state = outbox_store.outbox_state(uow.connection, notice_id)
         uow.commit()
     return state
+
+
+def dead_letters(uow: UnitOfWork) -> list[DeadLetter]:
+    """Every notice delivery gave up on, oldest first."""
+    with uow.reading():
+        return outbox_store.dead_letters(uow.connection)
 
 
 def _facts(uow: UnitOfWork, protectee_id: str) -> Facts:

@@ -157,6 +157,8 @@ class PolicyModel(Strict):
     min_reason_length: Annotated[int, Field(ge=1, le=1000)]
     two_person_rule: bool
     notice_period: Duration
+    #: how a person reaches each provider's security desk (provider id -> text), in notices
+    desk_contacts: dict[Ident, Annotated[str, Field(min_length=1, max_length=500)]] = {}
     emergency_ratification_within: Duration
     review_every: Duration
     appeal_decide_within: Duration

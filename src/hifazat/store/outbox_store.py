@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
 
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound
+from hifazat.domain.flags import UndeliveredNotice
 from hifazat.store import ledger_store
 from hifazat.store import tables as t
 
@@ -66,6 +67,8 @@ class ClaimedNotice:
     created_at: datetime
     body: dict[str, Any]
     attempts: int
+    #: the receipt proving the change, added by the worker before sending (see `notices.proofs`)
+    receipt: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,13 +141,25 @@ def add_channel(
             created_at=now,
         )
     )
+    _wake(c, owner, owner_kind, now)
+    return record
+
+
+def _wake(c: Connection, owner: str, owner_kind: str, now: datetime) -> None:
+    """Makes the notices waiting for want of a channel that `owner`'s channel now serves due."""
     n = t.notices.c
+    serves = [n.recipient == owner]
+    if owner_kind == "protectee":
+        serves.append(and_(n.recipient_kind == "protectee", n.protectee_id == owner))
+    else:
+        query = select(t.users.c.protectee_id).where(t.users.c.id == owner)
+        if (protectee_id := c.execute(query).scalar_one_or_none()) is not None:
+            serves.append(and_(n.recipient_kind == "protectee", n.protectee_id == protectee_id))
     c.execute(
         update(t.notices)
-        .where(n.recipient == owner, n.state == "pending", n.last_error == NO_CHANNEL)
+        .where(or_(*serves), n.state == "pending", n.last_error == NO_CHANNEL)
         .values(next_attempt_at=now)
     )
-    return record
 
 
 def _check_channel(c: Connection, owner: str, owner_kind: str, kind: str, address: str) -> None:
@@ -163,13 +178,64 @@ def _check_channel(c: Connection, owner: str, owner_kind: str, kind: str, addres
             raise InvalidInput("address", "a webhook is an http:// or https:// URL")
 
 
-def channels_of(c: Connection, owner: str) -> list[ChannelRecord]:
+def channels_of(c: Connection, owner: str | None = None) -> list[ChannelRecord]:
+    """The channels registered on one owner (a user or a protectee record), or on anyone;
+    removed ones are left out."""
     ch = t.notice_channels.c
-    query = select(t.notice_channels).where(ch.owner == owner).order_by(ch.created_at, ch.id)
-    return [
-        ChannelRecord(r.id, r.owner, r.owner_kind, r.kind, r.address, r.secret, r.created_at)
-        for r in c.execute(query)
-    ]
+    query = select(t.notice_channels).where(ch.removed_at.is_(None))
+    if owner is not None:
+        query = query.where(ch.owner == owner)
+    return [_channel(r) for r in c.execute(query.order_by(ch.owner, ch.created_at, ch.id))]
+
+
+def channel(c: Connection, channel_id: str) -> ChannelRecord:
+    """One channel that has not been removed."""
+    ch = t.notice_channels.c
+    query = select(t.notice_channels).where(ch.id == channel_id, ch.removed_at.is_(None))
+    row = c.execute(query).first()
+    if row is None:
+        raise NotFound("channel", channel_id)
+    return _channel(row)
+
+
+def remove_channel(c: Connection, channel_id: str, by: str, now: datetime) -> None:
+    """Stops sending on a channel. The row stays, marked removed, since its attempts name it."""
+    ch = t.notice_channels.c
+    result = c.execute(
+        update(t.notice_channels)
+        .where(ch.id == channel_id, ch.removed_at.is_(None))
+        .values(removed_at=now, removed_by=by)
+    )
+    if result.rowcount != 1:
+        raise NotFound("channel", channel_id)
+
+
+def _channel(r: Any) -> ChannelRecord:
+    return ChannelRecord(r.id, r.owner, r.owner_kind, r.kind, r.address, r.secret, r.created_at)
+
+
+def _owners(recipient: str, recipient_kind: str, protectee_id: str) -> Any:
+    """Whose channels a notice goes to: a liaison's own; for the protectee, those of the
+    protectee record and of every login of theirs (and of the recipient itself, for a notice
+    written before notices were addressed to the record), so adding a login drops nothing."""
+    ch = t.notice_channels.c
+    if recipient_kind != "protectee":
+        return ch.owner == recipient
+    logins = select(t.users.c.id).where(t.users.c.protectee_id == protectee_id)
+    return or_(ch.owner == recipient, ch.owner == protectee_id, ch.owner.in_(logins))
+
+
+def channels_for(
+    c: Connection, recipient: str, recipient_kind: str, protectee_id: str
+) -> list[ChannelRecord]:
+    """Every channel a notice to `recipient` is delivered on (see `_owners`)."""
+    ch = t.notice_channels.c
+    query = (
+        select(t.notice_channels)
+        .where(_owners(recipient, recipient_kind, protectee_id), ch.removed_at.is_(None))
+        .order_by(ch.created_at, ch.id)
+    )
+    return [_channel(r) for r in c.execute(query)]
 
 
 # --- claims ----------------------------------------------------------------------------------
@@ -431,6 +497,24 @@ def wait_for_channel(c: Connection, notice: ClaimedNotice, worker_id: str, now: 
 
 
 # --- reading ---------------------------------------------------------------------------------
+def told_of(c: Connection, decision_id: str) -> list[tuple[str, str, str]]:
+    """(notice, recipient, recipient kind) of every notice about a decision, oldest first: in
+    the order the ledger entered them, which also orders notices written at one instant."""
+    n, e = t.notices.c, t.ledger_entries.c
+    entered = (
+        select(e.seq)
+        .where(e.ref == n.id, e.kind == "notice.created")
+        .correlate(t.notices)
+        .scalar_subquery()
+    )
+    query = (
+        select(n.id, n.recipient, n.recipient_kind)
+        .where(n.decision_id == decision_id)
+        .order_by(n.created_at, entered.nulls_last(), n.id)
+    )
+    return [(r[0], r[1], r[2]) for r in c.execute(query)]
+
+
 def deliveries_of(c: Connection, notice_id: str) -> list[DeliveryRecord]:
     d = t.deliveries.c
     query = select(t.deliveries).where(d.notice_id == notice_id).order_by(d.at, d.id)
@@ -462,3 +546,82 @@ def outbox_state(c: Connection, notice_id: str) -> OutboxState:
     if row is None:
         raise NotFound("notice", notice_id)
     return OutboxState(*row)
+
+
+def undelivered(
+    c: Connection, at: datetime, protectee_id: str | None = None
+) -> list[UndeliveredNotice]:
+    """Notices written by `at` that nothing will deliver: dead ones, and pending ones that no
+    channel serves (whether or not a worker has looked at them yet)."""
+    n, ch, d = t.notices.c, t.notice_channels.c, t.decisions.c
+    logins = select(t.users.c.id).where(t.users.c.protectee_id == n.protectee_id)
+    served = exists(
+        select(ch.id).where(
+            ch.removed_at.is_(None),
+            or_(
+                ch.owner == n.recipient,
+                and_(
+                    n.recipient_kind == "protectee",
+                    or_(ch.owner == n.protectee_id, ch.owner.in_(logins)),
+                ),
+            ),
+        )
+    )
+    query = (
+        select(
+            n.id,
+            n.protectee_id,
+            d.provider_id,
+            n.recipient,
+            n.recipient_kind,
+            n.created_at,
+            n.state,
+        )
+        .join(t.decisions, d.id == n.decision_id)
+        .where(
+            n.created_at <= at,
+            or_(n.state == "dead", and_(n.state == "pending", ~served)),
+        )
+        .order_by(n.created_at, n.id)
+    )
+    if protectee_id is not None:
+        query = query.where(n.protectee_id == protectee_id)
+    return [
+        UndeliveredNotice(r[0], r[1], r[2], r[3], r[4], r[5], r[6] == "dead")
+        for r in c.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A notice delivery gave up on, as `hifazat notices dead` lists it."""
+
+    id: str
+    protectee_id: str
+    recipient: str
+    recipient_kind: str
+    subject: str
+    decision_id: str
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+
+
+def dead_letters(c: Connection) -> list[DeadLetter]:
+    n = t.notices.c
+    query = (
+        select(
+            n.id,
+            n.protectee_id,
+            n.recipient,
+            n.recipient_kind,
+            n.subject,
+            n.decision_id,
+            n.created_at,
+            n.attempts,
+            n.last_error,
+        )
+        .where(n.state == "dead")
+        .order_by(n.created_at, n.id)
+    )
+    return [DeadLetter(*r) for r in c.execute(query)]

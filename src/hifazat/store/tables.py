@@ -351,6 +351,9 @@ notice_channels = Table(
     Column("address", String(500), nullable=False),
     Column("secret", String(128), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
+    #: a removed channel is kept (its attempts name it) but never sent to again
+    Column("removed_at", UTCDateTime(), nullable=True),
+    Column("removed_by", String(ID), nullable=True),  # a user id
 )
 
 #: each delivery attempt of a notice on a channel

@@ -1,0 +1,130 @@
+"""Delivering notices: what `hifazat worker` runs, and `hifazat channels list|remove` (`worker`
+and `channels add` are declared in `cli.admin`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import threading
+from typing import Annotated
+
+import typer
+
+from hifazat.cli.core import (
+    ByOpt,
+    JsonOpt,
+    State,
+    channels_app,
+    emit,
+    fail,
+    state,
+    translating,
+)
+from hifazat.domain.times import utc_text
+from hifazat.ledger.keys import KeyFileError
+from hifazat.notify.settings import SmtpSettings
+from hifazat.notify.worker import deliver_due, run_forever
+from hifazat.services import channels
+
+#: one line per event, `key=value` fields after the message; never a body, a secret, a recipient
+#: or a channel's address (a failure's reason may name the host it could not reach)
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def run_worker(s: State, interval: float, once: bool, webhooks_only: bool, batch: int) -> None:
+    """`hifazat worker` (declared in `cli.admin`): refuses to start without a transport it can
+    use or without the ledger key, then logs a line per event on stderr while it delivers."""
+    smtp = SmtpSettings()
+    try:
+        transport = smtp.channel()
+    except ValueError as error:  # credentials without STARTTLS to another host
+        raise fail(f"HIFAZAT_SMTP_USER: {error}", 2) from None
+    if transport is None and not webhooks_only:
+        raise fail(
+            "HIFAZAT_SMTP_HOST: not set, so no e-mail can be sent; set it, or run with "
+            "--webhooks-only to deliver webhooks alone",
+            2,
+        )
+    try:
+        signer = s.signer()  # every notice carries its receipt: the worker may checkpoint
+    except KeyFileError as error:
+        raise fail(f"ledger key: {error}", 2) from None
+    worker_id = f"{socket.gethostname()}:{os.getpid()}"
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    log = logging.getLogger("hifazat.notify")
+    log.addHandler(handler)
+    previous = log.level
+    log.setLevel(logging.INFO)
+    try:
+        if transport is None:
+            log.warning("webhooks only worker=%s: e-mail channels fail until HIFAZAT_SMTP_HOST "
+                        "is set", worker_id)  # fmt: skip
+        elif not smtp.starttls and smtp.host not in ("localhost", "127.0.0.1", "::1"):
+            # a notice names the person and when their cover ends: say so if it travels bare
+            log.warning("e-mail goes to %s:%d without STARTTLS: notices name the protectee "
+                        "and when cover changes; set HIFAZAT_SMTP_STARTTLS=true",
+                        smtp.host, smtp.port)  # fmt: skip
+        if once:
+            run = deliver_due(s.engine, s.clock, worker_id, smtp, batch, signer=signer)
+            counts = sorted(run.counts.items())
+            typer.echo(", ".join(f"{k} {v}" for k, v in counts) or "nothing due")
+            return
+        stop = threading.Event()
+        try:
+            run_forever(s.engine, s.clock, worker_id, smtp, interval, stop, batch, signer)
+        except KeyboardInterrupt:
+            stop.set()
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(previous)
+
+
+@channels_app.command("list")
+@translating
+def channels_list(
+    ctx: typer.Context,
+    owner: Annotated[
+        str | None, typer.Argument(help="A user id or a protectee id (default: everyone).")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """The channels notices go to; a webhook's secret is never shown again."""
+    found = channels.list_channels(state(ctx).uow(), owner)
+    rows = [
+        {
+            "channel": c.id,
+            "owner": c.owner,
+            "owner_kind": c.owner_kind,
+            "kind": c.kind,
+            "address": c.address,
+            "created_at": utc_text(c.created_at),
+        }
+        for c in found
+    ]
+    if json_:
+        emit(rows)
+        return
+    if not rows:
+        typer.echo("no channels")
+    for r in rows:
+        typer.echo(
+            f"{r['channel']:<16} {r['owner']:<28} {r['kind']:<8} {r['address']} "
+            f"(since {r['created_at']})"
+        )
+
+
+@channels_app.command("remove")
+@translating
+def channels_remove(
+    ctx: typer.Context,
+    channel: Annotated[str, typer.Argument(help="The channel's id (see `channels list`).")],
+    by: ByOpt,
+) -> None:
+    """Stop sending notices to a channel (an admin, or its owner). Notices still due go to the
+    owner's other channels; with none left they wait, flagged NOTICE-UNDELIVERABLE."""
+    s = state(ctx)
+    removed = channels.remove_channel(s.uow(), channel, by, s.clock())
+    typer.echo(f"{removed.id}: removed ({removed.kind} for {removed.owner})")
