@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from hifazat.cli.core import ByOpt, JsonOpt, app, emit, state, translating
+from hifazat.domain.fields import shown
 from hifazat.domain.times import utc_text
 from hifazat.services import notices, views
 
@@ -42,15 +43,15 @@ def notices_show(ctx: typer.Context, protectee: str, json_: JsonOpt = False) -> 
         b: dict[str, Any] = n.body
         typer.echo(
             f"{n.id} to {n.recipient} ({n.recipient_kind}), {utc_text(n.created_at)}, "
-            f"{n.state}: {b['headline']}"
+            f"{n.state}: {shown(str(b['headline']), inline=True)}"
         )
         old = b.get("old_category_name", b["old_category"]) or "—"
         new = b.get("new_category_name", b["new_category"]) or "—"
         typer.echo(
             f"    {b['decision']} {b['action']}: {old} -> {new}, effective "
-            f"{b['effective_local']}; {b['reason_code']}: {b['reason']}"
+            f"{b['effective_local']}; {b['reason_code']}: {shown(str(b['reason']), inline=True)}"
         )
-        decider = b.get("decided_by_name") or b["decided_by"]
+        decider = shown(str(b.get("decided_by_name") or b["decided_by"]), inline=True)
         amends = f"; amends {b['amends']}" if b.get("amends") else ""
         typer.echo(f"    decided by {decider}; receipt: {'yes' if receipt else 'not yet'}{amends}")
 
@@ -104,5 +105,5 @@ def notices_dead(ctx: typer.Context, json_: JsonOpt = False) -> None:
         typer.echo(
             f"{r['notice']} to {r['recipient']} ({r['recipient_kind']}) about {r['protectee']}, "
             f"{r['subject']} {r['decision']}, written {r['created_at']}, dead after "
-            f"{r['rounds']} rounds: {r['last_error']}"
+            f"{r['rounds']} rounds: {shown(str(r['last_error']), inline=True)}"
         )
