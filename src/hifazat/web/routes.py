@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hifazat.access.guard import allowed, require
+from hifazat.access.guard import Facts, allowed, require
 from hifazat.api.deps import SESSION_COOKIE, Reg
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import Action, Basis
@@ -332,7 +332,9 @@ def appeal_page(request: Request, reg: Reg, who: Who, decision: str = "") -> Res
         who=who,
         appeals=found,
         decision=decision,
-        can_lodge=allowed(who.user, "appeal.lodge"),
+        # whether they may appeal for someone at all: a protectee's login, or a liaison (each
+        # appeal is then judged for the protectee it concerns)
+        can_lodge=allowed(who.user, "appeal.lodge", Facts(liaisons=frozenset({who.user.id}))),
         can_decide=allowed(who.user, "appeal.decide"),
     )
 
@@ -387,8 +389,8 @@ def report_submit(
     csrf_token: Field,
     protectee: Field,
     provider: Field,
-    observed_at: Field,
     text: Field,
+    observed_at: Optional = "",
 ) -> Response:
     check_csrf(who, csrf_token)
     zone = zone_of(reg.uow())
@@ -396,7 +398,8 @@ def report_submit(
     with reg.uow() as uow:
         providers = list(uow.repo.providers())
     try:
-        require(who.user, "report.file")
+        with reg.uow() as uow:  # a liaison files for the protectees who named them
+            secure.gate(uow, who.user, "report.file", protectee)
         when = _local_input(observed_at, zone, "observed_at") or reg.clock()
         filed = registry_entries.report_discrepancy(
             reg.uow(),
