@@ -53,3 +53,11 @@ def allowed(user: User, action: str, facts: Facts = Facts()) -> bool:
 def require(user: User, action: str, facts: Facts = Facts()) -> None:
     if not allowed(user, action, facts):
         raise Forbidden(f"{user.id} may not {action.replace('.', ' ')} here")
+
+
+def may_ever(user: User, action: str) -> bool:
+    """Whether any record could allow the user this action — the user as a desk covering the
+    protectee, the protectee themself, a liaison named by them: what navigation offers."""
+    providers = frozenset(r.split("@", 1)[1] for r in user.roles if "@" in r)
+    best = Facts(user.protectee_id, None, providers, frozenset({user.id}))
+    return allowed(user, action, best)

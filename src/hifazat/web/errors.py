@@ -7,7 +7,9 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from hifazat.api.deps import Registry
 from hifazat.web.pages import render, zone_of
+from hifazat.web.session import SignInFirst, Visitor, visitor
 
 TITLES = {
     401: "Sign in",
@@ -29,14 +31,24 @@ def html_error(request: Request, status: int, message: str) -> Response:
     if status == 401:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     reg = request.app.state.registry
-    zone = "UTC" if status in WITHOUT_DATABASE else zone_of(reg.uow())
+    spare = status in WITHOUT_DATABASE
+    zone = "UTC" if spare else zone_of(reg.uow())
     return render(
         request,
         "error.html.j2",
         zone,
         status=status,
-        who=None,
+        who=None if spare else _signed_in(request, reg),
         title=TITLES.get(status, "Error"),
         message=message,
         retry=status in (429, 503),
     )
+
+
+def _signed_in(request: Request, reg: Registry) -> Visitor | None:
+    """Whoever is signed in, so that a refusal keeps them signed in and shows what they may
+    use; nobody where there is no live session."""
+    try:
+        return visitor(request, reg)
+    except SignInFirst:
+        return None

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from hifazat.access.guard import may_ever
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.fields import isolated, shown
 from hifazat.domain.times import local_text, parse_instant
@@ -40,7 +41,13 @@ def _isolate(value: Any) -> Markup:
     return Markup.escape(isolated("" if value is None else str(value)))
 
 
+def _may(who: Any, action: str) -> bool:
+    """Whether the signed-in user may ever use the action, for what the page offers them."""
+    return who is not None and may_ever(who.user, action)
+
+
 templates.env.finalize = _finalize
+templates.env.globals["may"] = _may
 templates.env.filters["bdi"] = _bdi
 templates.env.filters["isolate"] = _isolate
 
