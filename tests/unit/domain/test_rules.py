@@ -9,6 +9,7 @@ from hifazat.domain.decision import Action, Decision
 from hifazat.domain.rules import authority, floors, notice, reason, state
 from hifazat.domain.rules.context import Stage
 from hifazat.domain.threat import ThreatAssessment
+from hifazat.domain.times import local_text
 from tests.unit.domain.builders import (
     CHIEF,
     COMMITTEE,
@@ -93,6 +94,15 @@ class TestNotice:
         d = approved(WITHDRAW, T0, T0 + timedelta(hours=71))
         v = notice.check(context(d, stage=Stage.APPROVE))
         assert v is not None and v.rule == "R-NOTICE" and "72h" in v.message
+
+    def test_notice_times_are_told_in_the_policy_zone(self) -> None:
+        """Whoever typed Karachi time reads Karachi time back, not a UTC instant."""
+        ctx = context(approved(WITHDRAW, T0, T0 + timedelta(hours=1)), stage=Stage.APPROVE)
+        v = notice.check(ctx)
+        assert v is not None
+        earliest = local_text(T0 + timedelta(hours=72), ctx.policy.timezone)
+        assert f"no earlier than {earliest}" in v.message
+        assert "Z " not in v.message and "Z)" not in v.message
 
     def test_after_notice_is_fine(self) -> None:
         assert notice.check(context(approved(WITHDRAW, T0, T0 + timedelta(hours=72)))) is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hifazat.domain.decision import REDUCING
 from hifazat.domain.errors import Violation
 from hifazat.domain.rules.context import DecisionContext, Stage
-from hifazat.domain.times import format_duration, utc_text
+from hifazat.domain.times import format_duration, local_text
 
 RULE = "R-NOTICE"
 
@@ -19,10 +19,13 @@ def check(ctx: DecisionContext) -> Violation | None:
     effective = decision.effective_at or decision.requested_effective_at
     if effective is None:
         return None
+    zone = ctx.policy.timezone  # the times as the person who typed them reads them
+
     if effective < decided:
         return Violation(
             RULE,
-            f"effective time {utc_text(effective)} is before the decision at {utc_text(decided)}",
+            f"effective time {local_text(effective, zone)} is before the decision at "
+            f"{local_text(decided, zone)}",
         )
     if decision.action in REDUCING and not decision.emergency:
         earliest = decided + ctx.policy.notice_period
@@ -30,7 +33,8 @@ def check(ctx: DecisionContext) -> Violation | None:
             return Violation(
                 RULE,
                 f"{decision.action} needs {format_duration(ctx.policy.notice_period)} notice: "
-                f"effective no earlier than {utc_text(earliest)} (asked {utc_text(effective)}), "
+                f"effective no earlier than {local_text(earliest, zone)} "
+                f"(asked {local_text(effective, zone)}), "
                 "unless it is an emergency",
             )
     return None
