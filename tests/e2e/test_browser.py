@@ -9,6 +9,7 @@ under test-output/screenshots/."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,10 +125,16 @@ def test_withdrawal_from_refusal_to_notice(demo: Registry, server: str, browser:
     approver = _sign_in(browser, server, "ssu-chief")
     assert REASON in approver.content()
     _shot(approver, "04-dashboard-approver", b)
-    approver.get_by_role("button", name="Approve").first.click()
-    approver.wait_for_url(f"{server}/protectees/farooq-sattar")
+    approver.get_by_role("link", name=re.compile(r"^Approve ")).first.click()
+    # a reduction of cover is confirmed, with what it does said in full, before it is made
+    approver.wait_for_url(f"{server}/decisions/*/approve")
+    assert "takes cover away from Farooq Sattar" in approver.get_by_role("alert").inner_text()
+    _shot(approver, "05-confirm-approval", b)
+    approver.get_by_role("button", name="Approve the withdraw").click()
+    approver.wait_for_url(f"{server}/protectees/farooq-sattar?approved=*")
     assert "Pending" in approver.content()
-    _shot(approver, "05-approved", b)
+    assert "Approved: withdraw" in approver.locator("[role=status]").inner_text()
+    _shot(approver, "06-approved", b)
 
     protectee = _sign_in(browser, server, "farooq")
     protectee.goto(f"{server}/protectees/farooq-sattar")
@@ -139,14 +146,14 @@ def test_withdrawal_from_refusal_to_notice(demo: Registry, server: str, browser:
     notice = protectee.locator("article.notice").first
     assert REASON in notice.inner_text()
     assert protectee.get_by_role("link", name="Download the ledger receipt").count() >= 1
-    _shot(protectee, "06-protectee-notice", b)
+    _shot(protectee, "07-protectee-notice", b)
 
     response = protectee.goto(f"{server}/protectees/ali-khorshidi")
     assert response is not None and response.status == 403
-    _shot(protectee, "07-other-protectee-403", b)
+    _shot(protectee, "08-other-protectee-403", b)
     for page in ("reviews", "capacity", "ledger", "appeals", "report"):
         operator.goto(f"{server}/{page}")
-        _shot(operator, f"08-{page}", b)
+        _shot(operator, f"09-{page}", b)
 
 
 PHONE = {"width": 360, "height": 800}

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hifazat.access.guard import Facts, allowed, require
 from hifazat.api.deps import SESSION_COOKIE, Reg
 from hifazat.domain.appeal import AppealOutcome
-from hifazat.domain.decision import Action, Basis
+from hifazat.domain.decision import REDUCING, Action, Basis
 from hifazat.domain.errors import DomainError, InvalidInput, Refusal
 from hifazat.domain.times import require_aware
 from hifazat.services import (
@@ -136,7 +136,15 @@ def protectee_list(request: Request, reg: Reg, who: Who) -> Response:
 
 
 @router.get("/protectees/{pid}", response_class=HTMLResponse)
-def protectee_page(request: Request, pid: str, reg: Reg, who: Who, at: str = "") -> Response:
+def protectee_page(
+    request: Request,
+    pid: str,
+    reg: Reg,
+    who: Who,
+    at: str = "",
+    proposed: str = "",
+    approved: str = "",
+) -> Response:
     zone = zone_of(reg.uow())
     now = reg.clock()
     when = _local_input(at, zone, "at") or now
@@ -163,6 +171,11 @@ def protectee_page(request: Request, pid: str, reg: Reg, who: Who, at: str = "")
         notices=notices,
         at=at,
         past=when != now,
+        # what the user just did, said back to them (only of decisions on this page)
+        done={
+            "proposed": next((d for d in decisions if d["decision"] == proposed), None),
+            "approved": next((d for d in decisions if d["decision"] == approved), None),
+        },
     )
 
 
@@ -279,6 +292,29 @@ def decide_submit(
     )
 
 
+@router.get("/decisions/{decision_id}/approve", response_class=HTMLResponse)
+def approve_confirm(request: Request, decision_id: str, reg: Reg, who: Who) -> Response:
+    """What approving would do, said in full before anyone's cover is changed by a click."""
+    now = reg.clock()
+    with reg.uow() as uow:
+        secure.gate_decision(uow, who.user, "decision.approve", decision_id)
+        decision = uow.repo.decision(decision_id)
+        person = uow.repo.protectee(decision.protectee_id)
+        provider = uow.repo.provider(decision.provider_id)
+    category = next((c.name for c in provider.categories if c.id == decision.category_id), None)
+    return render(
+        request,
+        "approve.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        d=views.decision_view(decision, now),
+        person=person,
+        provider=provider,
+        category=category,
+        reduces=decision.action in REDUCING,
+    )
+
+
 @router.post("/decisions/{decision_id}/approve")
 def approve(decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response:
     check_csrf(who, csrf_token)
@@ -288,7 +324,7 @@ def approve(decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response
         decided = decide.approve(reg.uow(), decision_id, who.user.id, reg.clock)
     except Refusal as refusal:  # its messages as this approver may read them
         raise secure.refusal_for(reg.uow(), who.user, refusal) from None
-    return _see_other(f"/protectees/{decided.protectee_id}")
+    return _see_other(f"/protectees/{decided.protectee_id}?approved={decided.id}")
 
 
 # --- reviews, appeals, ground reports ------------------------------------------------------
