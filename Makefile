@@ -24,7 +24,7 @@ lint: install
 
 # -v names every test with its database ([sqlite] / [postgres]) in the log.
 test: install lint
-	$(BIN)/pytest -n 2 -v
+	$(BIN)/pytest -n 2 -v --durations=15
 
 unit: install
 	$(BIN)/pytest tests/unit
