@@ -21,8 +21,7 @@ from hifazat.cli.core import (
     translating,
     users_app,
 )
-from hifazat.domain.fields import shown
-from hifazat.domain.fields import DEFAULT_LANGUAGE
+from hifazat.domain.fields import DEFAULT_LANGUAGE, shown
 from hifazat.domain.users import User
 from hifazat.ledger.keys import KeyFileError, ensure_key, load_signer
 from hifazat.services import (

@@ -9,15 +9,8 @@ reads nothing."""
 
 from __future__ import annotations
 
-from hifazat.i18n.catalogs import (
-    DEFAULT_LANGUAGE,
-    KEYWORDS,
-    LANGUAGES,
-    Translator,
-    catalog_path,
-    check_language,
-    translator,
-)
+from hifazat.domain.fields import DEFAULT_LANGUAGE, LANGUAGES, check_language
+from hifazat.i18n.catalogs import KEYWORDS, Translator, catalog_path, translator
 from hifazat.i18n.formats import Words, format_date, format_datetime, format_decimal, words
 
 __all__ = [

@@ -12,7 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from hifazat.domain.fields import DEFAULT_LANGUAGE, LANGUAGES, check_language
+from hifazat.domain.fields import DEFAULT_LANGUAGE, check_language
 
 #: the gettext domain (the catalogs' file name)
 DOMAIN = "hifazat"
@@ -23,7 +23,6 @@ KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "NP_": ((1, "c"), 2),
 }
 LOCALES = Path(__file__).parent / "locales"
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "check_language"]
 
 
 class Translator(NamedTuple):
@@ -39,12 +38,13 @@ def catalog_path(language: str) -> Path:
 @cache
 def _translations(language: str) -> NullTranslations:
     """The language's catalog, read once and compiled in memory (as `pybabel compile` would,
-    and like it leaving out fuzzy entries, so a guess nobody confirmed never reaches a reader)."""
+    and like it leaving out fuzzy entries, so a guess nobody confirmed never reaches a reader).
+    English is the message ids themselves; a catalog missing from an install is an error, not
+    a notice quietly sent in English."""
     check_language(language)
-    path = catalog_path(language)
-    if language == DEFAULT_LANGUAGE or not path.exists():
+    if language == DEFAULT_LANGUAGE:
         return NullTranslations()
-    with path.open("rb") as f:
+    with catalog_path(language).open("rb") as f:
         catalog = read_po(f, locale=language, domain=DOMAIN, ignore_obsolete=True)
     compiled = BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
@@ -56,4 +56,8 @@ def translator(language: str) -> Translator:
     """gettext, ngettext and pgettext in `language` ('en' or 'ur'); a message with no
     translation reads in English."""
     t = _translations(language)
-    return Translator(t.gettext, t.ngettext, t.pgettext)
+
+    def pgettext(context: str, message: str) -> str:
+        return str(t.pgettext(context, message))
+
+    return Translator(t.gettext, t.ngettext, pgettext)

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 
-from hifazat.i18n.catalogs import check_language, translator
+from hifazat.domain.fields import check_language
+from hifazat.i18n.catalogs import translator
 
 #: the CLDR locale each language is written in
 LOCALE = {"en": "en_GB", "ur": "ur_PK"}

@@ -59,7 +59,7 @@ def email_message(notice: ClaimedNotice, sender: str, to: str, now: datetime) ->
     message["From"] = sender
     message["To"] = to
     message["Date"] = format_datetime(now)
-    message["Content-Language"] = language
+    message["Content-Language"] = language  # of the text (RFC 3282)
     # the same id on a resend, so a mailbox can fold a duplicate away
     domain = sender.rpartition("@")[2] or "hifazat.invalid"
     message["Message-ID"] = f"<{notice.id}@{domain}>"
@@ -69,6 +69,8 @@ def email_message(notice: ClaimedNotice, sender: str, to: str, now: datetime) ->
         message.add_attachment(
             data, maintype="application", subtype="json", filename=receipt_name(notice)
         )
+        # the text part took the header with it when the message became multipart
+        message["Content-Language"] = language
     return message
 
 

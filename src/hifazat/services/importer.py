@@ -136,7 +136,11 @@ def _load(
     for line, u in zip(lines.get("users", []), scenario.users, strict=True):
         with _row(source, line, f"user {u.id}"):
             users.add_user_in(
-                uow, User(u.id, u.name, frozenset(u.roles), language=u.language), None, now, bootstrap=True
+                uow,
+                User(u.id, u.name, frozenset(u.roles), language=u.language),
+                None,
+                now,
+                bootstrap=True,
             )
     for line, person in zip(lines.get("protectees", []), scenario.protectees, strict=True):
         with _row(source, line, f"protectee {person.id}"):

@@ -98,7 +98,9 @@ def grant_role(uow: UnitOfWork, user_id: str, role: str, by: str | None, clock: 
     return replace(user, roles=user.roles | {role})
 
 
-def set_language(uow: UnitOfWork, user_id: str, language: str, by: str | None, clock: Clock) -> User:
+def set_language(
+    uow: UnitOfWork, user_id: str, language: str, by: str | None, clock: Clock
+) -> User:
     """The language a user's notices are written in (en or ur); an admin's change, as a role."""
     fields.check_language(language)
     now = clock()
