@@ -84,7 +84,8 @@ def test_a_fuzzy_translation_is_never_shown(
     folder.mkdir(parents=True)
     (folder / "hifazat.po").write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
-        '#, fuzzy\nmsgid "none"\nmsgstr "غلط"\n\nmsgid "Decision: {value}"\nmsgstr "فیصلہ: {value}"\n',
+        '#, fuzzy\nmsgid "none"\nmsgstr "غلط"\n\n'
+        'msgid "Decision: {value}"\nmsgstr "فیصلہ: {value}"\n',
         "utf-8",
     )
     monkeypatch.setattr(catalogs, "LOCALES", tmp_path)
