@@ -109,6 +109,6 @@ def test_a_template_string_is_extracted(tmp_path: Path) -> None:
     templates = tmp_path / "hifazat" / "web" / "templates"
     templates.mkdir(parents=True)
     (templates / "page.html.j2").write_text("<p>{{ _('Not yet in Urdu') }}</p>\n")
-    assert extracted(tmp_path)[
-        (None, "Not yet in Urdu")
-    ] == ("hifazat/web/templates/page.html.j2:1")
+    assert extracted(tmp_path)[(None, "Not yet in Urdu")] == (
+        "hifazat/web/templates/page.html.j2:1"
+    )
