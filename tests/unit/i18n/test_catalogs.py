@@ -26,7 +26,7 @@ Key = tuple[str | None, str]
 def extracted(root: Path = SRC) -> dict[Key, str]:
     """Each marked message, keyed by (context, msgid), with where it was first found."""
     with CONFIG.open() as f:
-        method_map, options_map = parse_mapping_cfg(f, str(CONFIG))
+        method_map, options_map = parse_mapping_cfg(f, str(CONFIG))  # type: ignore[no-untyped-call]
     keywords = {**DEFAULT_KEYWORDS, **KEYWORDS}
     found: dict[Key, str] = {}
     for name, line, message, _comments, context in extract_from_dir(
@@ -46,19 +46,28 @@ def _placeholders(text: str) -> set[str]:
     return set(re.findall(r"\{(\w*)\}", text))
 
 
+def _texts(value: object) -> tuple[str, ...]:
+    """A message's id or translation as its forms (one, or singular and plurals)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, tuple | list):
+        return tuple(str(v or "") for v in value)
+    return ("",)
+
+
 def _problems(found: dict[Key, str], catalog: Catalog) -> list[str]:
     entries: dict[Key, Message] = {}
-    for m in catalog:
-        if m.id:
-            entries[(m.context, m.id[0] if isinstance(m.id, tuple) else m.id)] = m
+    for entry in catalog:
+        if entry.id:
+            entries[(entry.context, _texts(entry.id)[0])] = entry
     problems = []
     for key, where in sorted(found.items(), key=lambda kv: kv[1]):
         m = entries.get(key)
-        strings = (m.string if isinstance(m.string, tuple) else (m.string,)) if m else ()
-        ids = (m.id if isinstance(m.id, tuple) else (m.id,)) if m else ()
         if m is None:
             problems.append(f"{where}: {key[1]!r} has no Urdu entry")
-        elif m.fuzzy:
+            continue
+        strings, ids = _texts(m.string), _texts(m.id)
+        if m.fuzzy:
             problems.append(f"{where}: {key[1]!r} is fuzzy (unconfirmed)")
         elif not all(strings):
             problems.append(f"{where}: {key[1]!r} has an empty Urdu translation")
