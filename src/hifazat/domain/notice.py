@@ -1,21 +1,26 @@
 """Notices: what a protectee and their consenting liaisons are told about a change.
 
 Every word a notice says is in this module, so that every channel (the outbox, e-mail,
-webhooks, the protectee's page) tells the same thing and a translation has one place to wrap:
-whom it is about, what changes (from and to, by name), when (local time and UTC), why (the
-reason code in words and the reason verbatim), who decided (name and office), how to act (the
-appeal page, the date to act by, the desk's contact), and what it amends. The text is English
-only for now; the interface's Urdu and English catalogs wrap these functions later.
+webhooks, the protectee's page) tells the same thing: whom it is about, what changes (from and
+to, by name), when (local time and UTC), why (the reason code in words and the reason
+verbatim), who decided (name and office), how to act (the appeal page, the date to act by, the
+desk's contact), and what it amends.
 
-The body is composed once, when the change is made, and entered in the ledger by its hash;
-the e-mail's text and subject are rendered from the body alone."""
+Each notice is written in its recipient's language: the service hands in `Words`
+(domain/words.py; hifazat.i18n's, so this module imports no Babel and reads no catalog), and
+every string here is marked for the catalogs (_, N_, NP_); English is the message id. Names
+stay as they are stored.
+
+The body is composed once per language, when the change is made, and entered in the ledger by
+its hash; the e-mail's text and subject are rendered from the body alone (its `language` and
+`timezone` say how)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import REDUCING, Action, Decision
@@ -24,6 +29,7 @@ from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
 from hifazat.domain.times import local_date, local_text, parse_instant, utc_text
 from hifazat.domain.users import User
+from hifazat.domain.words import N_, NP_, English, Words
 
 #: what a notice tells of (the `subject` column)
 SUBJECTS = ("decision", "rescission", "appeal-lodged", "appeal", "ratification")
@@ -43,53 +49,6 @@ class Notice:
     state: str = "pending"
 
 
-class Words(Protocol):
-    """One language in one zone: its catalogs and how it writes dates (hifazat.i18n.Words)."""
-
-    @property
-    def language(self) -> str: ...
-    @property
-    def zone(self) -> str: ...
-    def gettext(self, message: str) -> str: ...
-    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
-    def pgettext(self, context: str, message: str) -> str: ...
-    def when(self, value: datetime) -> str: ...
-    def day(self, value: date) -> str: ...
-
-
-@dataclass(frozen=True)
-class English:
-    """The message ids as they are, in English's forms: what text reads without a catalog."""
-
-    zone: str = "UTC"
-    language: str = "en"
-
-    def gettext(self, message: str) -> str:
-        return message
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return singular if n == 1 else plural
-
-    def pgettext(self, context: str, message: str) -> str:
-        return message
-
-    def when(self, value: datetime) -> str:
-        return local_text(value, self.zone)
-
-    def day(self, value: date) -> str:
-        return day_text(value)
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogs where it is kept, to be translated where it is used."""
-    return message
-
-
-def NP_(context: str, message: str) -> tuple[str, str]:
-    """As N_, for a word whose sense its context says (an action named in one word)."""
-    return context, message
-
-
 @dataclass(frozen=True)
 class Context:
     """What the words need beyond the decision: names, and where a person can act."""
@@ -102,8 +61,12 @@ class Context:
     #: the web registry's address (HIFAZAT_PUBLIC_URL), for the appeal link; None: no link
     public_url: str | None
     now: datetime
-    #: the language and zone the words are written in (English in UTC, if not given)
-    words: Words = English()
+    #: the language and zone the words are written in (English in the policy's zone, if None)
+    words: Words | None = None
+
+    @property
+    def said(self) -> Words:
+        return self.words or English(self.policy.timezone)
 
 
 def recipients(protectee: Protectee) -> list[tuple[str, str]]:
@@ -178,11 +141,6 @@ def _span(delta: timedelta, words: Words) -> str:
     return words.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
 
 
-def day_text(day: date) -> str:
-    """31 Jan 2026: a date no reader can take for another (no 01/02 ambiguity)."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def decision_body(
     decision: Decision,
     before: Cover | None,
@@ -191,7 +149,7 @@ def decision_body(
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The notice's content, as data with its words: ids for machines beside names for people,
-    and the words in `ctx.words`' language."""
+    and the words in the language of `ctx.words`."""
     assert decision.effective_at is not None
     assert subject in SUBJECTS, subject
     zone = ctx.policy.timezone
@@ -201,7 +159,7 @@ def decision_body(
     extra = dict(extra or {})
     body: dict[str, Any] = {
         "subject": subject,
-        "language": ctx.words.language,
+        "language": ctx.said.language,
         "timezone": zone,
         "decision": decision.id,
         "action": decision.action.value,
@@ -233,7 +191,7 @@ def decision_body(
         if extra.get(key):
             body[f"{key}_name"] = _name(ctx, extra[key])
     body.update(_how_to_act(decision, ctx, subject, effect))
-    body["headline"] = headline(body, effect > ctx.now, ctx.words)
+    body["headline"] = headline(body, effect > ctx.now, ctx.said)
     return body
 
 
@@ -242,7 +200,7 @@ def _how_to_act(decision: Decision, ctx: Context, subject: str, effect: datetime
     the words saying so. A reduction appealed before it takes effect waits for the committee,
     so its effective date is the date to act by; the committee rules within the policy's time."""
     zone = ctx.policy.timezone
-    w = ctx.words
+    w = ctx.said
     _ = w.gettext
     url = f"{ctx.public_url}/appeals?decision={decision.id}" if ctx.public_url else None
     act_by = effect if decision.action in REDUCING and effect > ctx.now else None
@@ -451,7 +409,7 @@ def _name(ctx: Context, user_id: str | None) -> str | None:
 
 def _office(ctx: Context, user_id: str | None) -> str | None:
     """The office a decider acted in: the committee, or approver for the provider."""
-    _ = ctx.words.gettext
+    _ = ctx.said.gettext
     user = ctx.people.get(user_id) if user_id else None
     if user is None:
         return None

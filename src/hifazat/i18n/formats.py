@@ -43,7 +43,7 @@ def format_decimal(number: float, language: str) -> str:
 @dataclass(frozen=True)
 class Words:
     """Everything text needs to speak one language in one zone: what the domain's notice text
-    is handed (domain.notice.Words), so the domain itself imports no Babel."""
+    is handed (domain.words.Words), so the domain itself imports no Babel."""
 
     language: str
     zone: str

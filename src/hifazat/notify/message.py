@@ -10,9 +10,10 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from hifazat.domain.notice import English, Words, subject_line, words_of
 from hifazat.domain.notice import email_text as notice_text
+from hifazat.domain.notice import subject_line, words_of
 from hifazat.domain.times import utc_text
+from hifazat.domain.words import English, Words
 from hifazat.i18n import words
 from hifazat.store.outbox_store import ClaimedNotice
 

@@ -42,10 +42,10 @@ def create(
     extra: dict[str, Any] | None = None,
 ) -> list[Notice]:
     """One notice to the protectee and one to each consenting liaison, each in its recipient's
-    language and entered in the ledger with the change it tells of (one query at commit,
-    however many recipients). Each
-    names the latest earlier notice about the same decision to the same recipient (`amends`),
-    so a rescission or a ruling reads as what it changes."""
+    language (a body per language) and entered in the ledger with the change it tells of (one
+    query at commit, however many recipients). Each names the latest earlier notice about the
+    same decision to the same recipient (`amends`), so a rescission or a ruling reads as what
+    it changes."""
     repo = uow.repo
     protectee = repo.protectee(decision.protectee_id)
     named = {decision.proposed_by, decision.approved_by}
