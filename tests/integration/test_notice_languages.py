@@ -87,7 +87,7 @@ def _walk(reg: Registry, mailbox: Mailbox, hook: Receiver, tmp_path: Path) -> No
     assert "کس کے بارے میں: Farooq Sattar" in said
     assert f"سیکیورٹی فراہم کرنے والا ادارہ: {SSU}" in said
     assert f"نافذ ہونے کا وقت: {KARACHI_URDU} (2026-01-30T10:00:00Z)" in said
-    assert "تبدیلی: واپسی (Nominal سے کوئی نہیں (سیکیورٹی ختم یا معطل))" in said
+    assert "تبدیلی: واپسی (پہلے: Nominal؛ اب: کوئی نہیں (سیکیورٹی ختم یا معطل))" in said
     assert WITHDRAW in said  # the reason verbatim, as given
     assert f"فیصلہ کرنے والے: SSP Special Security Unit، {SSU} کی جانب سے" in said
     assert f"اپیل کا صفحہ: {PUBLIC}/appeals?decision={withdrawal}" in said
