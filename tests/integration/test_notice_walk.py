@@ -7,7 +7,8 @@ offline with the ledger's public key); the decision rescinded → both receive a
 notice naming the first; a protectee login added → the next notice still reaches the channels
 registered on the protectee; the SMTP server down → the worker's log names the failure, the
 notice goes dead after its rounds (the fake clock steps through the back-off), `notices
-requeue` brings it back and it is delivered. English only: the catalogs come later."""
+requeue` brings it back and it is delivered. Everyone reads English here; the same walk in
+two languages (the protectee in Urdu) is test_notice_languages.py."""
 
 from __future__ import annotations
 

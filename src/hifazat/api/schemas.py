@@ -147,6 +147,7 @@ class UserBody(Body):
     name: str = free_text(200, 1)
     roles: list[Role] = []
     protectee: Ident | None = None
+    language: Literal["en", "ur"] = "en"
 
 
 class RoleBody(Body):

@@ -21,7 +21,7 @@ from hifazat.cli.core import (
     translating,
     users_app,
 )
-from hifazat.domain.fields import shown
+from hifazat.domain.fields import DEFAULT_LANGUAGE, shown
 from hifazat.domain.users import User
 from hifazat.ledger.keys import KeyFileError, ensure_key, load_signer
 from hifazat.services import (
@@ -143,10 +143,13 @@ def users_add(
     role: Annotated[list[str] | None, typer.Option(help="Repeat for several roles.")] = None,
     protectee: Annotated[str | None, typer.Option(help="For a protectee's own login.")] = None,
     by: Annotated[str | None, typer.Option(help="The admin acting.")] = None,
+    language: Annotated[
+        str, typer.Option(help="The language of their notices: en or ur.")
+    ] = DEFAULT_LANGUAGE,
 ) -> None:
     """Add a user (admin only; the first admin may be added without --by)."""
     s = state(ctx)
-    user = User(user_id, name, frozenset(role or []), protectee)
+    user = User(user_id, name, frozenset(role or []), protectee, language)
     users.add_user(s.uow(), user, by, s.clock)
     typer.echo(f"added {user_id}: {', '.join(sorted(user.roles)) or 'no roles'}")
 
@@ -163,6 +166,20 @@ def users_grant(
     s = state(ctx)
     user = users.grant_role(s.uow(), user_id, role, by, s.clock)
     typer.echo(f"{user_id}: {', '.join(sorted(user.roles))}")
+
+
+@users_app.command("language")
+@translating
+def users_language(
+    ctx: typer.Context,
+    user_id: Annotated[str, typer.Argument(metavar="ID")],
+    language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="en or ur")],
+    by: Annotated[str | None, typer.Option(help="The admin acting.")] = None,
+) -> None:
+    """Set the language a user's notices are written in."""
+    s = state(ctx)
+    user = users.set_language(s.uow(), user_id, language, by, s.clock)
+    typer.echo(f"{user.id}: notices in {user.language}")
 
 
 @users_app.command("password")

@@ -149,6 +149,18 @@ def check_ident(value: object, field: str) -> str:
     return value
 
 
+#: the languages the interface speaks (hifazat.i18n holds their catalogs); a person's
+#: `language` is one of them, English where none was chosen
+LANGUAGES = ("en", "ur")
+DEFAULT_LANGUAGE = "en"
+
+
+def check_language(value: object, field: str = "language") -> str:
+    if not isinstance(value, str) or value not in LANGUAGES:
+        raise InvalidInput(field, f"{_short(value)} is not a language; choose en or ur")
+    return value
+
+
 def check_text(value: object, rule: TextRule, field: str, min_length: int = 0) -> str:
     """`value`, if it is text of `rule`'s kind; else InvalidInput naming the field and the rule."""
     if not isinstance(value, str):

@@ -36,6 +36,8 @@ class Protectee:
     offices: tuple[Office, ...] = ()
     affiliations: tuple[Affiliation, ...] = ()
     liaisons: tuple[str, ...] = ()
+    #: the language their notices are written in (domain.fields.LANGUAGES)
+    language: str = "en"
 
     def offices_on(self, day: date) -> tuple[Office, ...]:
         return tuple(o for o in self.offices if o.held_on(day))

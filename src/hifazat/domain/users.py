@@ -31,6 +31,8 @@ class User:
     name: str
     roles: frozenset[str]
     protectee_id: str | None = None
+    #: the language their notices (and, later, the interface) are written in: en or ur
+    language: str = "en"
 
     @property
     def is_committee(self) -> bool:

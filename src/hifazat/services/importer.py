@@ -136,7 +136,11 @@ def _load(
     for line, u in zip(lines.get("users", []), scenario.users, strict=True):
         with _row(source, line, f"user {u.id}"):
             users.add_user_in(
-                uow, User(u.id, u.name, frozenset(u.roles)), None, now, bootstrap=True
+                uow,
+                User(u.id, u.name, frozenset(u.roles), language=u.language),
+                None,
+                now,
+                bootstrap=True,
             )
     for line, person in zip(lines.get("protectees", []), scenario.protectees, strict=True):
         with _row(source, line, f"protectee {person.id}"):
@@ -198,7 +202,9 @@ def _add_protectee(uow: UnitOfWork, p: ProtecteeModel, now: datetime) -> None:
     for office in offices:
         if office.until is not None and office.until <= office.since:
             raise InvalidInput("offices", f"{office.title}: until is not after since")
-    protectee = Protectee(p.id, p.name, p.public_figure, offices, affiliations, tuple(p.liaisons))
+    protectee = Protectee(
+        p.id, p.name, p.public_figure, offices, affiliations, tuple(p.liaisons), p.language
+    )
     uow.repo.add_protectee(protectee, now)
     uow.record("protectee.added", p.id)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,11 @@ from hifazat.access.guard import Facts, require
 from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import Decision
 from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.domain.fields import DEFAULT_LANGUAGE
 from hifazat.domain.notice import Context, Notice, decision_body, recipients
+from hifazat.domain.protectee import Protectee
+from hifazat.domain.users import User
+from hifazat.i18n import words
 from hifazat.ledger.merkle import inclusion_proof
 from hifazat.ledger.note import Signer
 from hifazat.ledger.receipt import make_receipt
@@ -36,26 +41,37 @@ def create(
     now: datetime,
     extra: dict[str, Any] | None = None,
 ) -> list[Notice]:
-    """One notice to the protectee and one to each consenting liaison, each entered in the
-    ledger with the change it tells of (one query at commit, however many recipients). Each
-    names the latest earlier notice about the same decision to the same recipient (`amends`),
-    so a rescission or a ruling reads as what it changes."""
+    """One notice to the protectee and one to each consenting liaison, each in its recipient's
+    language (a body per language) and entered in the ledger with the change it tells of (one
+    query at commit, however many recipients). Each names the latest earlier notice about the
+    same decision to the same recipient (`amends`), so a rescission or a ruling reads as what
+    it changes."""
     repo = uow.repo
     protectee = repo.protectee(decision.protectee_id)
     named = {decision.proposed_by, decision.approved_by}
     named |= {v for k, v in (extra or {}).items() if k.endswith("_by") and isinstance(v, str)}
+    told_to = recipients(protectee)
+    people = repo.users(sorted({u for u in named if u} | set(protectee.liaisons)))
+    policy = repo.policy()
     ctx = Context(
         protectee=protectee,
         provider=repo.provider(decision.provider_id),
-        policy=repo.policy(),
-        people=repo.users(sorted(u for u in named if u)),
+        policy=policy,
+        people=people,
         public_url=public_url(),
         now=now,
     )
-    body = decision_body(decision, before, ctx, subject, extra)
+    language = {r: _language(r, kind, protectee, people) for r, kind in told_to}
+    bodies = {
+        lang: decision_body(
+            decision, before, replace(ctx, words=words(lang, policy.timezone)), subject, extra
+        )
+        for lang in sorted(set(language.values()))
+    }
     earlier = outbox_store.told_of(uow.connection, decision.id)
     made = []
-    for recipient, kind in recipients(protectee):
+    for recipient, kind in told_to:
+        body = bodies[language[recipient]]
         told = [n for n, to, as_ in earlier if _same_recipient(to, as_, recipient, kind)]
         notice = Notice(
             id=new_id("n"),
@@ -116,6 +132,15 @@ def _entry(c: Connection, notice: ClaimedNotice) -> Any:
     kind, by_subject = PROOF.get(notice.subject, ("decision.approved", False))
     ref = notice.subject_id if by_subject else notice.decision_id
     return next((e for e in ledger_store.entries_for(c, ref) if e.kind == kind), None)
+
+
+def _language(recipient: str, kind: str, protectee: Protectee, people: Mapping[str, User]) -> str:
+    """The language a recipient reads: the protectee's record's for a notice to the protectee
+    (on whichever channels it goes), a liaison's own as a user."""
+    if kind == "protectee":
+        return protectee.language
+    user = people.get(recipient)
+    return user.language if user else DEFAULT_LANGUAGE
 
 
 def _same_recipient(to: str, as_: str, recipient: str, kind: str) -> bool:

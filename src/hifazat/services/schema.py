@@ -72,6 +72,8 @@ Instant = Annotated[
     AwareDatetime, BeforeValidator(_shared(lambda value: fields.check_instant(value, "")))
 ]
 Day = Annotated[date, BeforeValidator(_shared(lambda value: fields.check_day(value, "")))]
+#: the language a person's notices are written in: en or ur
+Language = Annotated[str, BeforeValidator(_shared(lambda value: fields.check_language(value, "")))]
 
 
 def _items() -> Any:
@@ -214,6 +216,7 @@ class UserModel(Strict):
     roles: list[Annotated[str, BeforeValidator(_text(fields.ROLE)), AfterValidator(_role)]] = Field(
         [], max_length=fields.MAX_ROLES
     )
+    language: Language = fields.DEFAULT_LANGUAGE
 
 
 class OfficeModel(Strict):
@@ -239,6 +242,8 @@ class ProtecteeModel(Strict):
     public_figure: bool = False
     liaisons: list[Ident] = _items()
     offices: list[OfficeModel] = _items()
+    #: the language their notices are written in: en (the default) or ur
+    language: Language = fields.DEFAULT_LANGUAGE
 
 
 class ThreatModel(Strict):

@@ -3,6 +3,7 @@ by whoever runs the registry locally (there is nobody else to ask)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from hifazat.domain import fields
@@ -24,6 +25,7 @@ def check_user(user: User) -> None:
         fields.check_text(role, fields.ROLE, "role", min_length=1)
     if user.protectee_id is not None:
         fields.check_ident(user.protectee_id, "protectee")
+    fields.check_language(user.language)
 
 
 def _check_role(uow: UnitOfWork, role: str) -> None:
@@ -93,4 +95,19 @@ def grant_role(uow: UnitOfWork, user_id: str, role: str, by: str | None, clock: 
         uow.repo.grant_role(user_id, role, by, now)
         uow.record("role.granted", role_key(user_id, role))
         uow.commit()
-    return User(user.id, user.name, user.roles | {role}, user.protectee_id)
+    return replace(user, roles=user.roles | {role})
+
+
+def set_language(
+    uow: UnitOfWork, user_id: str, language: str, by: str | None, clock: Clock
+) -> User:
+    """The language a user's notices are written in (en or ur); an admin's change, as a role."""
+    fields.check_language(language)
+    now = clock()
+    subject = {"user": user_id, "language": language}
+    with refusals_kept(uow, "users.language", by, subject, now), uow:
+        _check_admin(uow, by, False)
+        user = uow.repo.user(user_id)
+        uow.repo.set_language(user_id, language)
+        uow.commit()
+    return replace(user, language=language)

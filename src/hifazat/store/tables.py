@@ -79,6 +79,7 @@ protectees = Table(
     Column("public_figure", Boolean, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("created_by", String(ID), nullable=True),
+    Column("language", String(8), nullable=False, server_default="en"),
 )
 
 offices = Table(
@@ -110,6 +111,7 @@ users = Table(
     Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("created_by", String(ID), nullable=True),
+    Column("language", String(8), nullable=False, server_default="en"),
 )
 
 user_roles = Table(

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from hifazat.domain.notice import day_text, headline, subject_line
+from hifazat.domain.notice import headline, subject_line
+from hifazat.domain.words import day_text
 
 BASE: dict[str, Any] = {
     "provider_name": "Sindh Police — Special Security Unit",

@@ -32,7 +32,7 @@ def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
             secure.gate(uow, user, "user.manage")
-        new = User(body.id, body.name, frozenset(body.roles), body.protectee)
+        new = User(body.id, body.name, frozenset(body.roles), body.protectee, body.language)
         return 201, views.user_view(users.add_user(reg.uow(), new, user.id, reg.clock))
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     null,
     select,
     union_all,
+    update,
 )
 
 from hifazat.domain.errors import InvalidInput, NotFound
@@ -161,7 +162,13 @@ class RegistryRecords(Base):
     def add_protectee(self, p: Protectee, at: datetime) -> None:
         self.c.execute(
             insert(t.protectees),
-            dict(id=p.id, name=p.name, public_figure=p.public_figure, created_at=at),
+            dict(
+                id=p.id,
+                name=p.name,
+                public_figure=p.public_figure,
+                created_at=at,
+                language=p.language,
+            ),
         )
         if p.offices:
             self.c.execute(
@@ -224,6 +231,7 @@ class RegistryRecords(Base):
                 tuple(sorted(offices[r.id], key=lambda o: o.since)),
                 tuple(affs[r.id]),
                 tuple(sorted(liaisons[r.id])),
+                r.language,
             )
             for r in self.c.execute(query)
         }
@@ -258,6 +266,7 @@ class RegistryRecords(Base):
                 protectee_id=user.protectee_id,
                 created_at=at,
                 created_by=granted_by,
+                language=user.language,
             ),
         )
         for role in sorted(user.roles):
@@ -274,22 +283,27 @@ class RegistryRecords(Base):
         """Users with their roles, in one statement (a row per role)."""
         u, r = t.users, t.user_roles
         query = (
-            select(u.c.id, u.c.name, u.c.protectee_id, r.c.role)
+            select(u.c.id, u.c.name, u.c.protectee_id, u.c.language, r.c.role)
             .select_from(u.outerjoin(r, r.c.user_id == u.c.id))
             .order_by(u.c.id)
         )
         if ids is not None:
             query = query.where(u.c.id.in_(list(ids)))
-        rows: dict[str, tuple[str, str | None]] = {}
+        rows: dict[str, tuple[str, str | None, str]] = {}
         roles: dict[str, set[str]] = defaultdict(set)
         for row in self.c.execute(query):
-            rows[row.id] = (row.name, row.protectee_id)
+            rows[row.id] = (row.name, row.protectee_id, row.language)
             if row.role is not None:
                 roles[row.id].add(row.role)
         return {
-            uid: User(uid, name, frozenset(roles[uid]), protectee)
-            for uid, (name, protectee) in rows.items()
+            uid: User(uid, name, frozenset(roles[uid]), protectee, language)
+            for uid, (name, protectee, language) in rows.items()
         }
+
+    def set_language(self, user_id: str, language: str) -> None:
+        self.user_cache.pop(user_id, None)
+        query = update(t.users).where(t.users.c.id == user_id).values(language=language)
+        self.c.execute(query)
 
     def user(self, user_id: str) -> User:
         """One user, read once per unit of work; granting a role forgets it."""
