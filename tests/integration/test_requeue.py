@@ -134,3 +134,29 @@ def test_the_api_requeues_for_an_admin_or_a_covering_desk_and_403s_everyone_else
     assert entry["kind"] == "notice.requeued" and entry["actor"] == "ssu-chief"
     verified = api.reg.cli("ledger", "verify")
     assert verified.exit_code == 0, verified.stderr
+
+
+def test_a_desk_sends_a_dead_notice_again_from_the_protectee_page(api: Api, down: Receiver) -> None:
+    from tests.integration.test_web_pages import _signed_in
+
+    notice, _ = _dead_notice(api.reg, down)
+    csrf = _signed_in(api, "auditor")  # may read the notices, may not requeue them
+    page = api.client.get("/protectees/farooq-sattar")
+    assert "Not delivered" in page.text and "Send again" not in page.text
+    refused = api.client.post(
+        f"/notices/{notice}/requeue", data={"csrf_token": csrf, "reason": WHY}
+    )
+    assert refused.status_code == 403 and _state(api.reg, notice).state == "dead"
+
+    csrf = _signed_in(api, "ssu-operator")
+    page = api.client.get("/protectees/farooq-sattar")
+    assert "Send again" in page.text
+    sent = api.client.post(
+        f"/notices/{notice}/requeue",
+        data={"csrf_token": csrf, "reason": WHY},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    assert _state(api.reg, notice).state == "pending"
+    entry = _last_entry(api.reg)
+    assert entry["kind"] == "notice.requeued" and entry["actor"] == "ssu-operator"

@@ -34,6 +34,12 @@ def facts_for(uow: UnitOfWork, protectee_id: str, provider: str | None = None) -
     return Facts(protectee_id, provider, frozenset(covering), frozenset(liaisons))
 
 
+def facts_for_page(uow: UnitOfWork, protectee_id: str) -> Facts:
+    """`facts_for`, in a unit of work of its own: what a page needs to offer an action."""
+    with uow.reading():
+        return facts_for(uow, protectee_id)
+
+
 def gate(
     uow: UnitOfWork,
     user: User,

@@ -29,8 +29,9 @@ from hifazat.services import (
     secure,
     views,
 )
+from hifazat.services.notices import requeue as requeue_notice
 from hifazat.services.verify import verify_beside_key
-from hifazat.store import ledger_store
+from hifazat.store import ledger_store, outbox_store
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf
 
@@ -171,6 +172,7 @@ def protectee_page(
         notices=notices,
         at=at,
         past=when != now,
+        may_requeue=allowed(who.user, "notice.requeue", secure.facts_for_page(reg.uow(), pid)),
         # what the user just did, said back to them (only of decisions on this page)
         done={
             "proposed": next((d for d in decisions if d["decision"] == proposed), None),
@@ -325,6 +327,18 @@ def approve(decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response
     except Refusal as refusal:  # its messages as this approver may read them
         raise secure.refusal_for(reg.uow(), who.user, refusal) from None
     return _see_other(f"/protectees/{decided.protectee_id}?approved={decided.id}")
+
+
+@router.post("/notices/{notice_id}/requeue")
+def notice_requeue(
+    notice_id: str, reg: Reg, who: Who, csrf_token: Field, reason: Field
+) -> Response:
+    """A desk sends a dead notice again, with the reason; ledgered, as on the command line."""
+    check_csrf(who, csrf_token)
+    requeue_notice(reg.uow(), notice_id, who.user.id, reason, reg.clock())
+    with reg.uow() as uow:
+        protectee = outbox_store.notice_protectee(uow.connection, notice_id)
+    return _see_other(f"/protectees/{protectee}?requeued={notice_id}")
 
 
 # --- reviews, appeals, ground reports ------------------------------------------------------
