@@ -109,3 +109,6 @@ def test_an_emergency_and_its_ratification_are_told(demo: Registry) -> None:
         assert n["amends"] == emergency[recipient]["notice"]
         assert n["ratification_reason"] == RULING
     assert {n["recipient"] for n in restored} == {"ali-khorshidi", "mqm-liaison"}
+    # the cover restored is told as amending what was told of the emergency it undoes
+    for n in restored:
+        assert n["amends"] == emergency[n["recipient"]]["notice"]

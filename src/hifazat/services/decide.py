@@ -160,9 +160,11 @@ def approve_in(
     effective_at: datetime | None = None,
     ruling: bool = False,
     notify: bool = True,
+    amends: str | None = None,
 ) -> Decision:
     """One approval: a step of the chain (a recommendation), or the last, which decides.
-    `notify` is off only for history being imported, which was told at the time."""
+    `notify` is off only for history being imported, which was told at the time; `amends`
+    names the decision whose notices this one's amend (a restoring decision's)."""
     repo = uow.repo
     repo.lock_protectee(repo.decision(decision_id).protectee_id)
     decision = repo.decision(decision_id)
@@ -194,7 +196,9 @@ def approve_in(
     repo.add_approval(decision_id, by, now, effective)
     uow.record("decision.approved", decision_id)
     if notify:
-        notices.create(uow, decided, ctx.cover_before(), "decision", decided.id, now)
+        notices.create(
+            uow, decided, ctx.cover_before(), "decision", decided.id, now, amends_of=amends
+        )
     return repo.decision(decision_id)
 
 
@@ -363,4 +367,4 @@ def restore_in(
         basis=basis,
     )
     proposed = propose_in(uow, proposal, now, ruling=True)
-    return approve_in(uow, proposed.decision.id, by, now, ruling=True)
+    return approve_in(uow, proposed.decision.id, by, now, ruling=True, amends=decision.id)

@@ -40,12 +40,14 @@ def create(
     subject_id: str,
     now: datetime,
     extra: dict[str, Any] | None = None,
+    amends_of: str | None = None,
 ) -> list[Notice]:
     """One notice to the protectee and one to each consenting liaison, each in its recipient's
     language (a body per language) and entered in the ledger with the change it tells of (one
     query at commit, however many recipients). Each names the latest earlier notice about the
     same decision to the same recipient (`amends`), so a rescission or a ruling reads as what
-    it changes."""
+    it changes. `amends_of` adds another decision's notices to those it may amend: a restoring
+    decision's notice amends what was told of the decision it undoes."""
     repo = uow.repo
     protectee = repo.protectee(decision.protectee_id)
     named = {decision.proposed_by, decision.approved_by}
@@ -69,6 +71,8 @@ def create(
         for lang in sorted(set(language.values()))
     }
     earlier = outbox_store.told_of(uow.connection, decision.id)
+    if amends_of is not None:
+        earlier = outbox_store.told_of(uow.connection, amends_of) + earlier
     made = []
     for recipient, kind in told_to:
         body = bodies[language[recipient]]
