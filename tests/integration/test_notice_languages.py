@@ -22,6 +22,7 @@ from tests.integration.test_notice_walk import (
     PUBLIC,
     RESCIND,
     WITHDRAW,
+    channels_and_key,
     decide,
     mails_to,
     ok,
@@ -62,15 +63,7 @@ def test_each_reads_their_notice_in_their_language(
 
 
 def _walk(reg: Registry, mailbox: Mailbox, hook: Receiver, tmp_path: Path) -> None:
-    ok(reg, "users", "add", "registrar", "--name", "Registrar", "--role", "admin")
-    for owner, kind, address in (
-        ("farooq-sattar", "email", PROTECTEE_MAIL),
-        ("farooq-sattar", "webhook", hook.url + "/farooq"),
-        ("mqm-liaison", "email", LIAISON_MAIL),
-    ):
-        ok(reg, "channels", "add", owner, "--kind", kind, "--address", address, "--by",
-           "registrar")  # fmt: skip
-    key = ok(reg, "ledger", "public-key").stdout.strip()
+    key = channels_and_key(reg, hook)
 
     # 1. a withdrawal approved: the protectee told in Urdu, the liaison in English
     withdrawal = decide(reg, "withdraw", WITHDRAW)

@@ -56,6 +56,20 @@ def decide(reg: Registry, action: str, reason: str, *extra: str) -> str:
     return decision
 
 
+def channels_and_key(reg: Registry, hook: Receiver) -> str:
+    """A registrar; e-mail and webhook channels on the protectee record, e-mail for the
+    liaison; and the ledger's verifier key that every receipt is checked with."""
+    ok(reg, "users", "add", "registrar", "--name", "Registrar", "--role", "admin")
+    for owner, kind, address in (
+        ("farooq-sattar", "email", PROTECTEE_MAIL),
+        ("farooq-sattar", "webhook", hook.url + "/farooq"),
+        ("mqm-liaison", "email", LIAISON_MAIL),
+    ):
+        ok(reg, "channels", "add", owner, "--kind", kind, "--address", address, "--by",
+           "registrar")  # fmt: skip
+    return str(ok(reg, "ledger", "public-key").stdout).strip()
+
+
 def mails_to(mailbox: Mailbox, address: str) -> list[EmailMessage]:
     return [
         m
@@ -105,15 +119,7 @@ def _walk(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    ok(reg, "users", "add", "registrar", "--name", "Registrar", "--role", "admin")
-    for owner, kind, address in (
-        ("farooq-sattar", "email", PROTECTEE_MAIL),
-        ("farooq-sattar", "webhook", hook.url + "/farooq"),
-        ("mqm-liaison", "email", LIAISON_MAIL),
-    ):
-        ok(reg, "channels", "add", owner, "--kind", kind, "--address", address, "--by",
-           "registrar")  # fmt: skip
-    key = ok(reg, "ledger", "public-key").stdout.strip()
+    key = channels_and_key(reg, hook)
 
     # 1. a withdrawal approved: both told by e-mail, by name, locally timed, with the proof
     withdrawal = decide(reg, "withdraw", WITHDRAW)
