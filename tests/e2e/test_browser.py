@@ -133,7 +133,8 @@ def test_withdrawal_from_refusal_to_notice(demo: Registry, server: str, browser:
     approver.get_by_role("button", name="Approve the withdraw").click()
     approver.wait_for_url(f"{server}/protectees/farooq-sattar?approved=*")
     assert "Pending" in approver.content()
-    assert "Approved: withdraw" in approver.locator("[role=status]").inner_text()
+    said = approver.locator("[role=status]").inner_text()
+    assert "Approved: withdraw by Sindh Police — Special Security Unit" in said
     _shot(approver, "06-approved", b)
 
     protectee = _sign_in(browser, server, "farooq")

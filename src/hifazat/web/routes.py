@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hifazat.access.guard import Facts, allowed, require
-from hifazat.api.deps import SESSION_COOKIE, Reg
+from hifazat.api.deps import SESSION_COOKIE, Reg, Registry
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import REDUCING, Action, Basis
 from hifazat.domain.errors import DomainError, InvalidInput, Refusal
@@ -178,7 +178,13 @@ def protectee_page(
             "proposed": next((d for d in decisions if d["decision"] == proposed), None),
             "approved": next((d for d in decisions if d["decision"] == approved), None),
         },
+        provider_names=_provider_names(reg),
     )
+
+
+def _provider_names(reg: Registry) -> dict[str, str]:
+    with reg.uow().reading() as uow:
+        return {p.id: p.name for p in uow.repo.providers().values()}
 
 
 @router.get("/decisions/{decision_id}/receipt.json")
