@@ -4,9 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint unit integration clean bench bench-national
+.PHONY: install assets demo test lint unit integration clean bench bench-national
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# The web's front-end assets, from the npm registry at the versions in package-lock.json:
+# GOV.UK Frontend compiled into the app's stylesheet, its script, the Nastaliq face; axe-core
+# stays in node_modules for the accessibility tests. The app serves them itself (no CDN).
+BUILD := src/hifazat/web/static/build
+NODE_STAMP := node_modules/.installed
+ASSETS := $(BUILD)/hifazat.css
+
+assets: $(ASSETS)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(ASSETS): $(NODE_STAMP) src/hifazat/web/assets/hifazat.scss src/hifazat/web/assets/init.js
+	mkdir -p $(BUILD)/fonts $(BUILD)/images
+	node_modules/.bin/sass --load-path=node_modules --quiet-deps --silence-deprecation=import \
+		--style=compressed --no-source-map src/hifazat/web/assets/hifazat.scss $(BUILD)/hifazat.tmp.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(BUILD)/
+	cp src/hifazat/web/assets/init.js $(BUILD)/
+	cp node_modules/govuk-frontend/dist/govuk/assets/images/favicon.svg $(BUILD)/images/
+	cp node_modules/@fontsource/noto-nastaliq-urdu/files/noto-nastaliq-urdu-arabic-*-normal.woff2 $(BUILD)/fonts/
+	mv $(BUILD)/hifazat.tmp.css $(ASSETS)
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,8 +41,8 @@ demo: install
 	$(BIN)/hifazat demo
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 # -v names every test with its database ([sqlite] / [postgres]) in the log.
@@ -30,7 +53,7 @@ unit: install
 	$(BIN)/pytest tests/unit
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(BUILD)
 
 # Benchmarks, not tests: small scale, SQLite and PostgreSQL (a few minutes); writes bench/results.json
 bench: install

@@ -12,7 +12,7 @@ from hifazat.services import users
 from tests.conftest import ROLE_USERS, Api
 from tests.integration.test_web_pages import _signed_in
 
-MENU = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
+MENU = re.compile(r'<nav[^>]*aria-label="Main"[^>]*>(.*?)</nav>', re.S)
 
 
 @pytest.mark.parametrize("role", sorted(ROLE_USERS))

@@ -8,18 +8,20 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from hifazat.api.deps import Registry
+from hifazat.domain.words import N_
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import SignInFirst, Visitor, visitor
 
+#: each page's title, translated where it is shown
 TITLES = {
-    401: "Sign in",
-    403: "Not yours to see",
-    404: "Not found",
-    409: "Already done",
-    422: "Refused",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Unavailable for a moment",
+    401: N_("Sign in"),
+    403: N_("Not yours to see"),
+    404: N_("Not found"),
+    409: N_("Already done"),
+    422: N_("Refused"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Unavailable for a moment"),
 }
 
 #: answers given when the database cannot serve, or must be spared: their page does not ask it
@@ -39,7 +41,7 @@ def html_error(request: Request, status: int, message: str) -> Response:
         zone,
         status=status,
         who=None if spare else _signed_in(request, reg),
-        title=TITLES.get(status, "Error"),
+        title=TITLES.get(status, N_("Error")),
         message=message,
         retry=status in (429, 503),
     )

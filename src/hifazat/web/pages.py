@@ -1,10 +1,12 @@
-"""Rendering: one Jinja2 environment, times in the policy's zone, and the error pages."""
+"""Rendering: one Jinja2 environment; every page in its reader's language (Urdu right to left),
+its times in the deployment's zone, its people and forces by name."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -13,9 +15,11 @@ from markupsafe import Markup
 
 from hifazat.access.guard import may_ever
 from hifazat.domain.errors import InvalidInput
-from hifazat.domain.fields import isolated, shown
-from hifazat.domain.times import local_text, parse_instant
+from hifazat.domain.fields import DEFAULT_LANGUAGE, LANGUAGES, isolated, shown
+from hifazat.domain.times import parse_instant
+from hifazat.i18n import format_date, format_datetime, format_decimal, translator
 from hifazat.store.uow import UnitOfWork
+from hifazat.web.names import Names
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Escape everything: the templates end in .j2, which Jinja's extension guess would not escape.
@@ -60,17 +64,82 @@ def zone_of(uow: UnitOfWork) -> str:
             return "UTC"
 
 
-def render(
-    request: Request, name: str, zone: str, status: int = 200, **context: Any
-) -> HTMLResponse:
-    def local(value: Any) -> str:
-        if value is None:
+#: the reader's choice of language, made with the switch on every page; it outlasts sign-out
+LANGUAGE_COOKIE = "hifazat_lang"
+
+
+def language_for(request: Request, who: Any) -> str:
+    """The language a page is written in: the reader's switch, else the signed-in user's own
+    language, else what the browser asks for, else English."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    if who is not None:
+        return str(who.user.language)
+    asked = request.headers.get("accept-language", "").strip().lower()
+    return "ur" if asked.startswith("ur") else DEFAULT_LANGUAGE
+
+
+def _arguments(values: dict[str, Any]) -> dict[str, Any]:
+    """What fills a sentence's {placeholders}: markup as it is, anything else shown safely."""
+    return {k: v if isinstance(v, Markup) else shown(str(v)) for k, v in values.items()}
+
+
+class Speech:
+    """One page's words: the catalog's sentences, with {placeholders} filled and escaped, and
+    times, days and numbers as the reader writes them, in the deployment's zone."""
+
+    def __init__(self, language: str, zone: str) -> None:
+        self.language, self.zone = language, zone
+        self._t = translator(language)
+
+    def gettext(self, message: str, **values: Any) -> Markup:
+        return Markup.escape(self._t.gettext(message)).format(**_arguments(values))
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> Markup:
+        text = self._t.ngettext(singular, plural, n)
+        return Markup.escape(text).format(n=self.number(n), **_arguments(values))
+
+    def pgettext(self, context: str, message: str, **values: Any) -> Markup:
+        return Markup.escape(self._t.pgettext(context, message)).format(**_arguments(values))
+
+    def local(self, value: Any) -> str:
+        if value is None or value == "":
             return "—"
         if isinstance(value, str):
             value = parse_instant(value, "time")
         assert isinstance(value, datetime)
-        return local_text(value, zone)
+        return format_datetime(value, self.zone, self.language)
 
-    return templates.TemplateResponse(
-        request, name, {"local": local, "zone": zone, **context}, status_code=status
-    )
+    def day(self, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, str):
+            value = date.fromisoformat(value[:10])
+        return format_date(value, self.language)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, self.language)
+
+
+def render(
+    request: Request, name: str, zone: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    language = language_for(request, context.get("who"))
+    speech = Speech(language, zone)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    words = {
+        "_": speech.gettext,
+        "gettext": speech.gettext,
+        "ngettext": speech.ngettext,
+        "pgettext": speech.pgettext,
+        "local": speech.local,
+        "day": speech.day,
+        "number": speech.number,
+        "lang": language,
+        "dir": "rtl" if language == "ur" else "ltr",
+        "zone": zone,
+        "here": quote(here, safe="/"),
+        "names": Names(request.app.state.registry),
+    }
+    return templates.TemplateResponse(request, name, {**words, **context}, status_code=status)
