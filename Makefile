@@ -21,7 +21,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-$(ASSETS): $(NODE_STAMP) src/hifazat/web/assets/hifazat.scss src/hifazat/web/assets/init.js
+$(ASSETS): $(NODE_STAMP) $(wildcard src/hifazat/web/assets/*.scss) src/hifazat/web/assets/init.js
 	mkdir -p $(BUILD)/fonts $(BUILD)/images
 	node_modules/.bin/sass --load-path=node_modules --quiet-deps --silence-deprecation=import \
 		--style=compressed --no-source-map src/hifazat/web/assets/hifazat.scss $(BUILD)/hifazat.tmp.css
