@@ -22,14 +22,34 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+#: Urdu's and Arabic's digits, as a phone keyboard types them, read as the digits they are
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+#: the forms a person may type a time in: day first, as Pakistan writes it; or the ISO form a
+#: browser's own date picker sends
+TYPED = ("%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
+
+
 def local_input(text: str, zone: str, field: str = "effective_at") -> datetime | None:
-    """A datetime-local field: wall time where the policy applies, within the registry's range."""
-    if not text:
+    """A typed date and time: wall time where the policy applies, within the registry's range.
+    Empty is None (the caller's default: now, or the soonest lawful time)."""
+    typed = " ".join(text.translate(DIGITS).split())
+    if not typed:
         return None
-    try:
-        wall = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date and time") from None
+    for form in TYPED:
+        try:
+            wall = datetime.strptime(typed, form)
+            break
+        except ValueError:
+            continue
+    else:
+        try:
+            wall = datetime.fromisoformat(typed)
+        except ValueError:
+            raise InvalidInput(
+                field, f"{text!r} is not a date and time: write it as day/month/year hour:minute"
+            ) from None
+        if wall.tzinfo is not None:
+            return require_aware(wall, field)
     return require_aware(wall.replace(tzinfo=ZoneInfo(zone)), field)
 
 

@@ -20,6 +20,7 @@ from hifazat.domain.times import parse_instant
 from hifazat.i18n import format_date, format_datetime, format_decimal, translator
 from hifazat.store.uow import UnitOfWork
 from hifazat.web.names import Names
+from hifazat.web.terms import role_parts
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Escape everything: the templates end in .j2, which Jinja's extension guess would not escape.
@@ -52,6 +53,7 @@ def _may(who: Any, action: str) -> bool:
 
 templates.env.finalize = _finalize
 templates.env.globals["may"] = _may
+templates.env.globals["role_parts"] = role_parts
 templates.env.filters["bdi"] = _bdi
 templates.env.filters["isolate"] = _isolate
 

@@ -25,12 +25,6 @@ from hifazat.web.session import Who, check_csrf
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/protectees", response_class=HTMLResponse)
-def protectee_list(request: Request, reg: Reg, who: Who) -> Response:
-    people = secure.list_protectees(reg.uow(), who.user)
-    return render(request, "protectees.html.j2", zone_of(reg.uow()), who=who, people=people)
-
-
 @router.get("/protectees/{pid}", response_class=HTMLResponse)
 def protectee_page(
     request: Request,

@@ -9,14 +9,28 @@ from fastapi import APIRouter
 from hifazat.web import (
     appeals,
     deciding,
+    directory,
     home,
     language,
     oversight,
     protectees,
     reports,
+    reviews,
     signin,
 )
 
 router = APIRouter(include_in_schema=False)
-for area in (signin, language, home, protectees, deciding, appeals, reports, oversight):
+AREAS = (
+    signin,
+    language,
+    home,
+    directory,
+    protectees,
+    deciding,
+    reviews,
+    appeals,
+    reports,
+    oversight,
+)
+for area in AREAS:
     router.include_router(area.router)
