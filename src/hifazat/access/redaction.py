@@ -5,10 +5,12 @@ provider sees the level only; nobody else learns of an assessment, not even thro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hifazat.access.guard import Facts, kinds
 from hifazat.domain.errors import Violation
+from hifazat.domain.said import Said, text_of
 from hifazat.domain.users import User
 
 SUMMARY_READERS = frozenset({"intelligence", "committee", "auditor"})
@@ -47,19 +49,24 @@ def flags(user: User, facts: Facts, views: list[dict[str, Any]]) -> list[dict[st
     return [f for f in views if f["rule"] not in THREAT_FLAGS]
 
 
-def violation(user: User, facts: Facts, v: Violation) -> dict[str, str]:
+#: how a message reads for its reader: English (the API, the CLI) unless a page says otherwise
+Speak = Callable[[str | Said], str]
+
+
+def violation(user: User, facts: Facts, v: Violation, speak: Speak = text_of) -> dict[str, str]:
     """A rule's message as this reader may see it: whole for those who may read assessments,
     the level alone for those who may see levels, and for anyone else neither the rule's name
-    nor that an assessment exists. `facts` are those of the protectee the rule speaks of."""
+    nor that an assessment exists. `facts` are those of the protectee the rule speaks of;
+    `speak` writes the message in the reader's language (a page's), English by default."""
     if v.restricted is None or sees_summary(user, facts):
-        return {"rule": v.rule, "message": v.message}
+        return {"rule": v.rule, "message": speak(v.said or v.message)}
     if sees_level(user, facts):
-        return {"rule": v.rule, "message": v.restricted.level_only}
-    return {"rule": RESTRICTED_RULE, "message": v.restricted.nothing}
+        return {"rule": v.rule, "message": speak(v.restricted.level_only)}
+    return {"rule": RESTRICTED_RULE, "message": speak(v.restricted.nothing)}
 
 
 def unknown_reader(v: Violation) -> dict[str, str]:
     """A rule's message for a reader nobody vouched for: as little as to anyone."""
     if v.restricted is None:
         return {"rule": v.rule, "message": v.message}
-    return {"rule": RESTRICTED_RULE, "message": v.restricted.nothing}
+    return {"rule": RESTRICTED_RULE, "message": text_of(v.restricted.nothing)}

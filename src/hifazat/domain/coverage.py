@@ -11,6 +11,8 @@ from enum import StrEnum
 from hifazat.domain.decision import Action, Basis, Decision, replay_order
 from hifazat.domain.errors import Refusal, Violation
 from hifazat.domain.provider import Provider
+from hifazat.domain.said import Ref, Said, Term
+from hifazat.domain.words import N_
 
 
 class CoverState(StrEnum):
@@ -55,20 +57,29 @@ _ALLOWED: dict[Action, tuple[CoverState | None, ...]] = {
 }
 
 
-def _refuse(decision: Decision, cover: Cover | None, why: str) -> Refusal:
-    where = f"{decision.protectee_id} / {decision.provider_id}"
-    state = cover.state.value if cover else "no cover"
-    return Refusal(Violation("R-STATE", f"cannot {decision.action} {where} ({state}): {why}"))
+def _refuse(decision: Decision, cover: Cover | None, why: Said) -> Refusal:
+    state = Term("cover state", cover.state.value) if cover else Term("cover state", "no cover")
+    return Refusal(
+        Violation.of(
+            "R-STATE",
+            N_("cannot {action} {person} / {force} ({state}): {why}"),
+            action=Term("action", decision.action.value),
+            person=Ref("person", decision.protectee_id),
+            force=Ref("provider", decision.provider_id),
+            state=state,
+            why=why,
+        )
+    )
 
 
 def apply(cover: Cover | None, decision: Decision, provider: Provider, at: datetime) -> Cover:
     """The cover after `decision` takes effect at `at`; refuses (R-STATE) what does not fit."""
     current = cover.state if cover else None
     if current not in _ALLOWED[decision.action]:
-        raise _refuse(decision, cover, "the action does not fit the coverage's state")
+        raise _refuse(decision, cover, Said(N_("the action does not fit the coverage's state")))
     if decision.action is Action.GRANT:
         if decision.category_id is None or decision.basis is None:
-            raise _refuse(decision, cover, "a grant names its category and basis")
+            raise _refuse(decision, cover, Said(N_("a grant names its category and basis")))
         category = provider.category(decision.category_id)
         return Cover(
             coverage=decision.id,
@@ -86,15 +97,23 @@ def apply(cover: Cover | None, decision: Decision, provider: Provider, at: datet
     assert cover is not None
     if decision.action in (Action.UPGRADE, Action.DOWNGRADE):
         if decision.category_id is None:
-            raise _refuse(decision, cover, "an upgrade or downgrade names its new category")
+            raise _refuse(
+                decision, cover, Said(N_("an upgrade or downgrade names its new category"))
+            )
         category = provider.category(decision.category_id)
         rising = category.rank > cover.rank
         if category.rank == cover.rank or rising != (decision.action is Action.UPGRADE):
-            direction = "higher" if decision.action is Action.UPGRADE else "lower"
+            higher = decision.action is Action.UPGRADE
             raise _refuse(
                 decision,
                 cover,
-                f"{category.id} is not {direction} than the current {cover.category_id}",
+                Said(
+                    N_("{category} is not higher than the current {current}")
+                    if higher
+                    else N_("{category} is not lower than the current {current}"),
+                    category=category.id,
+                    current=cover.category_id,
+                ),
             )
         return Cover(
             cover.coverage,

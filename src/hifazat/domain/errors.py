@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # said.py reads times.py, which raises these errors
+    from hifazat.domain.said import Said
 
 
 class DomainError(Exception):
@@ -16,19 +20,32 @@ class Restricted:
 
     protectee: str
     #: for those who may see an assessment's level but not the assessment (its id)
-    level_only: str
+    level_only: str | Said
     #: for those who may not learn that an assessment exists
-    nothing: str
+    nothing: str | Said
 
 
 @dataclass(frozen=True)
 class Violation:
     """One rule that refused a change (or calls for the committee); a refusal may carry
-    several. `message` is the whole of it; `restricted`, what others may see instead."""
+    several. `message` is the whole of it, in English; `said`, the same kept as words, for a
+    reader of another language; `restricted`, what others may see instead."""
 
     rule: str
     message: str
     restricted: Restricted | None = None
+    said: Said | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(
+        cls, rule: str, msgid: str, restricted: Restricted | None = None, **values: Any
+    ) -> Violation:
+        """The rule's message kept as words (domain.said): English where it always was,
+        translated where a page shows it."""
+        from hifazat.domain.said import Said
+
+        said = Said(msgid, **values)
+        return cls(rule, said.text(), restricted, said)
 
 
 class Refusal(DomainError):

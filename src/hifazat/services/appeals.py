@@ -14,6 +14,7 @@ from hifazat.domain.decision import DecisionState
 from hifazat.domain.errors import Conflict, Refusal, Violation
 from hifazat.domain.rules.reason import explained
 from hifazat.domain.times import Clock
+from hifazat.domain.words import N_
 from hifazat.services import decide, notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
@@ -42,7 +43,7 @@ def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: date
     earlier = repo.appeals(decision_id=decision_id)
     if earlier:
         raise Conflict(f"{decision_id} was already appealed ({earlier[0].id})")
-    explained(repo.policy(), grounds, "the grounds of an appeal")
+    explained(repo.policy(), grounds, N_("the grounds of an appeal"))
     appeal = Appeal(new_id("ap"), decision_id, protectee.id, by, now, " ".join(grounds.split()))
     repo.add_appeal(appeal)
     uow.record("appeal.lodged", appeal.id)
@@ -67,7 +68,7 @@ def decide_in(
         raise Refusal(
             Violation("R-AUTHORITY", f"{by} approved {decision.id} and may not judge its appeal")
         )
-    explained(repo.policy(), reason, "the committee's ruling")
+    explained(repo.policy(), reason, N_("the committee's ruling"))
     held = decision.hold is not None
     restoring = None
     if outcome is AppealOutcome.OVERTURNED and not held:

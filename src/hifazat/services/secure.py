@@ -15,6 +15,7 @@ from hifazat.access import redaction
 from hifazat.access.guard import Facts, allowed, require
 from hifazat.domain.decision import DecisionState
 from hifazat.domain.errors import NotFound, Refusal, Violation
+from hifazat.domain.said import text_of
 from hifazat.domain.users import User
 from hifazat.services import decide, notices, oversight, views
 from hifazat.services.status import status_in
@@ -251,20 +252,28 @@ def decision_queues(
     return waiting, seen[:recent]
 
 
-def violations_for(uow: UnitOfWork, user: User, found: list[Violation]) -> list[dict[str, str]]:
-    """Rule messages as this user may read them (see `redaction.violation`); `uow` is fresh."""
+def violations_for(
+    uow: UnitOfWork, user: User, found: list[Violation], speak: redaction.Speak = text_of
+) -> list[dict[str, str]]:
+    """Rule messages as this user may read them (see `redaction.violation`), in the words
+    `speak` writes (a page's language; English by default); `uow` is fresh."""
     concerned = {v.restricted.protectee for v in found if v.restricted is not None}
     facts: dict[str, Facts] = {}
     if concerned:
         with uow.reading():
             facts = {pid: facts_for(uow, pid) for pid in concerned}
     return [
-        redaction.violation(user, facts[v.restricted.protectee] if v.restricted else Facts(), v)
+        redaction.violation(
+            user, facts[v.restricted.protectee] if v.restricted else Facts(), v, speak
+        )
         for v in found
     ]
 
 
-def refusal_for(uow: UnitOfWork, user: User, refusal: Refusal) -> Refusal:
-    """The refusal as this user may read it: the same rules, restricted messages redacted."""
-    shown = violations_for(uow, user, refusal.violations)
+def refusal_for(
+    uow: UnitOfWork, user: User, refusal: Refusal, speak: redaction.Speak = text_of
+) -> Refusal:
+    """The refusal as this user may read it: the same rules, restricted messages redacted,
+    in the words `speak` writes."""
+    shown = violations_for(uow, user, refusal.violations, speak)
     return Refusal([Violation(v["rule"], v["message"]) for v in shown])

@@ -21,6 +21,7 @@ COVER_STATES = [
     NP_("cover state", "active"),
     NP_("cover state", "suspended"),
     NP_("cover state", "withdrawn"),
+    NP_("cover state", "no cover"),
 ]
 #: why a person is entitled to cover
 BASES = [NP_("basis", "positional"), NP_("basis", "threat")]

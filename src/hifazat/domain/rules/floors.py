@@ -9,14 +9,18 @@ from hifazat.domain.coverage import resulting_rank
 from hifazat.domain.decision import REDUCING, Action
 from hifazat.domain.errors import Restricted, Violation
 from hifazat.domain.rules.context import DecisionContext, Stage
+from hifazat.domain.said import Ref, Said, Term
 from hifazat.domain.threat import current_assessment
+from hifazat.domain.words import N_
 
 ENTITLEMENT = "R-ENTITLEMENT"
 THREAT = "R-THREAT"
 
 
 #: what a reader who may not learn of threat assessments is told of the threat floor
-COMMITTEE_MUST_APPROVE = "a restricted rule applies to this change, so the committee must approve"
+COMMITTEE_MUST_APPROVE = Said(
+    N_("a restricted rule applies to this change, so the committee must approve")
+)
 
 
 def entitlement_shortfall(ctx: DecisionContext) -> Violation | None:
@@ -29,11 +33,18 @@ def entitlement_shortfall(ctx: DecisionContext) -> Violation | None:
     left = resulting_rank(ctx.cover_before(), decision, ctx.provider)
     if left >= floor:
         return None
-    return Violation(
+    return Violation.of(
         ENTITLEMENT,
-        f"{ctx.protectee.id}'s office entitles them to rank {floor} from a {ctx.provider.level} "
-        f"provider; this {decision.action} leaves rank {left} for reason "
-        f"{decision.reason_code!r}, so the committee must approve",
+        N_(
+            "{person}'s office entitles them to rank {floor} from a {level} provider; this "
+            "{action} leaves rank {left} for reason {code}, so the committee must approve"
+        ),
+        person=Ref("person", ctx.protectee.id),
+        floor=floor,
+        level=ctx.provider.level,
+        action=Term("action", decision.action.value),
+        left=left,
+        code=repr(decision.reason_code),
     )
 
 
@@ -49,17 +60,32 @@ def threat_shortfall(ctx: DecisionContext) -> Violation | None:
     left = resulting_rank(ctx.cover_before(), decision, ctx.provider)
     if left >= floor:
         return None
-    consequence = f"this {decision.action} leaves rank {left}, so the committee must approve"
-    return Violation(
+    action = Term("action", decision.action.value)
+    return Violation.of(
         THREAT,
-        f"a valid {assessment.level} threat assessment ({assessment.id}) sets a floor of rank "
-        f"{floor}; {consequence}",
+        N_(
+            "a valid {level} threat assessment ({assessment}) sets a floor of rank {floor}; "
+            "this {action} leaves rank {left}, so the committee must approve"
+        ),
         Restricted(
             ctx.protectee.id,
-            level_only=f"a valid {assessment.level} threat assessment sets a floor of rank "
-            f"{floor}; {consequence}",
+            level_only=Said(
+                N_(
+                    "a valid {level} threat assessment sets a floor of rank {floor}; "
+                    "this {action} leaves rank {left}, so the committee must approve"
+                ),
+                level=assessment.level,
+                floor=floor,
+                action=action,
+                left=left,
+            ),
             nothing=COMMITTEE_MUST_APPROVE,
         ),
+        level=assessment.level,
+        assessment=assessment.id,
+        floor=floor,
+        action=action,
+        left=left,
     )
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from hifazat.domain.decision import REDUCING
 from hifazat.domain.errors import Violation
 from hifazat.domain.rules.context import DecisionContext, Stage
-from hifazat.domain.times import format_duration, local_text
+from hifazat.domain.said import At, Span, Term
+from hifazat.domain.words import N_
 
 RULE = "R-NOTICE"
 
@@ -22,19 +23,24 @@ def check(ctx: DecisionContext) -> Violation | None:
     zone = ctx.policy.timezone  # the times as the person who typed them reads them
 
     if effective < decided:
-        return Violation(
+        return Violation.of(
             RULE,
-            f"effective time {local_text(effective, zone)} is before the decision at "
-            f"{local_text(decided, zone)}",
+            N_("effective time {effective} is before the decision at {decided}"),
+            effective=At(effective, zone),
+            decided=At(decided, zone),
         )
     if decision.action in REDUCING and not decision.emergency:
         earliest = decided + ctx.policy.notice_period
         if effective < earliest:
-            return Violation(
+            return Violation.of(
                 RULE,
-                f"{decision.action} needs {format_duration(ctx.policy.notice_period)} notice: "
-                f"effective no earlier than {local_text(earliest, zone)} "
-                f"(asked {local_text(effective, zone)}), "
-                "unless it is an emergency",
+                N_(
+                    "{action} needs {period} notice: effective no earlier than {earliest} "
+                    "(asked {asked}), unless it is an emergency"
+                ),
+                action=Term("action", decision.action.value),
+                period=Span(ctx.policy.notice_period),
+                earliest=At(earliest, zone),
+                asked=At(effective, zone),
             )
     return None

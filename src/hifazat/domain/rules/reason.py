@@ -6,11 +6,13 @@ from hifazat.domain.errors import Refusal, Violation
 from hifazat.domain.fields import REASON, check_text
 from hifazat.domain.policy import Policy
 from hifazat.domain.rules.context import DecisionContext
+from hifazat.domain.said import Said
+from hifazat.domain.words import N_
 
 RULE = "R-REASON"
 
 
-def explained(policy: Policy, text: str, what: str = "the reason") -> None:
+def explained(policy: Policy, text: str, what: str = N_("the reason")) -> None:
     """Refuses (R-REASON) any other act that must say why — a rescission, an appeal, a ruling,
     a review, a resolution — by the same measure as a decision's reason; text that no field
     may hold (domain.fields) is invalid input, before any rule."""
@@ -18,10 +20,12 @@ def explained(policy: Policy, text: str, what: str = "the reason") -> None:
     length = len(" ".join(text.split()))
     if length < policy.min_reason_length:
         raise Refusal(
-            Violation(
+            Violation.of(
                 RULE,
-                f"{what} must say why in at least {policy.min_reason_length} characters "
-                f"(got {length})",
+                N_("{what} must say why in at least {least} characters (got {length})"),
+                what=Said(what),
+                least=policy.min_reason_length,
+                length=length,
             )
         )
 
@@ -29,15 +33,22 @@ def explained(policy: Policy, text: str, what: str = "the reason") -> None:
 def check(ctx: DecisionContext) -> Violation | None:
     policy, decision = ctx.policy, ctx.decision
     if not decision.reason_code:
-        return Violation(RULE, "a reason code is required: " + ", ".join(policy.reason_codes))
+        codes = ", ".join(policy.reason_codes)
+        return Violation.of(RULE, N_("a reason code is required: {codes}"), codes=codes)
     if decision.reason_code not in policy.reason_codes:
         codes = ", ".join(policy.reason_codes)
-        return Violation(RULE, f"unknown reason code {decision.reason_code!r}; use one of {codes}")
+        return Violation.of(
+            RULE,
+            N_("unknown reason code {code}; use one of {codes}"),
+            code=repr(decision.reason_code),
+            codes=codes,
+        )
     length = len(" ".join(decision.reason.split()))
     if length < policy.min_reason_length:
-        return Violation(
+        return Violation.of(
             RULE,
-            f"the reason must say why in at least {policy.min_reason_length} characters "
-            f"(got {length})",
+            N_("the reason must say why in at least {least} characters (got {length})"),
+            least=policy.min_reason_length,
+            length=length,
         )
     return None

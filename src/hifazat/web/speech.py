@@ -1,0 +1,30 @@
+"""Refusals as a page's reader reads them: the rule's message in their language, times in the
+deployment's zone, people and forces by name (domain.said keeps each message as words)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from hifazat.access.redaction import Speak
+from hifazat.domain.said import Ref, Said, text_of
+from hifazat.i18n import words
+from hifazat.web.names import Names
+from hifazat.web.pages import language_for
+
+
+def speaker(request: Request, who: Any, zone: str) -> Speak:
+    """How this page's messages read: its reader's language, with names looked up once."""
+    said_in = words(language_for(request, who), zone)
+    names = Names(request.app.state.registry)
+    lookup = {"person": names.person, "provider": names.provider, "user": names.user}
+
+    def name(ref: Ref) -> str:
+        found = lookup.get(ref.kind)
+        return found(ref.id) if found else ref.id
+
+    def speak(message: str | Said) -> str:
+        return text_of(message, said_in, name)
+
+    return speak
