@@ -13,6 +13,7 @@ from hifazat.domain.appeal import Appeal, AppealOutcome
 from hifazat.domain.decision import DecisionState
 from hifazat.domain.errors import Conflict, Refusal, Violation
 from hifazat.domain.rules.reason import explained
+from hifazat.domain.said import Ref, Term
 from hifazat.domain.times import Clock
 from hifazat.domain.words import N_
 from hifazat.services import decide, notices
@@ -29,16 +30,25 @@ def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: date
     actor = repo.user(by)
     if actor.protectee_id != protectee.id and actor.id not in protectee.liaisons:
         raise Refusal(
-            Violation(
+            Violation.of(
                 "R-AUTHORITY",
-                f"{by} may not appeal for {protectee.id}: only the protectee or a liaison "
-                "acting with their consent may",
+                N_(
+                    "{who} may not appeal for {person}: only the protectee or a liaison "
+                    "acting with their consent may"
+                ),
+                who=Ref("user", by),
+                person=Ref("person", protectee.id),
             )
         )
     state = decision.state_at(now)
     if state not in (DecisionState.APPROVED, DecisionState.EFFECTIVE):
         raise Refusal(
-            Violation("R-STATE", f"{decision_id} is {state}: only a decision made can be appealed")
+            Violation.of(
+                "R-STATE",
+                N_("{decision} is {state}: only a decision made can be appealed"),
+                decision=decision_id,
+                state=Term("decision state", str(state)),
+            )
         )
     earlier = repo.appeals(decision_id=decision_id)
     if earlier:
@@ -60,13 +70,24 @@ def decide_in(
     appeal = repo.appeal(appeal_id)
     repo.lock_protectee(appeal.protectee_id)
     if not repo.user(by).is_committee:
-        raise Refusal(Violation("R-AUTHORITY", f"{by} may not decide appeals: needs committee"))
+        raise Refusal(
+            Violation.of(
+                "R-AUTHORITY",
+                N_("{who} may not decide appeals: needs committee"),
+                who=Ref("user", by),
+            )
+        )
     if appeal.outcome is not None:
         raise Conflict(f"appeal {appeal_id} was already decided ({appeal.outcome})")
     decision = repo.decision(appeal.decision_id)
     if by == decision.approved_by or by in {s.by for s in decision.steps}:
         raise Refusal(
-            Violation("R-AUTHORITY", f"{by} approved {decision.id} and may not judge its appeal")
+            Violation.of(
+                "R-AUTHORITY",
+                N_("{who} approved {decision} and may not judge its appeal"),
+                who=Ref("user", by),
+                decision=decision.id,
+            )
         )
     explained(repo.policy(), reason, N_("the committee's ruling"))
     held = decision.hold is not None

@@ -24,9 +24,11 @@ from hifazat.domain.decision import (
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Refusal, Violation
 from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce
 from hifazat.domain.rules.reason import explained
+from hifazat.domain.said import Ref, Said, Term
 from hifazat.domain.threat import current_assessment
 from hifazat.domain.times import Clock, utc_text
 from hifazat.domain.users import User
+from hifazat.domain.words import N_
 from hifazat.services import notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
@@ -173,7 +175,12 @@ def approve_in(
         raise Conflict(f"decision {decision_id} was already approved by {decision.approved_by}")
     if state is not DecisionState.PROPOSED:
         raise Refusal(
-            Violation("R-STATE", f"decision {decision_id} is {state}; it cannot be approved")
+            Violation.of(
+                "R-STATE",
+                N_("decision {decision} is {state}; it cannot be approved"),
+                decision=decision_id,
+                state=Term("decision state", str(state)),
+            )
         )
     actor = repo.user(by)
     effective = effective_at or default_effective(decision, uow, now)
@@ -227,14 +234,27 @@ def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: dat
     policy = repo.policy()
     state = decision.state_at(now)
     if state not in (DecisionState.PROPOSED, DecisionState.APPROVED):
-        why = "already in effect: a new decision is needed" if state else "not yet proposed"
-        raise Refusal(Violation("R-STATE", f"decision {decision_id} is {state}; {why}"))
+        why = N_("already in effect: a new decision is needed") if state else N_("not yet proposed")
+        raise Refusal(
+            Violation.of(
+                "R-STATE",
+                N_("decision {decision} is {state}; {why}"),
+                decision=decision_id,
+                state=Term("decision state", str(state)),
+                why=Said(why),
+            )
+        )
     if actor.id != decision.proposed_by and not actor.can_approve_for(decision.provider_id):
         raise Refusal(
-            Violation(
+            Violation.of(
                 "R-AUTHORITY",
-                f"{by} may not rescind {decision_id}: only its proposer, an approver of "
-                f"{decision.provider_id} or the committee may",
+                N_(
+                    "{who} may not rescind {decision}: only its proposer, an approver of "
+                    "{force} or the committee may"
+                ),
+                who=Ref("user", by),
+                decision=decision_id,
+                force=Ref("provider", decision.provider_id),
             )
         )
     explained(policy, reason)

@@ -8,7 +8,9 @@ from datetime import datetime
 from hifazat.domain.decision import Decision
 from hifazat.domain.errors import Conflict, Refusal, Violation
 from hifazat.domain.rules.reason import explained
+from hifazat.domain.said import Ref
 from hifazat.domain.times import Clock
+from hifazat.domain.words import N_
 from hifazat.services import decide, notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.store.uow import UnitOfWork
@@ -21,9 +23,19 @@ def ratify_in(
     decision = repo.decision(decision_id)
     repo.lock_protectee(decision.protectee_id)
     if not repo.user(by).is_committee:
-        raise Refusal(Violation("R-AUTHORITY", f"{by} may not ratify: needs committee"))
+        raise Refusal(
+            Violation.of(
+                "R-AUTHORITY", N_("{who} may not ratify: needs committee"), who=Ref("user", by)
+            )
+        )
     if not decision.emergency or not decision.approved:
-        raise Refusal(Violation("R-STATE", f"{decision_id} is not an approved emergency decision"))
+        raise Refusal(
+            Violation.of(
+                "R-STATE",
+                N_("{decision} is not an approved emergency decision"),
+                decision=decision_id,
+            )
+        )
     if decision.ratification is not None:
         raise Conflict(f"{decision_id} was already ratified or refused by the committee")
     explained(repo.policy(), reason)

@@ -10,8 +10,10 @@ from hifazat.domain.discrepancy import RESOLUTIONS, DiscrepancyReport
 from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
 from hifazat.domain.policy import THREAT_LEVELS
 from hifazat.domain.rules.reason import explained
+from hifazat.domain.said import Ref
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import Clock, utc_text
+from hifazat.domain.words import N_
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
 from hifazat.store.uow import UnitOfWork
@@ -39,7 +41,11 @@ def add_assessment_in(uow: UnitOfWork, a: NewAssessment, now: datetime) -> Threa
     actor = repo.user(a.by)
     if "intelligence" not in actor.roles:
         raise Refusal(
-            Violation("R-AUTHORITY", f"{a.by} may not enter threat assessments: needs intelligence")
+            Violation.of(
+                "R-AUTHORITY",
+                N_("{who} may not enter threat assessments: needs intelligence"),
+                who=Ref("user", a.by),
+            )
         )
     if a.level not in THREAT_LEVELS:
         raise InvalidInput("level", f"{a.level!r} is not one of {', '.join(THREAT_LEVELS)}")
@@ -100,10 +106,14 @@ def report_discrepancy_in(uow: UnitOfWork, r: NewReport, now: datetime) -> Discr
     )
     if not allowed:
         raise Refusal(
-            Violation(
+            Violation.of(
                 "R-AUTHORITY",
-                f"{r.by} may not report on {r.protectee}: only the protectee, their liaisons "
-                "and security desks may",
+                N_(
+                    "{who} may not report on {person}: only the protectee, their liaisons "
+                    "and security desks may"
+                ),
+                who=Ref("user", r.by),
+                person=Ref("person", r.protectee),
             )
         )
     if r.observed_at > now:
@@ -153,9 +163,11 @@ def resolve_in(
     desk = f"operator@{provider}" in actor.roles or actor.can_approve_for(provider)
     if not desk:
         raise Refusal(
-            Violation(
+            Violation.of(
                 "R-AUTHORITY",
-                f"{by} may not resolve reports on {provider}: needs its desk or an approver",
+                N_("{who} may not resolve reports on {force}: needs its desk or an approver"),
+                who=Ref("user", by),
+                force=Ref("provider", provider),
             )
         )
     if outcome not in RESOLUTIONS:

@@ -9,8 +9,10 @@ from hifazat.domain.decision import Action, Decision
 from hifazat.domain.errors import InvalidInput, NotFound, Refusal, Violation
 from hifazat.domain.review import CONFIRMED, Review
 from hifazat.domain.rules.reason import explained
+from hifazat.domain.said import Ref
 from hifazat.domain.status import covers_at
 from hifazat.domain.times import Clock
+from hifazat.domain.words import N_
 from hifazat.services import decide
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
@@ -48,9 +50,12 @@ def review_in(
     actor = repo.user(by)
     if not actor.can_approve_for(cover.provider_id):
         raise Refusal(
-            Violation(
+            Violation.of(
                 "R-AUTHORITY",
-                f"{by} may not review {coverage}: needs approver@{cover.provider_id} or committee",
+                N_("{who} may not review {coverage}: needs approver@{provider} or committee"),
+                who=Ref("user", by),
+                coverage=coverage,
+                provider=cover.provider_id,
             )
         )
     policy = repo.policy()
