@@ -15,8 +15,10 @@ from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
+from hifazat.domain.said import Instant, Ref, Said, Span, Term
 from hifazat.domain.threat import ThreatAssessment, current_assessment
 from hifazat.domain.times import day_start, format_duration, local_date, utc_text
+from hifazat.domain.words import N_, NP_
 
 CLUSTER_WINDOW = timedelta(days=7)
 #: the decisions that count against an affiliation, and what a finding calls them
@@ -33,6 +35,8 @@ class Flag:
     since: datetime
     detail: str
     evidence: tuple[str, ...] = field(default=())
+    #: the detail as a page tells it, in its reader's words (the API and CLI keep `detail`)
+    said: Said | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +70,15 @@ def review_flags(
                     due,
                     f"review overdue since {utc_text(due)}: last examined {utc_text(looked)}, "
                     f"policy requires every {format_duration(policy.review_every)}",
+                    said=Said(
+                        N_(
+                            "review overdue since {due}: last examined {looked}, policy "
+                            "requires every {period}"
+                        ),
+                        due=Instant(due),
+                        looked=Instant(looked),
+                        period=Span(policy.review_every),
+                    ),
                 )
             )
     return flags
@@ -87,17 +100,25 @@ def basis_flags(
         if cover.basis is Basis.THREAT and current_assessment(assessments, now) is None:
             expired = [a.valid_until for a in assessments if a.valid_until <= now]
             since = max([cover.since, *expired])
-            detail = "threat-based cover with no valid threat assessment"
+            detail = N_("threat-based cover with no valid threat assessment")
         elif cover.basis is Basis.POSITIONAL and not protectee.offices_on(
             local_date(now, policy.timezone)
         ):
             ended = [o.until for o in protectee.offices if o.until is not None]
             since = max([cover.since, *(day_start(d, policy.timezone) for d in ended)])
-            detail = "positional cover but no office is held"
+            detail = N_("positional cover but no office is held")
         else:
             continue
         flags.append(
-            Flag("R-BASIS", protectee.id, cover.provider_id, cover.coverage, since, detail)
+            Flag(
+                "R-BASIS",
+                protectee.id,
+                cover.provider_id,
+                cover.coverage,
+                since,
+                detail,
+                said=Said(detail),
+            )
         )
     return flags
 
@@ -110,12 +131,27 @@ def sanction_flags(provider: Provider, covers: Iterable[Cover], now: datetime) -
         personnel, vehicles = personnel + p, vehicles + v
     over = []
     if personnel > provider.pool_personnel:
-        over.append(f"{personnel} personnel committed against a pool of {provider.pool_personnel}")
+        over.append(
+            Said(
+                N_("{n} personnel committed against a pool of {pool}"),
+                n=personnel,
+                pool=provider.pool_personnel,
+            )
+        )
     if vehicles > provider.pool_vehicles:
-        over.append(f"{vehicles} vehicles committed against a pool of {provider.pool_vehicles}")
+        over.append(
+            Said(
+                N_("{n} vehicles committed against a pool of {pool}"),
+                n=vehicles,
+                pool=provider.pool_vehicles,
+            )
+        )
     if not over:
         return []
-    return [Flag("R-SANCTION", None, provider.id, provider.id, now, "; ".join(over))]
+    said = (
+        over[0] if len(over) == 1 else Said(N_("{first}; {second}"), first=over[0], second=over[1])
+    )
+    return [Flag("R-SANCTION", None, provider.id, provider.id, now, said.text(), said=said)]
 
 
 def discrepancy_flags(reports: Iterable[DiscrepancyReport], now: datetime) -> list[Flag]:
@@ -162,9 +198,48 @@ def cluster_flags(events: Iterable[AdverseEvent]) -> list[Flag]:
                     f"between {utc_text(run[0].at)} and {utc_text(run[-1].at)} "
                     f"({len(people)} protectees)",
                     tuple(e.id for e in run),
+                    said=_cluster_said(run, affiliation, provider, kinds, len(people)),
                 )
             )
     return flags
+
+
+#: the kinds of adverse event a cluster counts, as a page names them
+ADVERSE_WORDS = [
+    NP_("adverse event", "withdraws"),
+    NP_("adverse event", "downgrades"),
+    NP_("adverse event", "ground reports"),
+]
+
+
+def _cluster_said(
+    run: list[AdverseEvent], affiliation: str, provider: str, kinds: list[str], people: int
+) -> Said:
+    """The cluster as a page tells it: a run within one instant is said to be at that time."""
+    values = {
+        "n": len(run),
+        "kinds": tuple(Term("adverse event", k) for k in kinds),
+        "affiliation": affiliation,
+        "force": Ref("provider", provider),
+        "first": Instant(run[0].at),
+        "last": Instant(run[-1].at),
+        "people": people,
+    }
+    if run[0].at == run[-1].at:
+        return Said(
+            N_(
+                "{n} adverse events ({kinds}) against {affiliation} by {force}, all at "
+                "{first}, affecting {people} protectees"
+            ),
+            **values,
+        )
+    return Said(
+        N_(
+            "{n} adverse events ({kinds}) against {affiliation} by {force} between {first} "
+            "and {last}, affecting {people} protectees"
+        ),
+        **values,
+    )
 
 
 def _chains(events: list[AdverseEvent]) -> list[list[AdverseEvent]]:
@@ -208,6 +283,16 @@ def ratify_flags(decisions: Iterable[Decision], policy: Policy, now: datetime) -
                     deadline,
                     f"emergency {d.action} by {d.approved_by} not ratified by the committee "
                     f"within {window} (due {utc_text(deadline)})",
+                    said=Said(
+                        N_(
+                            "emergency {action} by {who} not ratified by the committee within "
+                            "{window} (due {due})"
+                        ),
+                        action=Term("action", d.action.value),
+                        who=Ref("user", d.approved_by or ""),
+                        window=Span(policy.emergency_ratification_within),
+                        due=Instant(deadline),
+                    ),
                 )
             )
     return flags
@@ -228,6 +313,11 @@ def appeal_flags(appeals: Iterable[Appeal], policy: Policy, now: datetime) -> li
                     deadline,
                     f"appeal against {appeal.decision_id} lodged {utc_text(appeal.lodged_at)} "
                     f"is undecided past {format_duration(policy.appeal_decide_within)}",
+                    said=Said(
+                        N_("an appeal lodged {lodged} is undecided past {window}"),
+                        lodged=Instant(appeal.lodged_at),
+                        window=Span(policy.appeal_decide_within),
+                    ),
                 )
             )
     return flags
@@ -258,6 +348,15 @@ def threat_floor_flags(
             max(assessment.assessed_at, assessment.entered_at),
             f"a {assessment.level} threat assessment sets a floor of rank {floor}; the best "
             f"active cover is rank {best}: for the committee",
+            said=Said(
+                N_(
+                    "a {level} threat assessment sets a floor of rank {floor}; the best active "
+                    "cover is rank {best}: for the committee"
+                ),
+                level=assessment.level,
+                floor=floor,
+                best=best,
+            ),
         )
     ]
 
@@ -293,7 +392,37 @@ def notice_flags(undelivered: Iterable[UndeliveredNotice]) -> list[Flag]:
             else f"{who} has nowhere to go: no channel is registered for the "
             f"{n.recipient_kind}; add one with `hifazat channels add`"
         )
+        to = (
+            Ref("user", n.recipient)
+            if n.recipient_kind != "protectee"
+            else Ref("person", n.recipient)
+        )
+        said = (
+            Said(
+                N_(
+                    "the notice to {who} could not be delivered after every attempt: correct "
+                    "the address, then send it again from this page"
+                ),
+                who=to,
+            )
+            if n.dead
+            else Said(
+                N_(
+                    "the notice to {who} has nowhere to go: no channel is registered for them; "
+                    "the registrar must add one"
+                ),
+                who=to,
+            )
+        )
         flags.append(
-            Flag(NOTICE_RULE, n.protectee_id, n.provider_id, n.notice_id, n.created_at, detail)
+            Flag(
+                NOTICE_RULE,
+                n.protectee_id,
+                n.provider_id,
+                n.notice_id,
+                n.created_at,
+                detail,
+                said=said,
+            )
         )
     return flags

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from hifazat.domain.times import format_duration, local_text
+from hifazat.domain.times import format_duration, local_text, utc_text
 from hifazat.domain.words import Words
 
 
@@ -31,6 +31,14 @@ class At:
 
     instant: datetime
     zone: str
+
+
+@dataclass(frozen=True)
+class Instant:
+    """An instant as the API writes it (UTC, ISO 8601); a page shows it in the deployment's
+    zone, in the reader's language."""
+
+    instant: datetime
 
 
 @dataclass(frozen=True)
@@ -65,12 +73,16 @@ def _span(delta: timedelta, words: Words) -> str:
 
 
 def _english(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(_english(v) for v in value)
     if isinstance(value, Said):
         return value.text()
     if isinstance(value, Ref):
         return value.id
     if isinstance(value, At):
         return local_text(value.instant, value.zone)
+    if isinstance(value, Instant):
+        return utc_text(value.instant)
     if isinstance(value, Span):
         return format_duration(value.length)
     if isinstance(value, Term):
@@ -79,11 +91,13 @@ def _english(value: Any) -> str:
 
 
 def _spoken(value: Any, words: Words, name: Namer | None) -> str:
+    if isinstance(value, tuple):  # a list, joined as the language joins one
+        return words.gettext(", ").join(_spoken(v, words, name) for v in value)
     if isinstance(value, Said):
         return value.text(words, name)
     if isinstance(value, Ref):
         return name(value) if name else value.id
-    if isinstance(value, At):
+    if isinstance(value, At | Instant):
         return words.when(value.instant)
     if isinstance(value, Span):
         return _span(value.length, words)

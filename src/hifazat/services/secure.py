@@ -163,10 +163,13 @@ def read_protectee(uow: UnitOfWork, user: User, pid: str) -> dict[str, Any]:
         return protectee_view(uow, pid)
 
 
-def read_status(uow: UnitOfWork, user: User, pid: str, at: datetime) -> dict[str, Any]:
+def read_status(
+    uow: UnitOfWork, user: User, pid: str, at: datetime, speak: redaction.Speak | None = None
+) -> dict[str, Any]:
+    """The status; with `speak`, its flags' details as a page tells them."""
     with uow.reading():
         facts = gate(uow, user, "status.read", pid)
-        view = views.status_view(status_in(uow, pid, at))
+        view = views.status_view(status_in(uow, pid, at), speak)
     view["flags"] = redaction.flags(user, facts, view["flags"])
     return view
 
@@ -210,9 +213,12 @@ def read_assessments(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, An
         return out
 
 
-def read_flags(uow: UnitOfWork, user: User, now: datetime) -> list[dict[str, Any]]:
+def read_flags(
+    uow: UnitOfWork, user: User, now: datetime, speak: redaction.Speak | None = None
+) -> list[dict[str, Any]]:
     """Oversight sees every flag; a desk those about protectees its provider decided on and
-    those naming its provider; threat flags only where the level may be seen."""
+    those naming its provider; threat flags only where the level may be seen. With `speak`,
+    each detail as a page tells it."""
     require(user, "flag.read")
     with uow.reading():
         visible = []
@@ -226,7 +232,7 @@ def read_flags(uow: UnitOfWork, user: User, now: datetime) -> list[dict[str, Any
                 role.endswith(f"@{flag.provider}") for role in user.roles
             )
             if allowed(user, "status.read", facts) or desk:
-                visible += redaction.flags(user, facts, [views.flag_view(flag)])
+                visible += redaction.flags(user, facts, [views.flag_view(flag, speak)])
         return visible
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hifazat.domain.appeal import Appeal
@@ -11,10 +12,14 @@ from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.flags import Flag
 from hifazat.domain.notice import Notice
 from hifazat.domain.provider import Provider
+from hifazat.domain.said import Said
 from hifazat.domain.status import Status
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import utc_text
 from hifazat.services.oversight import ReviewDue
+
+#: how a page speaks a message kept as words (access.redaction.Speak)
+Speak = Callable[[str | Said], str]
 
 
 def _time(value: Any) -> str | None:
@@ -133,11 +138,15 @@ def proposed_view(d: Decision) -> dict[str, Any]:
     }
 
 
-def flag_view(flag: Flag) -> dict[str, Any]:
-    return flag.as_dict()
+def flag_view(flag: Flag, speak: Speak | None = None) -> dict[str, Any]:
+    """The flag; with `speak`, its detail as a page tells it (the API keeps `detail`)."""
+    view = flag.as_dict()
+    if speak is not None:
+        view["detail"] = speak(flag.said or flag.detail)
+    return view
 
 
-def status_view(status: Status) -> dict[str, Any]:
+def status_view(status: Status, speak: Speak | None = None) -> dict[str, Any]:
     personnel, vehicles = status.totals
     return {
         "protectee": status.protectee.id,
@@ -147,7 +156,7 @@ def status_view(status: Status) -> dict[str, Any]:
         "totals": {"personnel": personnel, "vehicles": vehicles},
         "pending": [pending_view(d) for d in status.pending],
         "proposed": [proposed_view(d) for d in status.proposed],
-        "flags": [flag_view(f) for f in status.flags],
+        "flags": [flag_view(f, speak) for f in status.flags],
     }
 
 

@@ -3,8 +3,9 @@ refusal in Urdu for a page, with times in the zone and people and forces by name
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -12,6 +13,7 @@ from hifazat.access.guard import Facts
 from hifazat.access.redaction import RESTRICTED_RULE, violation
 from hifazat.domain.decision import Action
 from hifazat.domain.errors import Restricted, Violation
+from hifazat.domain.flags import AdverseEvent, UndeliveredNotice, cluster_flags, notice_flags
 from hifazat.domain.rules import authority, notice, reason
 from hifazat.domain.rules.context import Stage
 from hifazat.domain.said import At, Ref, Said, Span, Term
@@ -99,3 +101,34 @@ def test_redaction_speaks_the_form_the_reader_may_see() -> None:
     assert seen == {"rule": RESTRICTED_RULE, "message": "<the committee must approve>"}
     intelligence = User("intel", "Intel", frozenset({"intelligence"}))
     assert violation(intelligence, Facts(), v)["message"] == "assessment ta-1 sets floor 3"
+
+
+def _event(n: int, at: datetime, kind: str = "withdraws") -> AdverseEvent:
+    return AdverseEvent(f"e-{n}", kind, f"p-{n}", "sindh-police", "MQM-P", at)
+
+
+def test_a_cluster_within_one_instant_says_so_on_a_page() -> None:
+    [flag] = cluster_flags([_event(n, T0) for n in range(3)])
+    assert flag.said is not None
+    english = flag.said.text(words("en", "Asia/Karachi"), _name)
+    assert "all at" in english and "between" not in english
+    assert "T0" not in english and not re.search(r"\d{4}-\d\d-\d\dT\d\d", english)
+    assert "between" in flag.detail  # the API's detail is as it was
+
+
+def test_a_cluster_in_urdu_names_its_kinds_and_times_in_urdu() -> None:
+    events = [_event(1, T0), _event(2, T0 + timedelta(days=1), "ground reports")]
+    [flag] = cluster_flags([*events, _event(3, T0 + timedelta(days=2), "downgrades")])
+    assert flag.said is not None
+    urdu = flag.said.text(URDU, _name)
+    assert "زمینی رپورٹیں" in urdu and "ground" not in urdu
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", urdu)
+
+
+def test_an_undeliverable_notice_on_a_page_names_no_command() -> None:
+    dead = UndeliveredNotice("n-1", "p-1", "sindh-police", "mqm-liaison", "liaison", T0, True)
+    [flag] = notice_flags([dead])
+    assert "hifazat notices requeue" in flag.detail  # the CLI's hint stays on the CLI
+    assert flag.said is not None
+    page = flag.said.text(words("en", "UTC"), _name)
+    assert "hifazat" not in page and "mqm-liaison" not in page
