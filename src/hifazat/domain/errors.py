@@ -67,12 +67,14 @@ class Refusal(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Input that cannot be understood; `field` names the key, option or line at fault."""
+    """Input that cannot be understood; `field` names the key, option or line at fault. The
+    message may be kept as words (domain.said), for a page to say in its reader's language."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str | Said) -> None:
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        self.said = None if isinstance(message, str) else message
+        self.message = message if isinstance(message, str) else message.text()
+        super().__init__(f"{field}: {self.message}")
 
 
 class NotFound(DomainError):

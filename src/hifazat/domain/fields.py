@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from hifazat.domain.errors import InvalidInput
+from hifazat.domain.said import Said
 from hifazat.domain.times import parse_instant
+from hifazat.domain.words import N_
 
 #: identifiers of every record and user: ASCII letters, digits, '.', '_' and '-', at most 64
 IDENT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -167,10 +169,17 @@ def check_text(value: object, rule: TextRule, field: str, min_length: int = 0) -
         raise InvalidInput(field, f"must be text, not {type(value).__name__}")
     if len(value) > rule.max_length:
         raise InvalidInput(
-            field, f"longer than {rule.max_length:,} characters ({len(value):,}), the limit"
+            field,
+            Said(
+                N_("longer than {limit} characters ({length}), the limit"),
+                limit=f"{rule.max_length:,}",
+                length=f"{len(value):,}",
+            ),
         )
     if len(value) < min_length:
-        raise InvalidInput(field, "must not be empty" if min_length == 1 else "is too short")
+        raise InvalidInput(
+            field, Said(N_("must not be empty") if min_length == 1 else N_("is too short"))
+        )
     found = (_SECRET if rule.secret else _PROSE if rule.multiline else _LINE).search(value)
     if found:
         raise InvalidInput(

@@ -11,7 +11,9 @@ from fastapi import Form
 from fastapi.responses import RedirectResponse
 
 from hifazat.domain.errors import InvalidInput
+from hifazat.domain.said import Said
 from hifazat.domain.times import require_aware
+from hifazat.domain.words import N_
 
 Field = Annotated[str, Form()]
 Optional = Annotated[str, Form()]
@@ -46,7 +48,11 @@ def local_input(text: str, zone: str, field: str = "effective_at") -> datetime |
             wall = datetime.fromisoformat(typed)
         except ValueError:
             raise InvalidInput(
-                field, f"{text!r} is not a date and time: write it as day/month/year hour:minute"
+                field,
+                Said(
+                    N_("{typed} is not a date and time: write it as day/month/year hour:minute"),
+                    typed=repr(text),
+                ),
             ) from None
         if wall.tzinfo is not None:
             return require_aware(wall, field)
