@@ -108,6 +108,9 @@ class Interval:
 
 
 def _text(value: object) -> str:
+    """A label as SVG text: escaped, unless it is already markup (a template macro's words)."""
+    if isinstance(value, Markup):
+        return str(value).strip()
     return str(escape(str(value)))
 
 
@@ -358,7 +361,7 @@ def intervals(
     it, the numbers written beside it ("40% (12%-74%)")."""
     if not rows:
         return _nothing(empty)
-    axis = _Axis(8, WIDTH - 8, rtl)
+    axis = _Axis(24, WIDTH - 24, rtl)  # room for the scale's end labels
     row = 44
     body: list[str] = []
     bottom = 4 + len(rows) * row
