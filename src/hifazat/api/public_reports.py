@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,6 +35,7 @@ class Published:
         self._json: dict[str, Any] | None = None
         self._html: str | None = None
         self._pdf: bytes | None = None
+        self._pages: dict[str, str] = {}
 
     def as_dict(self) -> dict[str, Any]:
         with self._lock:
@@ -47,6 +49,14 @@ class Published:
                 self._counts["html"] += 1
                 self._html = to_html(self.report)
             return self._html
+
+    def page(self, language: str, build: Callable[[TransparencyReport, str], str]) -> str:
+        """The web page's body in one language, built by the web (which words it) once."""
+        with self._lock:
+            if language not in self._pages:
+                self._counts["html"] += 1
+                self._pages[language] = build(self.report, language)
+            return self._pages[language]
 
     def pdf(self) -> bytes:
         with self._lock:
