@@ -5,10 +5,11 @@ same numbers.
 Pure: data and the reader's words in, Markup out. The caller translates every label (this
 module imports no catalog) and formats times and numbers (`when`, `number`). Each series is
 drawn with its own pattern as well as its colour, so no reading depends on colour alone, and a
-chart with nothing to draw says so in words instead. For a right-to-left page the time axis
-runs from right to left and labels anchor at the other side.
+chart with nothing to draw says so in words instead. For a right-to-left page every position
+is mirrored (the time axis runs from right to left) and the SVG's direction is rtl, so a label's
+text-anchor, which is relative to its direction, stays "start" or "end" as on an LTR page.
 
-Sizes are in a 480-unit-wide viewBox that scales down to a phone's 360 px."""
+Sizes are in a 360-unit-wide viewBox: at a phone's width a label is drawn at its own size."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Protocol
 
 from markupsafe import Markup, escape
 
-WIDTH = 480
+WIDTH = 360
 FONT = 13
 #: the GOV.UK palette's darker colours: each at least 4.5:1 against white
 COLOURS = ("#1d70b8", "#00703c", "#912b88", "#d4351c", "#505a5f", "#0b0c0c")
@@ -169,11 +170,6 @@ class _Axis:
         span = self.right - self.left
         return round(self.right - fraction * span if self.rtl else self.left + fraction * span, 1)
 
-    @property
-    def start_anchor(self) -> str:
-        """The anchor of a label standing at the axis's start, reading into the plot."""
-        return "end" if self.rtl else "start"
-
 
 def _legend(ident: str, labels: Sequence[str], y: int, rtl: bool) -> tuple[list[str], int]:
     """One swatch and label a line: long names (Urdu among them) need the room."""
@@ -182,7 +178,7 @@ def _legend(ident: str, labels: Sequence[str], y: int, rtl: bool) -> tuple[list[
         top = y + n * 22
         box = WIDTH - 20 if rtl else 4
         text_x = WIDTH - 26 if rtl else 26
-        anchor = "end" if rtl else "start"
+        anchor = "start"
         out.append(
             f'<rect x="{box}" y="{top}" width="16" height="16" fill="url(#{ident}-p{n})" '
             f'stroke="{AXIS}"/><text x="{text_x}" y="{top + 13}" text-anchor="{anchor}">'
@@ -234,7 +230,7 @@ def cover(
         )
         label_x = WIDTH - gutter + 6 if rtl else gutter - 6
         body.append(
-            f'<text x="{label_x}" y="{y(value) + 4}" text-anchor="{"start" if rtl else "end"}">'
+            f'<text x="{label_x}" y="{y(value) + 4}" text-anchor="end">'
             f"{_text(number(value))}</text>"
         )
     below = [0] * len(instants)
@@ -252,14 +248,15 @@ def cover(
         f'<line x1="{axis.x(0)}" x2="{axis.x(1)}" y1="{plot_bottom}" y2="{plot_bottom}" '
         f'stroke="{AXIS}"/>'
     )
+    # the period's ends, one a line: a time in the reader's words can be long (Urdu's is)
     first, last = axis.x(0), axis.x(1)
     body.append(
-        f'<text x="{first}" y="{plot_bottom + 18}" text-anchor="{axis.start_anchor}">'
+        f'<text x="{first}" y="{plot_bottom + 18}" text-anchor="start">'
         f"{_text(when(start))}</text>"
-        f'<text x="{last}" y="{plot_bottom + 18}" text-anchor="{"start" if rtl else "end"}">'
+        f'<text x="{last}" y="{plot_bottom + 36}" text-anchor="end">'
         f"{_text(when(end))}</text>"
     )
-    legend, height = _legend(ident, [name(layer.key) for layer in layers], plot_bottom + 34, rtl)
+    legend, height = _legend(ident, [name(layer.key) for layer in layers], plot_bottom + 50, rtl)
     return _svg(ident, title, desc, height + 4, body + legend, rtl)
 
 
@@ -302,7 +299,7 @@ def pools(
     row = 52
     for n, bar in enumerate(bars):
         top = 4 + n * row
-        anchor = axis.start_anchor
+        anchor = "start"
         body.append(
             f'<text x="{axis.x(0)}" y="{top + 13}" text-anchor="{anchor}" font-weight="bold">'
             f"{_text(name(bar.key))}</text>"
@@ -323,10 +320,10 @@ def pools(
         label_at = axis.x(min(max(bar.pool, bar.committed) / top_value, 1.0))
         inside = max(bar.pool, bar.committed) / top_value > 0.6
         if inside:  # no room beyond the bar: write over it, on a white ground
-            anchor = "start" if rtl else "end"
+            anchor = "end"
             label_at = round(label_at + (8 if rtl else -8), 1)
         else:
-            anchor = "end" if rtl else "start"
+            anchor = "start"
             label_at = round(label_at + (-6 if rtl else 6), 1)
         body.append(
             f'<text x="{label_at}" y="{top + 35}" text-anchor="{anchor}" paint-order="stroke" '
@@ -336,7 +333,7 @@ def pools(
     committed, pool = legend
     box = WIDTH - 20 if rtl else 4
     text_x = WIDTH - 26 if rtl else 26
-    anchor = "end" if rtl else "start"
+    anchor = "start"
     body.append(
         f'<rect x="{box}" y="{y}" width="16" height="16" fill="url(#{ident}-p0)" stroke="#0b0c0c"/>'
         f'<text x="{text_x}" y="{y + 13}" text-anchor="{anchor}">{_text(committed)}</text>'
@@ -375,7 +372,7 @@ def intervals(
     for n, r in enumerate(rows):
         top = 4 + n * row
         body.append(
-            f'<text x="{axis.x(0)}" y="{top + 14}" text-anchor="{axis.start_anchor}">'
+            f'<text x="{axis.x(0)}" y="{top + 14}" text-anchor="start">'
             f"{_text(name(r.key))}: {_text(percent(r.rate))} "
             f"({_text(percent(r.low))}–{_text(percent(r.high))})</text>"
         )

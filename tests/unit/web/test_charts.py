@@ -31,7 +31,7 @@ def _labelled(root: ET.Element, title: str) -> None:
     found = {e.get("id"): e for e in root.iter() if e.get("id")}
     assert [found[i].tag for i in ids] == [f"{SVG}title", f"{SVG}desc"]
     assert found[ids[0]].text == title and found[ids[1]].text
-    assert root.get("viewBox", "").startswith("0 0 480 ")
+    assert root.get("viewBox", "").startswith("0 0 360 ")
     assert root.get("width") == "100%"
 
 
@@ -81,7 +81,7 @@ def test_the_cover_chart_runs_from_the_right_on_a_right_to_left_page() -> None:
         label = next(e for e in root.iter(f"{SVG}text") if e.text == "01 Jan 2026")
         return float(label.get("x", "0"))
 
-    assert start_x(ltr) < 240 < start_x(rtl)
+    assert start_x(ltr) < 180 < start_x(rtl)
 
 
 @pytest.mark.parametrize(
