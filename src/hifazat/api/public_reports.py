@@ -16,7 +16,7 @@ from typing import Any
 
 from hifazat.domain.times import Clock, period
 from hifazat.reports.transparency.model import TransparencyReport
-from hifazat.reports.transparency.render import to_html, to_pdf
+from hifazat.reports.transparency.render import to_pdf
 from hifazat.services import audits
 from hifazat.store import ledger_store
 from hifazat.store.uow import UnitOfWork, UnitOfWorkFactory
@@ -33,7 +33,6 @@ class Published:
         self._counts = counts
         self._lock = threading.Lock()
         self._json: dict[str, Any] | None = None
-        self._html: str | None = None
         self._pdf: bytes | None = None
         self._pages: dict[str, str] = {}
 
@@ -42,13 +41,6 @@ class Published:
             if self._json is None:
                 self._json = self.report.as_dict()
             return self._json
-
-    def html(self) -> str:
-        with self._lock:
-            if self._html is None:
-                self._counts["html"] += 1
-                self._html = to_html(self.report)
-            return self._html
 
     def page(self, language: str, build: Callable[[TransparencyReport, str], str]) -> str:
         """The web page's body in one language, built by the web (which words it) once."""
