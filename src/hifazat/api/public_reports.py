@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from hifazat.domain.times import Clock, period
 from hifazat.reports.transparency.model import TransparencyReport
-from hifazat.reports.transparency.render import to_html, to_pdf
+from hifazat.reports.transparency.render import to_pdf
 from hifazat.services import audits
 from hifazat.store import ledger_store
 from hifazat.store.uow import UnitOfWork, UnitOfWorkFactory
@@ -32,8 +33,8 @@ class Published:
         self._counts = counts
         self._lock = threading.Lock()
         self._json: dict[str, Any] | None = None
-        self._html: str | None = None
         self._pdf: bytes | None = None
+        self._pages: dict[str, str] = {}
 
     def as_dict(self) -> dict[str, Any]:
         with self._lock:
@@ -41,12 +42,13 @@ class Published:
                 self._json = self.report.as_dict()
             return self._json
 
-    def html(self) -> str:
+    def page(self, language: str, build: Callable[[TransparencyReport, str], str]) -> str:
+        """The web page's body in one language, built by the web (which words it) once."""
         with self._lock:
-            if self._html is None:
+            if language not in self._pages:
                 self._counts["html"] += 1
-                self._html = to_html(self.report)
-            return self._html
+                self._pages[language] = build(self.report, language)
+            return self._pages[language]
 
     def pdf(self) -> bytes:
         with self._lock:

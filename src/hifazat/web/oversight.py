@@ -1,7 +1,9 @@
-"""Oversight's pages: capacity, the ledger and the fairness audit."""
+"""Oversight's pages: capacity, the ledger and the fairness audit. Each chart is drawn on the
+server (web/charts.py) and followed by a table holding the same numbers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
@@ -9,22 +11,58 @@ from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import allowed, require
 from hifazat.api.deps import Reg
-from hifazat.services import (
-    audits,
-)
+from hifazat.domain.words import NP_
+from hifazat.services import audits, history
 from hifazat.services.verify import verify_beside_key
 from hifazat.store import ledger_store
-from hifazat.web.pages import render, zone_of
+from hifazat.web import charts, transparency
+from hifazat.web.pages import render, templates, zone_of
 from hifazat.web.session import Who
 
 router = APIRouter(include_in_schema=False)
+# The public transparency page is one of the site's pages; it lives in its own module.
+router.include_router(transparency.router)
+
+# The charts, for templates (the protectee page's partial among them): they take the page's
+# own words and formatters, so they draw in the reader's language.
+templates.env.globals["charts"] = charts
+
+#: a threat level as the audit names a cohort by it
+THREAT_LEVELS = [
+    NP_("audit threat level", "none"),
+    NP_("audit threat level", "low"),
+    NP_("audit threat level", "moderate"),
+    NP_("audit threat level", "high"),
+    NP_("audit threat level", "severe"),
+]
+#: the kinds of finding
+FINDING_KINDS = [NP_("finding", "disparity"), NP_("finding", "cluster")]
+
+
+@dataclass(frozen=True)
+class PoolBar:
+    """One provider's committed officers or vehicles against its sanctioned pool."""
+
+    key: str
+    committed: int
+    pool: int
 
 
 @router.get("/capacity", response_class=HTMLResponse)
 def capacity_page(request: Request, reg: Reg, who: Who) -> Response:
     require(who.user, "capacity.read")
-    found = [c.as_dict() for c in audits.capacity_at(reg.uow(), reg.clock())]
-    return render(request, "capacity.html.j2", zone_of(reg.uow()), who=who, providers=found)
+    found = audits.capacity_at(reg.uow(), reg.clock())
+    personnel = [PoolBar(c.provider, c.committed.personnel, c.pool.personnel) for c in found]
+    vehicles = [PoolBar(c.provider, c.committed.vehicles, c.pool.vehicles) for c in found]
+    return render(
+        request,
+        "capacity.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        providers=[c.as_dict() for c in found],
+        personnel=personnel,
+        vehicles=vehicles,
+    )
 
 
 @router.get("/ledger", response_class=HTMLResponse)
@@ -54,7 +92,13 @@ def audit_page(request: Request, reg: Reg, who: Who, days: int = 365) -> Respons
     require(who.user, "audit.read")
     now = reg.clock()
     span = timedelta(days=min(max(days, 1), 3650))
-    result = audits.fairness(reg.uow(), now - span, now, now)
+    view = history.audit_view(reg.uow(), who.user, now - span, now, now)
     return render(
-        request, "audit.html.j2", zone_of(reg.uow()), who=who, audit=result, days=span.days
+        request,
+        "audit.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        audit=view.audit,
+        view=view,
+        days=span.days,
     )

@@ -1,5 +1,6 @@
 """What the public sees: the transparency report, and nothing else. Each form of it comes from
-one cache (api/public_reports.py), so asking again costs no rendering."""
+one cache (api/public_reports.py), so asking again costs no rendering. Its web page is one of
+the site's pages (web/transparency.py), in the reader's language."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from hifazat.api.deps import Reg
 from hifazat.api.errors import ERRORS
@@ -32,16 +33,6 @@ def transparency_json(
 ) -> dict[str, Any]:
     """The data behind the public report: aggregates, small cells suppressed. Public."""
     return _report(request, reg, start, end).as_dict()
-
-
-@router.get("/public/transparency", response_class=HTMLResponse, include_in_schema=False)
-def transparency_page(
-    request: Request,
-    reg: Reg,
-    start: From = None,
-    end: To = None,
-) -> HTMLResponse:
-    return HTMLResponse(_report(request, reg, start, end).html())
 
 
 @router.get("/public/transparency.pdf", include_in_schema=False)
