@@ -128,6 +128,18 @@ _ACTION = {
 }
 
 
+def change_words(
+    action: str, person: str, category: str | None, words: Words, past: bool = False
+) -> str:
+    """A change as a phrase for "will ..." or "decision to ..." (or its past tense): "withdraw
+    cover from Farooq Sattar", "upgrade the cover of Farooq Sattar to Standard". Pages use it
+    to say a decision in words rather than as its action and ids."""
+    future, done, future_to, done_to = _VERB[Action(action)]
+    if action in ("upgrade", "downgrade") and category:
+        future, done = future_to, done_to
+    return words.gettext(done if past else future).format(person=person, category=category)
+
+
 def _span(delta: timedelta, words: Words) -> str:
     """14 days, 36 hours: a period as a person reads it."""
     seconds = int(delta.total_seconds())
