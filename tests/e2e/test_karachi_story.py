@@ -24,7 +24,7 @@ from hifazat.i18n import translator
 from hifazat.ledger.keys import create_key
 from hifazat.services import auth, decide, users
 from hifazat.store.engine import make_engine
-from tests.conftest import ROOT, FakeClock, Registry, missing
+from tests.conftest import GENEROUS, ROOT, FakeClock, Registry, missing
 from tests.servers import free_port, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -82,7 +82,15 @@ def story(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
     for login in logins:
         auth.set_password(reg.uow(), login, PASSWORD, "registrar", reg.clock())
     port = free_port()
-    process = start_server(reg, port, HIFAZAT_SECURE_COOKIES="false")
+    # the story signs in far faster than people do: the limits have their own tests
+    process = start_server(
+        reg,
+        port,
+        HIFAZAT_SECURE_COOKIES="false",
+        HIFAZAT_LOGIN_RATE=GENEROUS,
+        HIFAZAT_LOGIN_USER_RATE=GENEROUS,
+        HIFAZAT_REPORT_RATE=GENEROUS,
+    )
     try:
         yield Story(reg, f"http://127.0.0.1:{port}")
     finally:

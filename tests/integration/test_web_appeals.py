@@ -37,7 +37,7 @@ def withdrawn(api: Api, protectee: str = "farooq-sattar") -> str:
     }
     made = api.client.post("/decide", data=form, follow_redirects=False)
     assert made.status_code == 303, made.text
-    decision = parse_qs(urlparse(made.headers["location"]).query)["proposed"][0]
+    decision = str(parse_qs(urlparse(made.headers["location"]).query)["proposed"][0])
     token = _signed_in(api, "ssu-chief")
     done = api.client.post(
         f"/decisions/{decision}/approve", data={"csrf_token": token}, follow_redirects=False
@@ -55,7 +55,7 @@ def lodged(api: Api, user: str, decision: str) -> str:
     )
     assert sent.status_code == 200, sent.text
     assert "Your appeal has been lodged" in sent.text
-    return parse_qs(urlparse(str(sent.url)).query)["lodged"][0]
+    return str(parse_qs(urlparse(str(sent.url)).query)["lodged"][0])
 
 
 def test_the_protectee_appeals_from_the_notice_and_reads_the_ruling(api: Api) -> None:

@@ -46,3 +46,14 @@ def test_the_protectee_page_in_urdu(api: Api) -> None:
     page = api.client.get("/protectees/farooq-sattar").text
     assert '<html lang="ur" dir="rtl"' in page
     assert "موجودہ سیکیورٹی" in page  # "Cover now"
+
+
+def test_cover_at_a_past_time_is_typed_day_first_and_a_mistake_sits_at_its_field(
+    api: Api,
+) -> None:
+    _signed_in(api, "farooq")
+    then = api.client.get("/protectees/farooq-sattar?at=01/01/2024 12:00")
+    assert then.status_code == 200 and "No cover in force." in then.text
+    wrong = api.client.get("/protectees/farooq-sattar?at=last spring")
+    assert wrong.status_code == 422 and 'id="at-error"' in wrong.text
+    assert 'value="last spring"' in wrong.text
