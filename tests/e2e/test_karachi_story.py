@@ -28,6 +28,7 @@ from tests.conftest import GENEROUS, ROOT, FakeClock, Registry, missing
 from tests.servers import free_port, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-output" / "screenshots"
 PASSWORD = "correct horse battery staple"
 REASON = "Sindh High Court ordered a review of provincial security details"
@@ -124,7 +125,9 @@ class Run:
         self.step = 0
 
     def sign_in(self, user: str, width: int | None = None) -> Any:
-        context = self.browser.new_context(viewport={"width": width or self.width, "height": 900})
+        size = {"width": width or self.width, "height": 900}
+        # bypass_csp: only so that axe-core can be injected into the page to check it
+        context = self.browser.new_context(viewport=size, bypass_csp=True)
         context.add_cookies([{"name": "hifazat_lang", "value": self.lang, "url": self.story.base}])
         page = context.new_page()
         page.goto(f"{self.story.base}/login")
@@ -145,6 +148,14 @@ class Run:
         """Nothing wider than the viewport (a phone's 360 px)."""
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= page.viewport_size["width"], (page.url, wide)
+
+    def accessible(self, page: Any) -> None:
+        """axe-core finds nothing serious or critical on the page."""
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate("async () => (await axe.run(document)).violations")
+        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in found
+               if v["impact"] in ("serious", "critical")]  # fmt: skip
+        assert not bad, (page.url, bad)
 
     def said(self, page: Any, lang: str | None = None) -> None:
         assert page.locator("html").get_attribute("lang") == (lang or self.lang)
@@ -171,6 +182,7 @@ def test_the_karachi_story(story: Story, browser: Any, lang: str, width: int) ->
     liaison.get_by_role("button", name=t("File the report")).click()
     assert t("Your report has been filed") in liaison.locator("main").inner_text()
     run.fits(liaison)
+    run.accessible(liaison)
     run.shot(liaison, "liaison-report-filed")
     liaison.context.close()
 
@@ -195,18 +207,22 @@ def test_the_karachi_story(story: Story, browser: Any, lang: str, width: int) ->
     assert REASON in notice.inner_text()
     if width == 360:
         run.fits(protectee)
+    run.accessible(protectee)
     run.shot(protectee, "protectee-notice")
     notice.get_by_role("link", name=t("Appeal this decision")).click()
     protectee.wait_for_url(re.compile(rf"/appeals/new\?decision={decision}"))
+    run.accessible(protectee)
     protectee.get_by_label(t("Your grounds for appeal")).fill(GROUNDS)
     run.shot(protectee, "protectee-appeal-form")
     protectee.get_by_role("button", name=t("Lodge the appeal")).click()
     assert t("Your appeal has been lodged") in protectee.locator("main").inner_text()
+    run.accessible(protectee)
     run.shot(protectee, "protectee-appeal-lodged")
 
     # the committee rules, with its reasons
     chair = run.sign_in("ptac-chair")
     chair.goto(f"{base}/appeals")
+    run.accessible(chair)
     card = chair.locator("article.notice").filter(has_text=GROUNDS).filter(has_text=name)
     card.get_by_label(t("Outcome")).select_option("overturned")
     card.get_by_label(t("The committee's reasons")).fill(RULING)
@@ -222,6 +238,7 @@ def test_the_karachi_story(story: Story, browser: Any, lang: str, width: int) ->
     text = ruling.inner_text()
     assert RULING in text and t("The committee's reasons") in text
     assert protectee.get_by_role("link", name=t("Appeal this decision")).count() == 0
+    run.accessible(protectee)
     if width == 360:
         run.fits(protectee)
     run.shot(protectee, "protectee-ruling")

@@ -367,8 +367,9 @@ def email_text(
     lines.append("")
     if receipt:
         proof = _(
-            "Proof: the ledger receipt of this change is attached ({receipt}); anyone can "
-            "check it offline with `hifazat ledger check-receipt FILE --key PUBKEY`."
+            "Proof: the ledger receipt of this change is attached ({receipt}). It shows that "
+            "the change is entered in the registry's tamper-evident ledger; your security desk, "
+            "a lawyer or anyone else can check it against the registry's published key."
         )
         lines += [proof.format(receipt=receipt), ""]
     if b.get("amends"):
