@@ -128,6 +128,18 @@ _ACTION = {
 }
 
 
+def change_words(
+    action: str, person: str, category: str | None, words: Words, past: bool = False
+) -> str:
+    """A change as a phrase for "will ..." or "decision to ..." (or its past tense): "withdraw
+    cover from Farooq Sattar", "upgrade the cover of Farooq Sattar to Standard". Pages use it
+    to say a decision in words rather than as its action and ids."""
+    future, done, future_to, done_to = _VERB[Action(action)]
+    if action in ("upgrade", "downgrade") and category:
+        future, done = future_to, done_to
+    return words.gettext(done if past else future).format(person=person, category=category)
+
+
 def _span(delta: timedelta, words: Words) -> str:
     """14 days, 36 hours: a period as a person reads it."""
     seconds = int(delta.total_seconds())
@@ -355,8 +367,9 @@ def email_text(
     lines.append("")
     if receipt:
         proof = _(
-            "Proof: the ledger receipt of this change is attached ({receipt}); anyone can "
-            "check it offline with `hifazat ledger check-receipt FILE --key PUBKEY`."
+            "Proof: the ledger receipt of this change is attached ({receipt}). It shows that "
+            "the change is entered in the registry's tamper-evident ledger; your security desk, "
+            "a lawyer or anyone else can check it against the registry's published key."
         )
         lines += [proof.format(receipt=receipt), ""]
     if b.get("amends"):

@@ -4,13 +4,18 @@ notices sent again."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hifazat.access.guard import allowed
-from hifazat.api.deps import Reg, Registry
+from hifazat.access.guard import Facts, allowed
+from hifazat.api.deps import Reg
+from hifazat.domain import notice
 from hifazat.domain.errors import InvalidInput
+from hifazat.domain.times import local_text, parse_instant
+from hifazat.domain.users import User
+from hifazat.i18n import words
 from hifazat.services import (
     ledger,
     secure,
@@ -35,45 +40,119 @@ def protectee_page(
     proposed: str = "",
     approved: str = "",
 ) -> Response:
+    """The protectee's home: cover now, what is about to change, their notices (a protectee or
+    liaison reads only their own copy), and what happened, in order."""
     zone = zone_of(reg.uow())
     now = reg.clock()
-    when = local_input(at, zone, "at") or now
+    errors: dict[str, list[str]] = {}
+    try:
+        when = local_input(at, zone, "at") or now
+    except InvalidInput as error:
+        errors["at"], when = [error.message], now
     status = secure.read_status(reg.uow(), who.user, pid, when)
     person = secure.read_protectee(reg.uow(), who.user, pid)
     decisions = secure.read_decisions(reg.uow(), who.user, pid, now)
-    notices = secure.read_notices(reg.uow(), who.user, pid)
+    notices = own_copies(who.user, pid, secure.read_notices(reg.uow(), who.user, pid))
+    for n in notices:  # whether the change is still ahead, for the headline's tense
+        n["ahead"] = parse_instant(n["effective_at"], "effective_at") > now
+    facts = secure.facts_for_page(reg.uow(), pid)
     with reg.uow() as uow:
         reports = [views.report_view(r) for r in uow.repo.discrepancies(pid)]
+        appealed = {a.decision_id: views.appeal_view(a) for a in uow.repo.appeals(pid)}
+    by_id = {d["decision"]: d for d in decisions}
     timeline = sorted(
         [{"at": d["proposed_at"], "kind": "decision", "item": d} for d in decisions]
-        + [{"at": r["observed_at"], "kind": "report", "item": r} for r in reports],
+        + [{"at": r["observed_at"], "kind": "report", "item": r} for r in reports]
+        + [{"at": a["lodged_at"], "kind": "appeal", "item": a} for a in appealed.values()],
         key=lambda e: e["at"],
         reverse=True,
     )
+    lodging = may_lodge(who.user, pid, facts)
     return render(
         request,
         "protectee.html.j2",
         zone,
+        status=422 if errors else 200,
         who=who,
         person=person,
         cover=status,
         timeline=timeline,
         notices=notices,
+        appealable={d for d, v in by_id.items() if lodging and appealable(v) and d not in appealed},
+        appeals=appealed,
         at=at,
+        errors=errors,
         past=when != now,
-        may_requeue=allowed(who.user, "notice.requeue", secure.facts_for_page(reg.uow(), pid)),
+        now=now,
+        may_requeue=allowed(who.user, "notice.requeue", facts),
+        # flags call staff to act (and name their tools); the protectee reads his notices
+        staff=is_staff(who.user),
+        may_report=allowed(who.user, "report.file", facts),
         # what the user just did, said back to them (only of decisions on this page)
-        done={
-            "proposed": next((d for d in decisions if d["decision"] == proposed), None),
-            "approved": next((d for d in decisions if d["decision"] == approved), None),
-        },
-        provider_names=_provider_names(reg),
+        done={"proposed": by_id.get(proposed), "approved": by_id.get(approved)},
+        change=change_of,
+        headline=headline_of,
+        coming=lambda names, d: coming_body(names, pid, d, zone),
     )
 
 
-def _provider_names(reg: Registry) -> dict[str, str]:
-    with reg.uow().reading() as uow:
-        return {p.id: p.name for p in uow.repo.providers().values()}
+def own_copies(user: User, pid: str, notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The copies a reader sees: a protectee their own, a liaison theirs; staff every copy
+    (to see what each recipient was told). Newest first."""
+    staff = is_staff(user)
+    if user.protectee_id == pid and not staff:
+        notices = [n for n in notices if n["recipient_kind"] == "protectee"]
+    elif not staff:
+        notices = [n for n in notices if n["recipient"] == user.id]
+    return sorted(notices, key=lambda n: n["created_at"], reverse=True)
+
+
+def is_staff(user: User) -> bool:
+    """Anyone with a role beyond the protectee's and the liaison's."""
+    return any(r not in ("protectee", "liaison") for r in user.roles)
+
+
+def may_lodge(user: User, pid: str, facts: Facts) -> bool:
+    """Whether this reader may appeal for this protectee: themself, or a liaison they named."""
+    return allowed(user, "appeal.lodge", facts) and (
+        user.protectee_id == pid or user.id in facts.liaisons
+    )
+
+
+def appealable(decision: dict[str, Any]) -> bool:
+    """A decision made (approved, or in effect) can be appealed; once, and not a proposal."""
+    return decision["state"] in ("approved", "effective") and decision["appeal"] is None
+
+
+def change_of(
+    lang: str, zone: str, action: str, person: str, category: str | None, past: bool = False
+) -> str:
+    """A change in the reader's words: "withdraw cover from Farooq Sattar"."""
+    return notice.change_words(action, person, category, words(lang, zone), past)
+
+
+def headline_of(lang: str, zone: str, body: dict[str, Any], ahead: bool) -> str:
+    """A notice's headline in the reader's language (the body holds the recipient's)."""
+    return notice.headline(body, ahead, words(lang, zone))
+
+
+def coming_body(
+    names: Any, pid: str, d: dict[str, Any], zone: str, subject: str = "decision"
+) -> dict[str, Any]:
+    """What `notice.headline` needs to say a coming change, from a pending decision."""
+    effect = d.get("effective_at")
+    return {
+        "subject": subject,
+        "action": d["action"],
+        "provider_name": names.provider(d["provider"]),
+        "protectee_name": names.person(pid),
+        "new_category_name": names.category(d["provider"], d.get("category"))
+        if d.get("category")
+        else None,
+        "effective_local": local_text(parse_instant(effect, "effective_at"), zone)
+        if effect
+        else None,
+    }
 
 
 @router.get("/decisions/{decision_id}/receipt.json")
