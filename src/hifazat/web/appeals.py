@@ -24,6 +24,7 @@ from hifazat.web.forms import Field, Optional, see_other
 from hifazat.web.pages import language_for, render, zone_of
 from hifazat.web.protectees import appealable, change_of, may_lodge
 from hifazat.web.session import Visitor, Who, check_csrf
+from hifazat.web.speech import speaker
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,7 +96,7 @@ def _form(
         earlier = uow.repo.appeals(decision_id=decision_id)
         within = uow.repo.policy().appeal_decide_within
     if not may_lodge(who.user, decision.protectee_id, facts):
-        raise Forbidden(f"{who.user.id} may not appeal lodge here")
+        raise Forbidden("only the protectee, or a liaison they named, may appeal for them")
     effect = decision.takes_effect_at or decision.effective_at
     waits = decision.action in REDUCING and effect is not None and effect > now
     return render(
@@ -125,16 +126,17 @@ def appeal_lodge(
         protectee = uow.repo.decision(decision).protectee_id
     errors: dict[str, list[str]] = {}
     if not may_lodge(who.user, protectee, facts):
-        raise Forbidden(f"{who.user.id} may not appeal lodge here")
+        raise Forbidden("only the protectee, or a liaison they named, may appeal for them")
+    speak = speaker(request, who, zone_of(reg.uow()))
     try:
         lodged = appeals.lodge(reg.uow(), decision, who.user.id, grounds, reg.clock)
     except Refusal as refusal:
-        for v in secure.violations_for(reg.uow(), who.user, refusal.violations):
+        for v in secure.violations_for(reg.uow(), who.user, refusal.violations, speak):
             field = "grounds" if v["rule"] == "R-REASON" else "form"
             errors.setdefault(field, []).append(f"{v['rule']}: {v['message']}")
     except (InvalidInput, Conflict) as error:
         errors.setdefault("grounds" if isinstance(error, InvalidInput) else "form", []).append(
-            error.message if isinstance(error, InvalidInput) else str(error)
+            speak(error.said or error.message) if isinstance(error, InvalidInput) else str(error)
         )
     if errors:
         return _form(request, reg, who, decision, grounds, errors, 422)
@@ -155,6 +157,7 @@ def appeal_decide(
     with reg.uow() as uow:
         secure.gate_appeal(uow, who.user, "appeal.decide", appeal_id)
     errors: dict[str, list[str]] = {}
+    speak = speaker(request, who, zone_of(reg.uow()))
     try:
         appeals.decide_appeal(
             reg.uow(), appeal_id, AppealOutcome(outcome), reason, who.user.id, reg.clock
@@ -162,10 +165,12 @@ def appeal_decide(
     except ValueError:
         errors[f"outcome-{appeal_id}"] = [_choose(request, who)]
     except Refusal as refusal:
-        for v in secure.violations_for(reg.uow(), who.user, refusal.violations):
+        for v in secure.violations_for(reg.uow(), who.user, refusal.violations, speak):
             field = f"reason-{appeal_id}" if v["rule"] == "R-REASON" else f"outcome-{appeal_id}"
             errors.setdefault(field, []).append(f"{v['rule']}: {v['message']}")
-    except (InvalidInput, Conflict, NotFound) as error:
+    except InvalidInput as error:
+        errors[f"reason-{appeal_id}"] = [speak(error.said or error.message)]
+    except (Conflict, NotFound) as error:
         errors[f"outcome-{appeal_id}"] = [str(error)]
     if errors:
         values: dict[str, Any] = {f"outcome-{appeal_id}": outcome, f"reason-{appeal_id}": reason}

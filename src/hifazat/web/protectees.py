@@ -17,6 +17,7 @@ from hifazat.domain.times import local_text, parse_instant
 from hifazat.domain.users import User
 from hifazat.i18n import words
 from hifazat.services import (
+    history,
     ledger,
     secure,
     views,
@@ -26,6 +27,7 @@ from hifazat.store import outbox_store
 from hifazat.web.forms import Field, local_input, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf
+from hifazat.web.speech import speaker
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,11 +47,12 @@ def protectee_page(
     zone = zone_of(reg.uow())
     now = reg.clock()
     errors: dict[str, list[str]] = {}
+    speak = speaker(request, who, zone)
     try:
         when = local_input(at, zone, "at") or now
     except InvalidInput as error:
-        errors["at"], when = [error.message], now
-    status = secure.read_status(reg.uow(), who.user, pid, when)
+        errors["at"], when = [speak(error.said or error.message)], now
+    status = secure.read_status(reg.uow(), who.user, pid, when, speak)
     person = secure.read_protectee(reg.uow(), who.user, pid)
     decisions = secure.read_decisions(reg.uow(), who.user, pid, now)
     notices = own_copies(who.user, pid, secure.read_notices(reg.uow(), who.user, pid))
@@ -59,6 +62,7 @@ def protectee_page(
     with reg.uow() as uow:
         reports = [views.report_view(r) for r in uow.repo.discrepancies(pid)]
         appealed = {a.decision_id: views.appeal_view(a) for a in uow.repo.appeals(pid)}
+    cover_history = history.cover_history(reg.uow(), who.user, pid, now)
     by_id = {d["decision"]: d for d in decisions}
     timeline = sorted(
         [{"at": d["proposed_at"], "kind": "decision", "item": d} for d in decisions]
@@ -76,6 +80,7 @@ def protectee_page(
         who=who,
         person=person,
         cover=status,
+        cover_history=cover_history,
         timeline=timeline,
         notices=notices,
         appealable={d for d, v in by_id.items() if lodging and appealable(v) and d not in appealed},

@@ -19,6 +19,7 @@ from hifazat.services import (
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Visitor, Who, check_csrf
+from hifazat.web.speech import speaker
 
 router = APIRouter(include_in_schema=False)
 #: where the domain's refusals of a report are shown on the form
@@ -97,6 +98,7 @@ def report_submit(
     with reg.uow() as uow:  # a liaison files for the protectees who named them
         secure.gate(uow, who.user, "report.file", protectee)
     errors: dict[str, list[str]] = {}
+    speak = speaker(request, who, zone)
     try:
         when = local_input(observed_at, zone, "observed_at") or reg.clock()
         filed = registry_entries.report_discrepancy(
@@ -105,9 +107,9 @@ def report_submit(
             reg.clock,
         )
     except InvalidInput as error:
-        errors[FIELD.get(error.field, "text")] = [error.message]
+        errors[FIELD.get(error.field, "text")] = [speak(error.said or error.message)]
     except Refusal as refusal:
-        for v in secure.violations_for(reg.uow(), who.user, refusal.violations):
+        for v in secure.violations_for(reg.uow(), who.user, refusal.violations, speak):
             errors.setdefault("protectee", []).append(f"{v['rule']}: {v['message']}")
     if errors:
         return _page(request, reg, who, values, errors, status=422)
