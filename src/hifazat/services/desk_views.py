@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hifazat.access import redaction
-from hifazat.access.guard import Facts, allowed, require
+from hifazat.access.guard import Facts, allowed, may_ever, require
 from hifazat.domain.decision import DecisionState
 from hifazat.domain.users import User
 from hifazat.services import oversight, views
@@ -29,8 +29,8 @@ def _cover(cover: Any) -> dict[str, Any]:
 
 def cover_now(uow: UnitOfWork, user: User, at: datetime) -> dict[str, list[dict[str, Any]] | None]:
     """Each protectee's open cover now, for those whose status this user may read; None for a
-    protectee whose cover is not theirs to see (the list says so rather than showing none)."""
-    require(user, "protectee.read")
+    protectee whose cover is not theirs to see (the list says so rather than showing none).
+    Guarded row by row: status.read for that protectee, as secure.read_status is."""
     with uow.reading():
         snap = oversight.snapshot(uow, at)
         out: dict[str, list[dict[str, Any]] | None] = {}
@@ -107,12 +107,20 @@ def liaison_protectees(uow: UnitOfWork, user: User, at: datetime) -> list[dict[s
         return sorted(out, key=lambda p: p["name"])
 
 
+def may_see_assessments(user: User) -> bool:
+    """Whether the assessments page is this user's: who may enter them, or read them for some
+    protectee (a covering approver, the level only)."""
+    return may_ever(user, "threat.read") or allowed(user, "threat.add")
+
+
 def assessments_due(
     uow: UnitOfWork, user: User, now: datetime, within: timedelta
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each protectee's latest threat assessment that has lapsed ("due": to be renewed) or
-    lapses within `within` ("expiring"), as this reader may see it (redacted)."""
-    require(user, "threat.read")
+    """Each protectee's latest threat assessment, as this reader may see it (redacted): lapsed
+    ("due": to be renewed), lapsing within `within` ("expiring"), or good for longer
+    ("current"). Guarded row by row: threat.read for that protectee."""
+    if not may_see_assessments(user):
+        require(user, "threat.read")
     with uow.reading():
         latest: dict[str, Any] = {}
         for a in uow.repo.assessments():
@@ -121,21 +129,23 @@ def assessments_due(
             held = latest.get(a.protectee_id)
             if held is None or (a.valid_until, a.assessed_at) > (held.valid_until, held.assessed_at):
                 latest[a.protectee_id] = a
-        due: list[dict[str, Any]] = []
-        expiring: list[dict[str, Any]] = []
+        out: dict[str, list[dict[str, Any]]] = {"due": [], "expiring": [], "current": []}
         for pid, a in latest.items():
-            if a.valid_until > now + within:
-                continue
             facts = facts_for(uow, pid)
             if not allowed(user, "threat.read", facts):
                 continue
             shown = redaction.assessment(user, facts, views.assessment_view(a))
             if shown is None:
                 continue
-            (due if a.valid_until <= now else expiring).append(shown)
-    due.sort(key=lambda a: a["valid_until"])
-    expiring.sort(key=lambda a: a["valid_until"])
-    return {"due": due, "expiring": expiring}
+            if a.valid_until <= now:
+                out["due"].append(shown)
+            elif a.valid_until <= now + within:
+                out["expiring"].append(shown)
+            else:
+                out["current"].append(shown)
+    for found in out.values():
+        found.sort(key=lambda a: a["valid_until"])
+    return out
 
 
 def _safe_address(kind: str, address: str) -> str:

@@ -45,7 +45,7 @@ def home(request: Request, reg: Reg, who: Who) -> Response:
         page["appeals"] = desk_views.appeals_awaiting(reg.uow(), user, now)
     if allowed(user, "decision.ratify"):
         page["ratify"] = desk_views.ratifications_awaiting(reg.uow(), user, now)
-    if "intelligence" in kinds and allowed(user, "threat.read"):
+    if "intelligence" in kinds:
         page["threats"] = desk_views.assessments_due(reg.uow(), user, now, AHEAD)
     if "admin" in kinds and allowed(user, "user.list"):
         page["registry"] = desk_views.registry_view(reg.uow(), user)
