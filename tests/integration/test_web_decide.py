@@ -32,7 +32,12 @@ def _error(page: str, field: str) -> str:
 
 def test_a_missing_reason_code_is_refused_at_the_code_and_what_was_typed_stays(api: Api) -> None:
     token = _signed_in(api, "ssu-operator")
-    typed = {**WITHDRAW, "reason_code": "", "reason": "too short", "effective_at": "02/02/2026 09:30"}
+    typed = {
+        **WITHDRAW,
+        "reason_code": "",
+        "reason": "too short",
+        "effective_at": "02/02/2026 09:30",
+    }
     page = api.client.post("/decide", data={**typed, "csrf_token": token})
     assert page.status_code == 422
     assert "reason code is required" in _error(page.text, "reason_code")
@@ -75,7 +80,9 @@ def test_an_empty_choice_is_asked_for_at_its_field(api: Api) -> None:
 
 def test_approving_is_confirmed_in_full_first(api: Api) -> None:
     token = _signed_in(api, "ssu-operator")
-    made = api.client.post("/decide", data={**WITHDRAW, "csrf_token": token}, follow_redirects=False)
+    made = api.client.post(
+        "/decide", data={**WITHDRAW, "csrf_token": token}, follow_redirects=False
+    )
     assert made.status_code == 303 and "?proposed=" in made.headers["location"]
     mine = api.client.get("/").text
     assert "Your proposals awaiting approval" in mine and "withdraw cover from" in mine
@@ -103,3 +110,21 @@ def test_approving_is_confirmed_in_full_first(api: Api) -> None:
     assert done.status_code == 303
     assert done.headers["location"].startswith("/protectees/farooq-sattar?approved=")
     assert "Nothing awaits your approval." in api.client.get("/").text
+
+
+def test_the_refusal_and_the_confirmation_read_in_urdu(api: Api) -> None:
+    token = _signed_in(api, "ssu-operator")
+    api.client.cookies.set("hifazat_lang", "ur")
+    typed = {**WITHDRAW, "effective_at": "28/01/2026 10:00"}
+    refused = api.client.post("/decide", data={**typed, "csrf_token": token})
+    assert refused.status_code == 422
+    said = _error(refused.text, "effective_at")
+    assert "R-NOTICE" in said and "نوٹس لازم ہے" in said
+    api.client.post("/decide", data={**WITHDRAW, "csrf_token": token})
+    _signed_in(api, "ssu-chief")
+    api.client.cookies.set("hifazat_lang", "ur")
+    home = api.client.get("/").text
+    link = re.search(r'href="(/decisions/[^"]+/approve)"', home)
+    assert link is not None
+    confirm = api.client.get(link.group(1)).text
+    assert "جی ہاں، یہ تبدیلی منظور کریں" in confirm and "منظور کیے بغیر واپس جائیں" in confirm

@@ -43,7 +43,10 @@ def test_each_role_home_says_its_first_thing(api: Api, role: str) -> None:
 def test_a_liaison_sees_the_people_who_named_them_with_their_cover(api: Api) -> None:
     _signed_in(api, "mqm-liaison")
     home = api.client.get("/").text
-    assert '<a class="govuk-link" href="/protectees/farooq-sattar"><bdi>Farooq Sattar</bdi></a>' in home
+    assert (
+        '<a class="govuk-link" href="/protectees/farooq-sattar"><bdi>Farooq Sattar</bdi></a>'
+        in home
+    )
     assert 'href="/report?protectee=farooq-sattar"' in home
     assert "<bdi>Sindh Police — Special Security Unit</bdi>: <bdi>Nominal</bdi> (active)" in home
 
@@ -74,3 +77,19 @@ def test_confirming_a_review_says_so(api: Api) -> None:
     )
     assert done.status_code == 200
     assert "Cover confirmed for another review period." in done.text
+
+
+PAGES = ("/", "/protectees", "/reviews", "/decide", "/assessments", "/registry")
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_USERS))
+def test_the_desk_pages_read_in_urdu(api: Api, role: str) -> None:
+    _signed_in(api, ROLE_USERS[role])
+    api.client.cookies.set("hifazat_lang", "ur")
+    for path in PAGES:
+        page = api.client.get(path)
+        assert page.status_code in (200, 403), (path, page.status_code)
+        if page.status_code == 200:
+            assert 'lang="ur" dir="rtl"' in page.text, path
+    if role == "approver":
+        assert "آپ کی منظوری کے منتظر" in api.client.get("/").text

@@ -127,7 +127,10 @@ def assessments_due(
             if a.entered_at > now:
                 continue
             held = latest.get(a.protectee_id)
-            if held is None or (a.valid_until, a.assessed_at) > (held.valid_until, held.assessed_at):
+            if held is None or (a.valid_until, a.assessed_at) > (
+                held.valid_until,
+                held.assessed_at,
+            ):
                 latest[a.protectee_id] = a
         out: dict[str, list[dict[str, Any]]] = {"due": [], "expiring": [], "current": []}
         for pid, a in latest.items():
@@ -177,9 +180,7 @@ def registry_view(uow: UnitOfWork, user: User) -> dict[str, Any]:
         people = sorted(uow.repo.users().values(), key=lambda u: u.name)
         policy = uow.repo.policy()
     return {
-        "users": [
-            {**views.user_view(u), "language": u.language} for u in people
-        ],
+        "users": [{**views.user_view(u), "language": u.language} for u in people],
         "channels": channels,
         "policy": policy,
     }

@@ -12,12 +12,12 @@ from hifazat.access.guard import require
 from hifazat.api.deps import Reg
 from hifazat.domain.decision import REDUCING, Action, Basis
 from hifazat.domain.errors import InvalidInput, NotFound, Refusal
+from hifazat.domain.words import N_
 from hifazat.services import (
     decide,
     secure,
     views,
 )
-from hifazat.domain.words import N_
 from hifazat.web.desk_terms import change_phrase, field_of, span
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of
