@@ -93,3 +93,45 @@ def test_the_desk_pages_read_in_urdu(api: Api, role: str) -> None:
             assert 'lang="ur" dir="rtl"' in page.text, path
     if role == "approver":
         assert "آپ کی منظوری کے منتظر" in api.client.get("/").text
+
+
+def _decided(api: Api, protectee: str, emergency: bool) -> str:
+    """A withdrawal proposed by the desk and approved by its chief, through the pages."""
+    token = _signed_in(api, "ssu-operator")
+    body = {
+        "action": "withdraw",
+        "protectee": protectee,
+        "provider": "sindh-police",
+        "reason_code": "court-order",
+        "reason": "A court ordered a review of the detail",
+        "csrf_token": token,
+    }
+    if emergency:
+        body["emergency"] = "1"
+    made = api.client.post("/decide", data=body, follow_redirects=False)
+    decision = made.headers["location"].split("proposed=")[1]
+    token = _signed_in(api, "ssu-chief")
+    approved = api.client.post(
+        f"/decisions/{decision}/approve", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert approved.status_code == 303, approved.text
+    return decision
+
+
+def test_the_committee_sees_appeals_and_emergencies_named_and_stated(api: Api) -> None:
+    from hifazat.services import appeals
+
+    appealed = _decided(api, "farooq-sattar", emergency=False)
+    appeals.lodge(api.reg.uow(), appealed, "farooq", "The threat has not changed.", api.reg.clock)
+    _decided(api, "anis-kaimkhani", emergency=True)
+    _signed_in(api, "ptac-chair")
+    home = " ".join(re.sub(r"<[^>]+>", " ", api.client.get("/").text).split())
+    assert (
+        "Farooq Sattar appeals against the decision of Sindh Police — Special Security Unit to "
+        "withdraw cover from Farooq Sattar" in home
+    )
+    assert (
+        "Sindh Police — Special Security Unit decided in an emergency to withdraw cover from "
+        "Anis Kaimkhani" in home
+    )
+    assert "To be ratified by 2026-01-28 15:00" in home
