@@ -49,6 +49,8 @@ def home(request: Request, reg: Reg, who: Who) -> Response:
         page["threats"] = desk_views.assessments_due(reg.uow(), user, now, AHEAD)
     if "admin" in kinds and allowed(user, "user.list"):
         page["registry"] = desk_views.registry_view(reg.uow(), user)
+    if "auditor" in kinds:
+        page["ledger_size"] = desk_views.ledger_size(reg.uow(), user)
     return render(
         request, "home.html.j2", zone_of(reg.uow()), who=who, change_phrase=change_phrase, **page
     )
