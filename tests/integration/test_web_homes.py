@@ -111,7 +111,7 @@ def _decided(api: Api, protectee: str, emergency: bool) -> str:
     if emergency:
         body["emergency"] = "1"
     made = api.client.post("/decide", data=body, follow_redirects=False)
-    decision = made.headers["location"].split("proposed=")[1]
+    decision: str = made.headers["location"].split("proposed=")[1]
     token = _signed_in(api, "ssu-chief")
     approved = api.client.post(
         f"/decisions/{decision}/approve", data={"csrf_token": token}, follow_redirects=False
