@@ -110,6 +110,20 @@ def test_approving_is_confirmed_in_full_first(api: Api) -> None:
     assert done.status_code == 303
     assert done.headers["location"].startswith("/protectees/farooq-sattar?approved=")
     assert "Nothing awaits your approval." in api.client.get("/").text
+    again = api.client.get(link.group(1)).text
+    assert "no longer awaits approval" in again and "Yes, approve this change" not in again
+
+
+def test_a_refused_approval_is_said_on_the_confirmation_page(api: Api) -> None:
+    token = _signed_in(api, "ssu-chief")  # proposes, so may not approve too (two people)
+    made = api.client.post(
+        "/decide", data={**WITHDRAW, "csrf_token": token}, follow_redirects=False
+    )
+    decision = made.headers["location"].split("proposed=")[1]
+    refused = api.client.post(f"/decisions/{decision}/approve", data={"csrf_token": token})
+    assert refused.status_code == 422
+    assert "The change was not approved" in refused.text and "R-AUTHORITY" in refused.text
+    assert "Yes, approve this change" in refused.text
 
 
 def test_the_refusal_and_the_confirmation_read_in_urdu(api: Api) -> None:

@@ -181,6 +181,12 @@ def decide_submit(
 @router.get("/decisions/{decision_id}/approve", response_class=HTMLResponse)
 def approve_confirm(request: Request, decision_id: str, reg: Reg, who: Who) -> Response:
     """What approving would do, said in full before anyone's cover is changed by a click."""
+    return _confirm_page(request, reg, who, decision_id, [])
+
+
+def _confirm_page(
+    request: Request, reg: Reg, who: Who, decision_id: str, refused: list[dict[str, str]]
+) -> Response:
     now = reg.clock()
     with reg.uow() as uow:
         secure.gate_decision(uow, who.user, "decision.approve", decision_id)
@@ -194,12 +200,14 @@ def approve_confirm(request: Request, decision_id: str, reg: Reg, who: Who) -> R
             or decide.default_effective(decision, uow, now)
         )
     category = next((c.name for c in provider.categories if c.id == decision.category_id), None)
+    view = views.decision_view(decision, now)
     return render(
         request,
         "approve.html.j2",
         zone_of(reg.uow()),
+        status=422 if refused else 200,
         who=who,
-        d=views.decision_view(decision, now),
+        d=view,
         person=person,
         provider=provider,
         category=category,
@@ -207,16 +215,19 @@ def approve_confirm(request: Request, decision_id: str, reg: Reg, who: Who) -> R
         when=max(when, now),
         reason_text=policy.reason_codes.get(decision.reason_code),
         change=change_phrase(decision.action.value, category),
+        open=view["state"] == "proposed",
+        refused=refused,
     )
 
 
-@router.post("/decisions/{decision_id}/approve")
-def approve(decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response:
+@router.post("/decisions/{decision_id}/approve", response_class=HTMLResponse)
+def approve(request: Request, decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response:
     check_csrf(who, csrf_token)
     with reg.uow() as uow:
         secure.gate_decision(uow, who.user, "decision.approve", decision_id)
     try:
         decided = decide.approve(reg.uow(), decision_id, who.user.id, reg.clock)
-    except Refusal as refusal:  # its messages as this approver may read them
-        raise secure.refusal_for(reg.uow(), who.user, refusal) from None
+    except Refusal as refusal:  # shown on the page, as this approver may read it
+        shown = secure.violations_for(reg.uow(), who.user, refusal.violations)
+        return _confirm_page(request, reg, who, decision_id, shown)
     return see_other(f"/protectees/{decided.protectee_id}?approved={decided.id}")
