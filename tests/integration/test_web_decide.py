@@ -41,6 +41,7 @@ def test_a_missing_reason_code_is_refused_at_the_code_and_what_was_typed_stays(a
     page = api.client.post("/decide", data={**typed, "csrf_token": token})
     assert page.status_code == 422
     assert "reason code is required" in _error(page.text, "reason_code")
+    assert "office-entitlement" not in _error(page.text, "reason_code")  # words, not ids
     assert "R-REASON" in _error(page.text, "reason")  # the text is too short as well
     assert "reason code" not in _error(page.text, "reason")
     assert ">too short</textarea>" in page.text

@@ -154,6 +154,8 @@ def decide_submit(
             shown: dict[str, Any] = dict(v)
             if v["rule"] == "R-NOTICE":
                 shown = _notice_refusal(action, typed, policy.notice_period, reg.clock())
+            elif field == "reason_code" and not reason_code:
+                shown = {"rule": v["rule"], "kind": "code"}  # not the list of codes as ids
             errors.setdefault(field, []).append(shown)
         short = len(" ".join(reason.split())) < policy.min_reason_length
         if "reason_code" in errors and "reason" not in errors and short:
