@@ -36,6 +36,8 @@ def test_each_role_home_says_its_first_thing(api: Api, role: str) -> None:
     assert FIRST[role] in home.text
     if role not in WITH_FLAGS:
         assert not ISO.search(home.text)
+    if role in WITH_FLAGS:  # each flag says in words what it calls attention to
+        assert "Review overdue" in home.text and "(R-REVIEW)" in home.text
     if role == "auditor":  # with a headline figure
         assert re.search(r"It holds \d+ entries\.", home.text)
     if ROLE_USERS[role] != role:  # the auditor's login is also the role's word

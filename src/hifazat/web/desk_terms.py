@@ -30,6 +30,18 @@ THREAT_LEVELS = [
     NP_("threat level", "high"),
     NP_("threat level", "severe"),
 ]
+#: what each flag calls attention to, in words (its rule id is shown beside them)
+FLAGS = {
+    "R-REVIEW": N_("Review overdue"),
+    "R-BASIS": N_("Cover without its basis"),
+    "R-SANCTION": N_("More committed than sanctioned"),
+    "DISCREPANCY": N_("Ground report: not as authorised"),
+    "CLUSTER": N_("Adverse events against one party"),
+    "R-RATIFY": N_("Emergency decision not ratified in time"),
+    "R-APPEAL": N_("Appeal not ruled on in time"),
+    "R-THREAT": N_("Cover below the threat level"),
+    "NOTICE-UNDELIVERABLE": N_("Notice not delivered"),
+}
 #: a notification channel's kind
 CHANNEL_KINDS = [NP_("channel", "email"), NP_("channel", "webhook")]
 #: a language, named in itself

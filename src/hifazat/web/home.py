@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from hifazat.access.guard import allowed
 from hifazat.api.deps import Reg
 from hifazat.services import desk_views, oversight, secure, views
-from hifazat.web.desk_terms import change_phrase
+from hifazat.web.desk_terms import FLAGS, change_phrase
 from hifazat.web.forms import see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who
@@ -52,5 +52,11 @@ def home(request: Request, reg: Reg, who: Who) -> Response:
     if "auditor" in kinds:
         page["ledger_size"] = desk_views.ledger_size(reg.uow(), user)
     return render(
-        request, "home.html.j2", zone_of(reg.uow()), who=who, change_phrase=change_phrase, **page
+        request,
+        "home.html.j2",
+        zone_of(reg.uow()),
+        who=who,
+        change_phrase=change_phrase,
+        flag_words=FLAGS,
+        **page,
     )
