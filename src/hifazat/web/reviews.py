@@ -9,39 +9,63 @@ from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import require
 from hifazat.api.deps import Reg
+from hifazat.domain.errors import InvalidInput, Refusal
 from hifazat.services import (
     oversight,
     reviews,
     secure,
     views,
 )
-from hifazat.web.forms import Field, see_other
+from hifazat.web.forms import Field, Optional, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/reviews", response_class=HTMLResponse)
-def review_queue(request: Request, reg: Reg, who: Who) -> Response:
+def _queue_page(
+    request: Request,
+    reg: Reg,
+    who: Who,
+    confirmed: str = "",
+    failed: str = "",
+    typed: str = "",
+    errors: list[str] | None = None,
+) -> Response:
     require(who.user, "review.due")
     queue = oversight.reviews_due(reg.uow(), reg.clock(), timedelta(days=30))
     return render(
         request,
         "reviews.html.j2",
         zone_of(reg.uow()),
+        status=422 if errors else 200,
         who=who,
         queue=[views.review_view(q) for q in queue],
-        error=None,
+        confirmed=confirmed,
+        failed=failed,
+        typed=typed,
+        errors=errors or [],
     )
 
 
-@router.post("/reviews")
+@router.get("/reviews", response_class=HTMLResponse)
+def review_queue(request: Request, reg: Reg, who: Who, confirmed: str = "") -> Response:
+    return _queue_page(request, reg, who, confirmed=confirmed)
+
+
+@router.post("/reviews", response_class=HTMLResponse)
 def review_confirm(
-    reg: Reg, who: Who, csrf_token: Field, coverage: Field, reason: Field
+    request: Request, reg: Reg, who: Who, csrf_token: Field, coverage: Field, reason: Optional = ""
 ) -> Response:
     check_csrf(who, csrf_token)
     with reg.uow() as uow:
         secure.gate_decision(uow, who.user, "review.record", coverage)
-    reviews.review(reg.uow(), coverage, "confirmed", reason, who.user.id, reg.clock)
-    return see_other("/reviews")
+    try:
+        reviews.review(reg.uow(), coverage, "confirmed", reason, who.user.id, reg.clock)
+    except Refusal as refusal:
+        shown = secure.violations_for(reg.uow(), who.user, refusal.violations)
+        said = [f"{v['rule']}: {v['message']}" for v in shown]
+        return _queue_page(request, reg, who, failed=coverage, typed=reason, errors=said)
+    except InvalidInput as error:
+        return _queue_page(request, reg, who, failed=coverage, typed=reason, errors=[error.message])
+    return see_other(f"/reviews?confirmed={coverage}")

@@ -8,12 +8,14 @@ from fastapi import APIRouter
 
 from hifazat.web import (
     appeals,
+    assessments,
     deciding,
     directory,
     home,
     language,
     oversight,
     protectees,
+    registrar,
     reports,
     reviews,
     signin,
@@ -31,6 +33,8 @@ AREAS = (
     appeals,
     reports,
     oversight,
+    assessments,
+    registrar,
 )
 for area in AREAS:
     router.include_router(area.router)
