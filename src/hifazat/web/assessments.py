@@ -19,6 +19,7 @@ from hifazat.services import desk_views, registry_entries, secure
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf
+from hifazat.web.speech import spoken_error
 
 router = APIRouter(include_in_schema=False)
 #: how far ahead "expiring" looks
@@ -114,7 +115,8 @@ def add_assessment(
         )
     except InvalidInput as error:
         field = error.field if error.field in FIELDS else "summary"
-        return _page(request, reg, who, values, {field: [{"message": error.message}]})
+        message = spoken_error(request, who, reg, error)
+        return _page(request, reg, who, values, {field: [{"message": message}]})
     except NotFound as error:
         return _page(request, reg, who, values, {"protectee": [{"message": str(error)}]})
     except Refusal as refusal:

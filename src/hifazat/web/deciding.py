@@ -22,6 +22,7 @@ from hifazat.web.desk_terms import change_phrase, field_of, span
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf
+from hifazat.web.speech import speaker, spoken_error
 
 router = APIRouter(include_in_schema=False)
 #: the form's fields, where an invalid value's message is shown
@@ -149,8 +150,11 @@ def decide_submit(
     except Refusal as refusal:
         with reg.uow() as uow:
             policy = uow.repo.policy()
-        for v in secure.violations_for(reg.uow(), who.user, refusal.violations):
-            field = field_of(v["rule"], v["message"])
+        speak = speaker(request, who, policy.timezone)
+        english = secure.violations_for(reg.uow(), who.user, refusal.violations)
+        spoken = secure.violations_for(reg.uow(), who.user, refusal.violations, speak)
+        for said, v in zip(english, spoken, strict=True):
+            field = field_of(said["rule"], said["message"])
             shown: dict[str, Any] = dict(v)
             if v["rule"] == "R-NOTICE":
                 shown = _notice_refusal(action, typed, policy.notice_period, reg.clock())
@@ -164,7 +168,12 @@ def decide_submit(
     except InvalidInput as error:
         field = error.field if error.field in FIELDS else "action"
         return _decide_page(
-            request, reg, who, values, {field: [{"rule": "", "message": error.message}]}, 422
+            request,
+            reg,
+            who,
+            values,
+            {field: [{"rule": "", "message": spoken_error(request, who, reg, error)}]},
+            422,
         )
     except NotFound as error:
         field = error.kind if error.kind in FIELDS else "action"
@@ -230,6 +239,7 @@ def approve(request: Request, decision_id: str, reg: Reg, who: Who, csrf_token: 
     try:
         decided = decide.approve(reg.uow(), decision_id, who.user.id, reg.clock)
     except Refusal as refusal:  # shown on the page, as this approver may read it
-        shown = secure.violations_for(reg.uow(), who.user, refusal.violations)
+        speak = speaker(request, who, zone_of(reg.uow()))
+        shown = secure.violations_for(reg.uow(), who.user, refusal.violations, speak)
         return _confirm_page(request, reg, who, decision_id, shown)
     return see_other(f"/protectees/{decided.protectee_id}?approved={decided.id}")

@@ -17,6 +17,7 @@ from hifazat.web.desk_terms import FLAGS, change_phrase
 from hifazat.web.forms import see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who
+from hifazat.web.speech import speaker
 from hifazat.web.terms import role_parts
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +37,8 @@ def home(request: Request, reg: Reg, who: Who) -> Response:
     if allowed(user, "decision.propose") and kinds & {"operator", "approver"}:
         page["mine"] = desk_views.my_proposals(reg.uow(), user, now)
     if allowed(user, "flag.read") and kinds & {"operator", "approver", "committee"}:
-        page["flags"] = secure.read_flags(reg.uow(), user, now)
+        speak = speaker(request, who, zone_of(reg.uow()))
+        page["flags"] = secure.read_flags(reg.uow(), user, now, speak)
     if allowed(user, "review.due") and kinds & {"operator", "approver", "committee"}:
         page["due"] = [views.review_view(r) for r in oversight.reviews_due(reg.uow(), now, AHEAD)]
     if kinds & {"approver", "committee"}:

@@ -19,6 +19,7 @@ from hifazat.services import (
 from hifazat.web.forms import Field, Optional, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf
+from hifazat.web.speech import speaker
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,12 +61,20 @@ def review_confirm(
     check_csrf(who, csrf_token)
     with reg.uow() as uow:
         secure.gate_decision(uow, who.user, "review.record", coverage)
+    speak = speaker(request, who, zone_of(reg.uow()))
     try:
         reviews.review(reg.uow(), coverage, "confirmed", reason, who.user.id, reg.clock)
     except Refusal as refusal:
-        shown = secure.violations_for(reg.uow(), who.user, refusal.violations)
+        shown = secure.violations_for(reg.uow(), who.user, refusal.violations, speak)
         said = [f"{v['rule']}: {v['message']}" for v in shown]
         return _queue_page(request, reg, who, failed=coverage, typed=reason, errors=said)
     except InvalidInput as error:
-        return _queue_page(request, reg, who, failed=coverage, typed=reason, errors=[error.message])
+        return _queue_page(
+            request,
+            reg,
+            who,
+            failed=coverage,
+            typed=reason,
+            errors=[speak(error.said or error.message)],
+        )
     return see_other(f"/reviews?confirmed={coverage}")

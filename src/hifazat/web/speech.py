@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 
 from hifazat.access.redaction import Speak
+from hifazat.domain.errors import InvalidInput
 from hifazat.domain.said import Ref, Said, text_of
 from hifazat.i18n import words
 from hifazat.web.names import Names
@@ -28,3 +29,10 @@ def speaker(request: Request, who: Any, zone: str) -> Speak:
         return text_of(message, said_in, name)
 
     return speak
+
+
+def spoken_error(request: Request, who: Any, reg: Any, error: InvalidInput) -> str:
+    """A field's error as the page's reader reads it (English where not yet kept as words)."""
+    with reg.uow() as uow:
+        zone = uow.repo.policy().timezone
+    return speaker(request, who, zone)(error.said or error.message)
