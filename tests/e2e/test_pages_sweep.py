@@ -51,18 +51,21 @@ COMMAND = re.compile(
 #: where the main menu is: the navigation landmark of the page's header
 MENU_LINKS = "header nav[aria-label] a[href], .govuk-service-navigation nav[aria-label] a[href]"
 
-#: the widest element reaching past the viewport, to say what overflows
+#: what reaches furthest past the viewport (its box, or content spilling out of it), to say what
+#: overflows: of equals, the innermost
 WIDEST = """() => {
   const vw = document.documentElement.clientWidth;
-  let worst = null, widest = 0;
+  let worst = null, reach = vw;
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if ((r.right > vw + 1 || r.left < -1) && r.width >= widest) { worst = el; widest = r.width; }
+    const spills = getComputedStyle(el).overflowX === 'visible' ? el.scrollWidth : r.width;
+    const out = Math.max(r.right, r.left + spills, vw - r.left);
+    if (out >= reach && out > vw + 1) { worst = el; reach = out; }
   }
-  if (!worst) return 'no single element';
+  if (!worst) return 'no element';
   const name = worst.tagName.toLowerCase() + (worst.id ? '#' + worst.id : '') +
     [...worst.classList].map(c => '.' + c).join('');
-  return `${name} (${Math.round(widest)} px): ${(worst.innerText || '').slice(0, 60)}`;
+  return `${name} reaching ${Math.round(reach)} px: ${(worst.innerText || '').slice(0, 60)}`;
 }"""
 
 AXE_RUN = """async () => {
