@@ -44,9 +44,8 @@ UNBROKEN = "x" * 3990
 #: times shown raw: an ISO instant as stored (2024-09-08T13:00:00Z), rather than in the zone
 ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 #: a command line offered to a person: `hifazat appeal lodge ...`
-COMMAND = re.compile(
-    r"\bhifazat\s+(?:%s)\b" % "|".join(sorted(typer.main.get_command(cli_app).commands))  # type: ignore[attr-defined]
-)
+SUBCOMMANDS = sorted(typer.main.get_command(cli_app).commands)  # type: ignore[attr-defined]
+COMMAND = re.compile(rf"\bhifazat\s+(?:{'|'.join(SUBCOMMANDS)})\b")
 
 #: where the main menu is: the navigation landmark of the page's header
 MENU_LINKS = "header nav[aria-label] a[href], .govuk-service-navigation nav[aria-label] a[href]"
@@ -72,7 +71,8 @@ AXE_RUN = """async () => {
   const found = await axe.run(document, {resultTypes: ['violations']});
   return found.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id} (${v.impact}) at ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(v => `${v.id} (${v.impact}) at ` +
+      v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
 }"""
 
 
@@ -122,7 +122,8 @@ def sweep(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
             "--reason", "Sindh High Court ordered a review of provincial security details",
         )  # fmt: skip
         _ok(reg, "approve", approved, "--by", "ssu-chief")
-        _ok(reg, "appeal", "lodge", approved, "--by", "farooq", "--grounds", "The threats against me continue this month")
+        grounds = "The threats against me continue this month"
+        _ok(reg, "appeal", "lodge", approved, "--by", "farooq", "--grounds", grounds)
         waiting = _decide(
             reg, "withdraw", "--protectee", "anis-kaimkhani", *withdraw, "court-order",
             "--reason", "Sindh High Court ordered a review of provincial security details",
@@ -137,8 +138,11 @@ def sweep(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
             yield Sweep(base, browser, slugs, waiting, approved)
 
 
-def _check(page: Any, sweep: Sweep, lang: str, where: str, failures: list[str]) -> None:
+def _check(
+    page: Any, sweep: Sweep, lang: str, where: str, failures: list[str], checked: list[str]
+) -> None:
     """Checks b–e on the page as it stands; each failure appended as `where: check: detail`."""
+    checked.append(where)
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
         failures.append(f"{where}: overflow: {width} px wide; widest {page.evaluate(WIDEST)}")
@@ -174,6 +178,7 @@ def test_every_page_fits_a_phone_reads_in_the_language_and_passes_axe(
     # policy itself is proven by test_the_menu_works_by_keyboard_on_a_phone, which keeps it
     context = sweep.browser.new_context(viewport=PHONE, bypass_csp=True)
     failures: list[str] = []
+    checked: list[str] = []
     try:
         page = sign_in(context, sweep.base, login)
         # the switch in the header, as a reader would use it; it brings them back home
@@ -185,13 +190,13 @@ def test_every_page_fits_a_phone_reads_in_the_language_and_passes_axe(
         menu = page.eval_on_selector_all(MENU_LINKS, "as => as.map(a => a.getAttribute('href'))")
         if len(menu) < 2:
             failures.append(f"/: menu: {len(menu)} links in the main menu ({MENU_LINKS})")
-        _check(page, sweep, lang, "/ (home)", failures)
+        _check(page, sweep, lang, "/ (home)", failures, checked)
         for path in dict.fromkeys(m for m in menu if m != "/"):
             status = _visit(page, sweep, path)
             if status != 200:
                 failures.append(f"{path}: menu link: answers {status}")
                 continue
-            _check(page, sweep, lang, path, failures)
+            _check(page, sweep, lang, path, failures, checked)
         # pages reached from others: checked where the role may open them
         for path in (
             "/protectees/farooq-sattar",
@@ -199,17 +204,61 @@ def test_every_page_fits_a_phone_reads_in_the_language_and_passes_axe(
             f"/appeals?decision={sweep.approved}",
         ):
             if _visit(page, sweep, path) == 200:
-                _check(page, sweep, lang, path, failures)
+                _check(page, sweep, lang, path, failures, checked)
         # a refusal is a page too: it keeps the reader signed in, in their language
         for path in ("/protectees/ali-khorshidi", "/ledger", "/decide", "/capacity"):
             if context.request.get(f"{sweep.base}{path}").status == 403:
                 _visit(page, sweep, path)
-                _check(page, sweep, lang, f"{path} (403)", failures)
+                _check(page, sweep, lang, f"{path} (403)", failures, checked)
                 if page.locator("form[action='/logout'] button").count() != 1:
                     failures.append(f"{path} (403): signed in: no sign-out button")
+                if page.locator("main a[href='/']").count() == 0:
+                    failures.append(f"{path} (403): what they can do: no way home from <main>")
                 break
     finally:
         context.close()
-    assert failures == [], f"{role} ({login}), {lang}: {len(failures)} failures\n" + "\n".join(
-        failures
+    assert failures == [], (
+        f"{role} ({login}), {lang}: {len(failures)} failures on {len(checked)} pages"
+        f" ({', '.join(checked)})\n" + "\n".join(failures)
     )
+
+
+def test_the_menu_works_by_keyboard_on_a_phone(sweep: Sweep) -> None:
+    """Under the pages' own Content-Security-Policy (scripts from the site only), GOV.UK's menu
+    toggle works: on a phone the menu folds behind a button that the keyboard alone opens, and
+    the skip link leads past it all to the page's content."""
+    context = sweep.browser.new_context(viewport=PHONE)
+    refused: list[str] = []
+    try:
+        page = sign_in(context, sweep.base, ROLE_USERS["operator"])
+        page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+        page.reload()
+        menu = page.locator("#navigation")
+        toggle = page.locator(".govuk-service-navigation__toggle")
+        assert toggle.is_visible() and not menu.is_visible(), "the menu is not folded on a phone"
+        page.keyboard.press("Tab")
+        skip = page.evaluate("document.activeElement.getAttribute('href')")
+        assert skip == "#main-content", f"the first Tab lands on {skip}, not the skip link"
+        for _ in range(12):  # the header's few links, then the menu button
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('.govuk-service-navigation__toggle')"):
+                break
+        else:
+            raise AssertionError("the menu button cannot be reached with Tab")
+        page.keyboard.press("Enter")
+        assert menu.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Tab")
+        first = page.evaluate("document.activeElement.getAttribute('href')")
+        assert first == "/", f"after the menu button, Tab reaches {first}, not the first link"
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")
+        assert not menu.is_visible(), "the menu button does not fold the menu again"
+        # the skip link takes the focus to the content, past the header and the menu
+        page.keyboard.press("Shift+Tab")
+        page.goto(f"{sweep.base}/protectees")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main-content"
+    finally:
+        context.close()
+    assert refused == [], refused

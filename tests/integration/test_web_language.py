@@ -42,9 +42,7 @@ def test_the_switch_sets_the_cookie_and_returns_to_the_page(api: Api) -> None:
     "target", ["//evil.example/x", "/\\evil.example", "https://evil.example/", "evil", ""]
 )
 def test_the_switch_returns_only_to_this_site(api: Api, target: str) -> None:
-    switched = api.client.get(
-        "/language/ur", params={"next": target}, follow_redirects=False
-    )
+    switched = api.client.get("/language/ur", params={"next": target}, follow_redirects=False)
     assert switched.status_code == 303
     assert switched.headers["location"] == "/"
 
