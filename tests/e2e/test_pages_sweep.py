@@ -223,6 +223,43 @@ def test_every_page_fits_a_phone_reads_in_the_language_and_passes_axe(
     )
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_pages_before_signing_in_fit_a_phone_and_pass_axe(sweep: Sweep, lang: str) -> None:
+    """The sign-in form (and its refusal), the menu's links and a page that is not there, for a
+    reader not signed in, in the language their browser asks for."""
+    context = sweep.browser.new_context(viewport=PHONE, bypass_csp=True, locale=lang)
+    context.set_extra_http_headers({"Accept-Language": lang})
+    failures: list[str] = []
+    checked: list[str] = []
+    try:
+        page = context.new_page()
+        if _visit(page, sweep, "/login") != 200:
+            failures.append("/login: answers not 200")
+        _check(page, sweep, lang, "/login", failures, checked)
+        menu = page.eval_on_selector_all(MENU_LINKS, "as => as.map(a => a.getAttribute('href'))")
+        page.locator("#user").fill("nobody")
+        page.locator("#password").fill("not the password")
+        page.locator("form[action='/login'] button[type=submit]").click()
+        page.wait_for_load_state()
+        if page.locator(".govuk-error-summary a[href='#user']").count() != 1:
+            failures.append("/login (refused): no error summary linking to the field")
+        _check(page, sweep, lang, "/login (refused)", failures, checked)
+        for path in menu:
+            if (status := _visit(page, sweep, path)) != 200:
+                failures.append(f"{path}: menu link: answers {status}")
+                continue
+            _check(page, sweep, lang, path, failures, checked)
+        if _visit(page, sweep, "/no-such-page") != 404:
+            failures.append("/no-such-page: answers not 404")
+        _check(page, sweep, lang, "/no-such-page (404)", failures, checked)
+    finally:
+        context.close()
+    assert failures == [], (
+        f"not signed in, {lang}: {len(failures)} failures on {len(checked)} pages"
+        f" ({', '.join(checked)})\n" + "\n".join(failures)
+    )
+
+
 def test_the_menu_works_by_keyboard_on_a_phone(sweep: Sweep) -> None:
     """Under the pages' own Content-Security-Policy (scripts from the site only), GOV.UK's menu
     toggle works: on a phone the menu folds behind a button that the keyboard alone opens, and
