@@ -146,7 +146,6 @@ def _check(
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
         failures.append(f"{where}: overflow: {width} px wide; widest {page.evaluate(WIDEST)}")
-    page.add_script_tag(path=str(AXE))
     for violation in page.evaluate(AXE_RUN):
         failures.append(f"{where}: axe: {violation}")
     text = page.evaluate("document.body.innerText")
@@ -174,9 +173,10 @@ def test_every_page_fits_a_phone_reads_in_the_language_and_passes_axe(
     sweep: Sweep, role: str, lang: str
 ) -> None:
     login = ROLE_USERS[role]
-    # axe-core is injected inline, which the pages' Content-Security-Policy rightly refuses; the
+    # axe-core is injected into every page, inline, which the pages' Content-Security-Policy rightly refuses; the
     # policy itself is proven by test_the_menu_works_by_keyboard_on_a_phone, which keeps it
     context = sweep.browser.new_context(viewport=PHONE, bypass_csp=True)
+    context.add_init_script(path=str(AXE))
     failures: list[str] = []
     checked: list[str] = []
     try:
@@ -229,6 +229,7 @@ def test_the_pages_before_signing_in_fit_a_phone_and_pass_axe(sweep: Sweep, lang
     reader not signed in, in the language their browser asks for."""
     context = sweep.browser.new_context(viewport=PHONE, bypass_csp=True, locale=lang)
     context.set_extra_http_headers({"Accept-Language": lang})
+    context.add_init_script(path=str(AXE))
     failures: list[str] = []
     checked: list[str] = []
     try:
