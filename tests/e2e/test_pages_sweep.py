@@ -173,8 +173,8 @@ def test_every_page_fits_a_phone_reads_in_the_language_and_passes_axe(
     sweep: Sweep, role: str, lang: str
 ) -> None:
     login = ROLE_USERS[role]
-    # axe-core is injected into every page, inline, which the pages' Content-Security-Policy rightly refuses; the
-    # policy itself is proven by test_the_menu_works_by_keyboard_on_a_phone, which keeps it
+    # axe-core is injected into every page, inline, which the pages' Content-Security-Policy
+    # rightly refuses; the policy is kept by test_the_menu_works_by_keyboard_on_a_phone
     context = sweep.browser.new_context(viewport=PHONE, bypass_csp=True)
     context.add_init_script(path=str(AXE))
     failures: list[str] = []
@@ -259,6 +259,40 @@ def test_the_pages_before_signing_in_fit_a_phone_and_pass_axe(sweep: Sweep, lang
         f"not signed in, {lang}: {len(failures)} failures on {len(checked)} pages"
         f" ({', '.join(checked)})\n" + "\n".join(failures)
     )
+
+
+def test_the_checks_can_fail(sweep: Sweep) -> None:
+    """The sweep is only worth its silence if each check speaks up: a page spoilt on purpose (a
+    wide table, an image with no text, a slug, a raw instant, a command, the wrong direction)
+    fails every check, each saying where and what."""
+    context = sweep.browser.new_context(viewport=PHONE, bypass_csp=True)
+    context.add_init_script(path=str(AXE))
+    failures: list[str] = []
+    try:
+        page = context.new_page()
+        _visit(page, sweep, "/login")
+        page.evaluate(
+            """() => {
+              document.documentElement.dir = 'rtl';
+              document.querySelector('main').insertAdjacentHTML('beforeend',
+                '<div id="too-wide" style="width:900px">sindh-police at 2026-01-27T08:00:00Z:' +
+                ' run hifazat appeal lodge</div><img src="/static/build/images/favicon.svg">');
+            }"""
+        )
+        _check(page, sweep, "en", "spoilt", failures, [])
+    finally:
+        context.close()
+    said = "\n".join(failures)
+    for expected in (
+        "spoilt: overflow: ",
+        "div#too-wide",
+        "spoilt: axe: image-alt (critical)",
+        "spoilt: raw id: 'sindh-police'",
+        "spoilt: UTC instant: '2026-01-27T08:00'",
+        "spoilt: command line: 'hifazat appeal'",
+        "spoilt: lang/dir: <html> has ['en', 'rtl']",
+    ):
+        assert expected in said, f"{expected!r} not reported; reported:\n{said}"
 
 
 def test_the_menu_works_by_keyboard_on_a_phone(sweep: Sweep) -> None:
