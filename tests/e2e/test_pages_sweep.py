@@ -295,7 +295,8 @@ def test_the_checks_can_fail(sweep: Sweep) -> None:
         assert expected in said, f"{expected!r} not reported; reported:\n{said}"
 
 
-def test_the_menu_works_by_keyboard_on_a_phone(sweep: Sweep) -> None:
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_menu_works_by_keyboard_on_a_phone(sweep: Sweep, lang: str) -> None:
     """Under the pages' own Content-Security-Policy (scripts from the site only), GOV.UK's menu
     toggle works: on a phone the menu folds behind a button that the keyboard alone opens, and
     the skip link leads past it all to the page's content."""
@@ -304,7 +305,7 @@ def test_the_menu_works_by_keyboard_on_a_phone(sweep: Sweep) -> None:
     try:
         page = sign_in(context, sweep.base, ROLE_USERS["operator"])
         page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
-        page.reload()
+        page.goto(f"{sweep.base}/language/{lang}?next=/")
         menu = page.locator("#navigation")
         toggle = page.locator(".govuk-service-navigation__toggle")
         assert toggle.is_visible() and not menu.is_visible(), "the menu is not folded on a phone"
