@@ -12,19 +12,15 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hifazat.domain.users import User
-from hifazat.services import auth, users
-from tests.conftest import ROOT, Registry, missing
-from tests.servers import free_port, start_server
+from hifazat.services import auth
+from tests.conftest import Registry
+from tests.e2e import browsing
+from tests.e2e.browsing import PASSWORD, PHONE, add_people, need_chromium, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "test-output" / "screenshots"
-PASSWORD = os.environ.get("HIFAZAT_DEMO_PASSWORD", "correct horse battery staple")
 REASON = "Sindh High Court ordered a review of provincial security details"
 
 
@@ -34,59 +30,24 @@ EXTERNAL = os.environ.get("HIFAZAT_E2E_URL")
 
 @pytest.fixture
 def server(demo: Registry) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        missing("Debian's chromium is not installed (/usr/bin/chromium)")
+    need_chromium()
     if EXTERNAL:
         yield EXTERNAL.rstrip("/")
         return
-    users.add_user(
-        demo.uow(), User("registrar", "Registrar", frozenset({"admin"})), None, demo.clock
-    )
-    users.add_user(
-        demo.uow(),
-        User("farooq", "Farooq Sattar", frozenset({"protectee"}), "farooq-sattar"),
-        "registrar",
-        demo.clock,
-    )
-    for user in ("ssu-operator", "ssu-chief", "farooq"):
-        auth.set_password(demo.uow(), user, PASSWORD, "registrar", demo.clock())
-    port = free_port()
-    process = start_server(
-        demo, port, HIFAZAT_SECURE_COOKIES="false", HIFAZAT_CHECKPOINT_SECONDS="1"
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
+    add_people(demo, "ssu-operator", "ssu-chief", "farooq")
+    with serving(demo, HIFAZAT_CHECKPOINT_SECONDS="1") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing("Debian's chromium is not installed (/usr/bin/chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+    with browsing.chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _sign_in(browser: Any, base: str, user: str) -> Any:
-    page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
     page.goto(f"{base}/")
     assert "/login" in page.url
     page.get_by_label("User").fill(user)
@@ -97,8 +58,7 @@ def _sign_in(browser: Any, base: str, user: str) -> Any:
 
 
 def _shot(page: Any, name: str, backend: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{backend}-{name}.png"), full_page=True)
+    browsing.shot(page, f"{backend}-{name}")
 
 
 def test_withdrawal_from_refusal_to_notice(demo: Registry, server: str, browser: Any) -> None:
@@ -155,9 +115,6 @@ def test_withdrawal_from_refusal_to_notice(demo: Registry, server: str, browser:
     for page in ("reviews", "capacity", "ledger", "appeals", "report"):
         operator.goto(f"{server}/{page}")
         _shot(operator, f"09-{page}", b)
-
-
-PHONE = {"width": 360, "height": 800}
 
 
 def test_no_page_is_wider_than_a_phone(demo: Registry, server: str, browser: Any) -> None:

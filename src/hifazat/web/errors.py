@@ -24,6 +24,14 @@ TITLES = {
     503: N_("Unavailable for a moment"),
 }
 
+#: refusals explained in the reader's words rather than the service's message, which names the
+#: user's login and the action's internal name ("ssu-operator may not propose decision here") and
+#: says nothing a reader can act on; the page then lists what they may use instead
+EXPLAINED = {
+    403: N_("Your role does not let you open this page or do this."),
+    404: N_("There is no such page, or nothing here by that name."),
+}
+
 #: answers given when the database cannot serve, or must be spared: their page does not ask it
 #: for the policy's time zone
 WITHOUT_DATABASE = frozenset({429, 500, 503})
@@ -43,6 +51,7 @@ def html_error(request: Request, status: int, message: str) -> Response:
         who=None if spare else _signed_in(request, reg),
         title=TITLES.get(status, N_("Error")),
         message=message,
+        explained=EXPLAINED.get(status),
         retry=status in (429, 503),
     )
 

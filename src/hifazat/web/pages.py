@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from babel.dates import get_timezone_name
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -123,6 +124,14 @@ class Speech:
     def number(self, value: float) -> str:
         return format_decimal(value, self.language)
 
+    def zone_name(self) -> str:
+        """The zone as a reader names it (Pakistan Time, پاکستان کا وقت), its id beside it for
+        whoever compares with another system; UTC as itself (CLDR has no region to name)."""
+        if self.zone in ("UTC", "Etc/UTC"):
+            return "UTC"
+        locale = {"en": "en_GB", "ur": "ur_PK"}[self.language]
+        return f"{get_timezone_name(self.zone, locale=locale)} ({self.zone})"
+
 
 def render(
     request: Request, name: str, zone: str, status: int = 200, **context: Any
@@ -141,6 +150,7 @@ def render(
         "lang": language,
         "dir": "rtl" if language == "ur" else "ltr",
         "zone": zone,
+        "zone_name": speech.zone_name(),
         "here": quote(here, safe="/"),
         "names": Names(request.app.state.registry),
     }
