@@ -101,13 +101,13 @@ def serving(reg: Registry, **env: str) -> Iterator[str]:
 
 def sign_in(context: Any, base: str, login: str) -> Any:
     """A page of `context` signed in as `login` through the sign-in form; it is left on the
-    user's home page."""
+    user's home page (a protectee's is their own page)."""
     page = context.new_page()
     page.goto(f"{base}/login")
     page.locator("#user").fill(login)
     page.locator("#password").fill(PASSWORD)
     page.locator("form[action='/login'] button[type=submit]").click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: "/login" not in url)
     return page
 
 

@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 
-from hifazat.services import auth
 from tests.conftest import Registry
 from tests.e2e import browsing
-from tests.e2e.browsing import PASSWORD, PHONE, add_people, need_chromium, serving
+from tests.e2e.browsing import PASSWORD, add_people, need_chromium, serving
 
 REASON = "Sindh High Court ordered a review of provincial security details"
 
@@ -53,7 +52,7 @@ def _sign_in(browser: Any, base: str, user: str) -> Any:
     page.get_by_label("User").fill(user)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: "/login" not in url)
     return page
 
 
@@ -90,11 +89,10 @@ def test_withdrawal_from_refusal_to_notice(demo: Registry, server: str, browser:
     approver.wait_for_url(f"{server}/decisions/*/approve")
     assert "takes cover away from Farooq Sattar" in approver.get_by_role("alert").inner_text()
     _shot(approver, "05-confirm-approval", b)
-    approver.get_by_role("button", name="Approve the withdraw").click()
+    approver.get_by_role("button", name="Yes, approve this change").click()
     approver.wait_for_url(f"{server}/protectees/farooq-sattar?approved=*")
-    assert "Pending" in approver.content()
-    said = approver.locator("[role=status]").inner_text()
-    assert "Approved: withdraw by Sindh Police — Special Security Unit" in said
+    said = approver.locator(".govuk-notification-banner--success").inner_text()
+    assert "Approved: Sindh Police — Special Security Unit's decision to withdraw" in said
     _shot(approver, "06-approved", b)
 
     protectee = _sign_in(browser, server, "farooq")
@@ -115,35 +113,3 @@ def test_withdrawal_from_refusal_to_notice(demo: Registry, server: str, browser:
     for page in ("reviews", "capacity", "ledger", "appeals", "report"):
         operator.goto(f"{server}/{page}")
         _shot(operator, f"09-{page}", b)
-
-
-def test_no_page_is_wider_than_a_phone(demo: Registry, server: str, browser: Any) -> None:
-    """At 360 px every page a role's menu offers fits the screen: tables scroll within
-    themselves, and even a long unbroken ground report wraps."""
-    if EXTERNAL:
-        pytest.skip("writes a ground report and passwords: run against the test's own server")
-    filed = demo.cli(
-        "report", "discrepancy", "--protectee", "farooq-sattar", "--provider", "sindh-police",
-        "--by", "mqm-liaison", "--observed", "2026-01-27T09:00:00+05:00", "--text", "x" * 3990,
-    )  # fmt: skip
-    assert filed.exit_code == 0, filed.output
-    wide = []
-    for user in ("ssu-operator", "ssu-chief", "farooq", "auditor", "mqm-liaison", "ptac-chair"):
-        auth.set_password(demo.uow(), user, PASSWORD, "registrar", demo.clock())
-        page = browser.new_context(viewport=PHONE).new_page()
-        page.goto(f"{server}/login")
-        page.get_by_label("User").fill(user)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{server}/")
-        links = page.eval_on_selector_all(
-            "nav[aria-label=Main] a", "links => links.map(a => a.getAttribute('href'))"
-        )
-        for path in {*links, "/protectees/farooq-sattar"}:
-            page.goto(f"{server}{path}")
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["width"]:
-                wide.append(f"{user} {path}: {width} px")
-        _shot(page, f"phone-{user}", demo.backend)
-        page.context.close()
-    assert wide == [], "\n".join(wide)
