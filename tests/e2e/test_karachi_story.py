@@ -247,3 +247,63 @@ def test_the_karachi_story(story: Story, browser: Any, lang: str, width: int) ->
         run.fits(protectee)
     run.shot(protectee, "protectee-ruling")
     protectee.context.close()
+
+
+def _tab_to(page: Any, selector: str, presses: int = 120) -> None:
+    """Tab, as a keyboard user does, until the element `selector` names has the focus."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+    raise AssertionError(f"{selector} is never reached with the Tab key on {page.url}")
+
+
+def test_the_story_by_keyboard_alone(story: Story, browser: Any) -> None:
+    """The chief approves, the protectee appeals from his notice and the committee rules, each
+    with the keyboard alone: Tab to reach, Enter to follow or submit, typing to fill."""
+    run = Run(story, browser, "en", 1366)
+    pid, login, name = RUNS[("en", 1366)]
+    base = story.base
+    decision = story.propose(pid)
+
+    chief = run.sign_in("ssu-chief")
+    chief.goto(f"{base}/")
+    _tab_to(chief, f'a[href="/decisions/{decision}/approve"]')
+    chief.keyboard.press("Enter")
+    chief.wait_for_url(re.compile(rf"/decisions/{decision}/approve"))
+    _tab_to(chief, "main form button[type=submit]")
+    chief.keyboard.press("Enter")
+    chief.wait_for_url(re.compile(rf"/protectees/{pid}\?approved="))
+    chief.context.close()
+
+    protectee = run.sign_in(login)
+    protectee.goto(f"{base}/protectees/{pid}")
+    _tab_to(protectee, f'a[href="/appeals/new?decision={decision}"]')
+    protectee.keyboard.press("Enter")
+    protectee.wait_for_url(re.compile(rf"/appeals/new\?decision={decision}"))
+    _tab_to(protectee, "textarea#grounds")
+    protectee.keyboard.type(GROUNDS)
+    _tab_to(protectee, "main form button[type=submit]")
+    protectee.keyboard.press("Enter")
+    protectee.wait_for_load_state()
+    assert run.t("Your appeal has been lodged") in protectee.locator("main").inner_text()
+
+    chair = run.sign_in("ptac-chair")
+    chair.goto(f"{base}/appeals")
+    card = chair.locator("article.notice").filter(has_text=GROUNDS).filter(has_text=name).first
+    appeal = card.locator("select").get_attribute("id")
+    assert appeal is not None
+    _tab_to(chair, f"select#{appeal}")
+    chair.keyboard.press("ArrowDown")  # from "Upheld" to "Overturned"
+    assert chair.locator(f"select#{appeal}").input_value() == "overturned"
+    _tab_to(chair, f"textarea#{appeal.replace('outcome-', 'reason-')}")
+    chair.keyboard.type(RULING)
+    _tab_to(chair, f"form:has(select#{appeal}) button[type=submit]")
+    chair.keyboard.press("Enter")
+    chair.wait_for_load_state()
+    assert run.t("The ruling is recorded") in chair.locator("main").inner_text()
+    chair.context.close()
+
+    protectee.goto(f"{base}/protectees/{pid}")
+    assert RULING in protectee.locator("article.notice").first.inner_text()
+    protectee.context.close()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -73,7 +72,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-HtmlError = Callable[[Request, int, str], Response]
+class HtmlError(Protocol):
+    """Renders an error as a page; given the domain's error, it can say it in the reader's
+    language (a refusal's rules, redacted as the reader may see them)."""
+
+    def __call__(
+        self, request: Request, status: int, message: str, error: DomainError | None = None
+    ) -> Response: ...
 
 
 def install(app: FastAPI, html: HtmlError | None = None) -> None:
@@ -87,7 +92,7 @@ def install(app: FastAPI, html: HtmlError | None = None) -> None:
         status, body = status_and_body(error)
         if page(request):
             assert html is not None
-            return html(request, status, body["error"]["message"])
+            return html(request, status, body["error"]["message"], error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
 

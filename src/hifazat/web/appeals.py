@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hifazat.access.guard import Forbidden, allowed
+from hifazat.access.guard import Forbidden, allowed, may_ever
 from hifazat.api.deps import Reg
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import REDUCING
@@ -33,6 +33,8 @@ router = APIRouter(include_in_schema=False)
 def appeal_page(
     request: Request, reg: Reg, who: Who, decision: str = "", lodged: str = "", ruled: str = ""
 ) -> Response:
+    if not (may_ever(who.user, "appeal.read") or may_ever(who.user, "appeal.lodge")):
+        raise Forbidden("appeals are read by oversight and by those they concern")
     if decision:  # the link a notice carries: the form, with that decision filled in
         return see_other(f"/appeals/new?decision={decision}")
     return _list_page(request, reg, who, lodged=lodged, ruled=ruled)

@@ -8,9 +8,12 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from hifazat.api.deps import Registry
+from hifazat.domain.errors import DomainError, InvalidInput, Refusal
 from hifazat.domain.words import N_
+from hifazat.services import secure
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import SignInFirst, Visitor, visitor
+from hifazat.web.speech import speaker
 
 #: each page's title, translated where it is shown
 TITLES = {
@@ -37,23 +40,42 @@ EXPLAINED = {
 WITHOUT_DATABASE = frozenset({429, 500, 503})
 
 
-def html_error(request: Request, status: int, message: str) -> Response:
+def html_error(
+    request: Request, status: int, message: str, error: DomainError | None = None
+) -> Response:
     if status == 401:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     reg = request.app.state.registry
     spare = status in WITHOUT_DATABASE
     zone = "UTC" if spare else zone_of(reg.uow())
+    who = None if spare else _signed_in(request, reg)
+    if error is not None and not spare:
+        message = _spoken(request, reg, who, zone, error, message)
     return render(
         request,
         "error.html.j2",
         zone,
         status=status,
-        who=None if spare else _signed_in(request, reg),
+        who=who,
         title=TITLES.get(status, N_("Error")),
         message=message,
         explained=EXPLAINED.get(status),
         retry=status in (429, 503),
     )
+
+
+def _spoken(
+    request: Request, reg: Registry, who: Visitor | None, zone: str, error: DomainError, said: str
+) -> str:
+    """The error in the reader's language where it is kept as words: a refusal's rules as this
+    reader may see them (redacted), a field's error; anything else as the service said it."""
+    speak = speaker(request, who, zone)
+    if isinstance(error, Refusal) and who is not None:
+        shown = secure.violations_for(reg.uow(), who.user, error.violations, speak)
+        return "; ".join(f"{v['rule']}: {v['message']}" for v in shown)
+    if isinstance(error, InvalidInput) and error.said is not None:
+        return speak(error.said)
+    return said
 
 
 def _signed_in(request: Request, reg: Registry) -> Visitor | None:

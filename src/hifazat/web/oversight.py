@@ -15,17 +15,10 @@ from hifazat.domain.words import NP_
 from hifazat.services import audits, history
 from hifazat.services.verify import verify_beside_key
 from hifazat.store import ledger_store
-from hifazat.web import charts, transparency
-from hifazat.web.pages import render, templates, zone_of
+from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who
 
 router = APIRouter(include_in_schema=False)
-# The public transparency page is one of the site's pages; it lives in its own module.
-router.include_router(transparency.router)
-
-# The charts, for templates (the protectee page's partial among them): they take the page's
-# own words and formatters, so they draw in the reader's language.
-templates.env.globals["charts"] = charts
 
 #: a threat level as the audit names a cohort by it
 THREAT_LEVELS = [

@@ -20,6 +20,7 @@ from hifazat.domain.fields import DEFAULT_LANGUAGE, LANGUAGES, isolated, shown
 from hifazat.domain.times import parse_instant
 from hifazat.i18n import format_date, format_datetime, format_decimal, translator
 from hifazat.store.uow import UnitOfWork
+from hifazat.web import charts
 from hifazat.web.names import Names
 from hifazat.web.terms import role_parts
 
@@ -55,6 +56,9 @@ def _may(who: Any, action: str) -> bool:
 templates.env.finalize = _finalize
 templates.env.globals["may"] = _may
 templates.env.globals["role_parts"] = role_parts
+# the charts (web/charts.py) take the page's own words and formatters, so they draw in the
+# reader's language
+templates.env.globals["charts"] = charts
 templates.env.filters["bdi"] = _bdi
 templates.env.filters["isolate"] = _isolate
 

@@ -19,6 +19,7 @@ from hifazat.web import (
     reports,
     reviews,
     signin,
+    transparency,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +36,7 @@ AREAS = (
     oversight,
     assessments,
     registrar,
+    transparency,
 )
 for area in AREAS:
     router.include_router(area.router)
