@@ -15,18 +15,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from hifazat.cli import State, app
 from hifazat.ledger.keys import create_key
+from hifazat.services import auth
 from hifazat.services.importer import import_scenario
 from hifazat.store.engine import make_engine
 from hifazat.store.migrate import upgrade
 from hifazat.store.records.registry import forget_shared
 from hifazat.store.tables import metadata
 from hifazat.store.uow import UnitOfWork
+
+#: Argon2's cost is what makes guessing passwords slow, and the suite signs in hundreds of times
+#: in-process: there it hashes with Argon2id's cheapest parameters. Servers started by the tests
+#: (tests/servers.py) and production keep the library's defaults (RFC 9106's low-memory profile),
+#: which tests/integration/api/test_auth.py checks.
+PRODUCTION_HASHER = auth._hasher
+auth._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "karachi-withdrawal.yaml"

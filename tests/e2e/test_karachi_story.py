@@ -284,8 +284,8 @@ def test_the_story_by_keyboard_alone(story: Story, browser: Any) -> None:
     _tab_to(protectee, "textarea#grounds")
     protectee.keyboard.type(GROUNDS)
     _tab_to(protectee, "main form button[type=submit]")
-    protectee.keyboard.press("Enter")
-    protectee.wait_for_load_state()
+    with protectee.expect_navigation():
+        protectee.keyboard.press("Enter")
     assert run.t("Your appeal has been lodged") in protectee.locator("main").inner_text()
 
     chair = run.sign_in("ptac-chair")
@@ -299,8 +299,8 @@ def test_the_story_by_keyboard_alone(story: Story, browser: Any) -> None:
     _tab_to(chair, f"textarea#{appeal.replace('outcome-', 'reason-')}")
     chair.keyboard.type(RULING)
     _tab_to(chair, f"form:has(select#{appeal}) button[type=submit]")
-    chair.keyboard.press("Enter")
-    chair.wait_for_load_state()
+    with chair.expect_navigation():
+        chair.keyboard.press("Enter")
     assert run.t("The ruling is recorded") in chair.locator("main").inner_text()
     chair.context.close()
 

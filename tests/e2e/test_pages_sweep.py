@@ -23,7 +23,7 @@ import pytest
 import typer
 
 from hifazat.cli import app as cli_app
-from tests.conftest import ROLE_USERS, Registry
+from tests.conftest import GENEROUS, ROLE_USERS, Registry
 from tests.e2e.browsing import (
     AXE,
     DESK,
@@ -134,7 +134,11 @@ def sweep(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
             "--text", UNBROKEN,
         )  # fmt: skip
         slugs = forbidden_ids(reg)
-        with serving(reg) as base, chromium() as browser:
+        # the sweep signs in far faster than people do: the limits have their own tests
+        limits = {
+            f"HIFAZAT_{k}_RATE": GENEROUS for k in ("LOGIN", "LOGIN_USER", "REPORT", "PUBLIC")
+        }
+        with serving(reg, **limits) as base, chromium() as browser:
             yield Sweep(base, browser, slugs, waiting, approved)
 
 

@@ -54,7 +54,11 @@ def test_a_web_page_isolates_free_text_and_shows_controls(api: Api) -> None:
     assert page.status_code == 200
     assert not any(c in page.text for c in ("\u202e", "\u202c"))
     assert f"<bdi>{SHOWN.replace('<', '&lt;').replace('>', '&gt;')}</bdi>" in page.text
-    assert "<h1><bdi>فاروق\u200cستار [bold]MQM[/bold]</bdi></h1>" in page.text
+    assert (
+        '<h1 class="govuk-heading-l"><bdi>فاروق\u200cستار [bold]MQM[/bold]</bdi></h1>' in page.text
+    )
+    # inside a sentence too, the name keeps to its own direction
+    assert "decision to grant cover to <bdi>فاروق\u200cستار [bold]MQM[/bold]</bdi>" in page.text
     assert "<title>\u2068فاروق\u200cستار [bold]MQM[/bold]\u2069 — Hifazat</title>" in page.text
     listing = api.client.get("/protectees").text
     assert "<bdi>فاروق\u200cستار [bold]MQM[/bold]</bdi>" in listing

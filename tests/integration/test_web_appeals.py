@@ -65,7 +65,7 @@ def test_the_protectee_appeals_from_the_notice_and_reads_the_ruling(api: Api) ->
     link = f'href="/appeals/new?decision={decision}"'
     assert link in page and "Appeal this decision" in page
     form = api.client.get(f"/appeals/new?decision={decision}").text
-    assert "decision to withdraw cover from Farooq Sattar" in form
+    assert "decision to withdraw cover from <bdi>Farooq Sattar</bdi>" in form
     assert REASON in form and "Appeal before" in form  # the deadline: before it takes effect
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
     # too short: refused at the field, with what was typed kept

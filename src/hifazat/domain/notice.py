@@ -134,10 +134,18 @@ def change_words(
     """A change as a phrase for "will ..." or "decision to ..." (or its past tense): "withdraw
     cover from Farooq Sattar", "upgrade the cover of Farooq Sattar to Standard". Pages use it
     to say a decision in words rather than as its action and ids."""
+    return words.gettext(change_phrase(action, category, past)).format(
+        person=person, category=category
+    )
+
+
+def change_phrase(action: str, category: str | None, past: bool = False) -> str:
+    """The message id that says a change, with {person} and {category} to fill: for a page to
+    fill with names isolated in their own direction."""
     future, done, future_to, done_to = _VERB[Action(action)]
     if action in ("upgrade", "downgrade") and category:
         future, done = future_to, done_to
-    return words.gettext(done if past else future).format(person=person, category=category)
+    return done if past else future
 
 
 def _span(delta: timedelta, words: Words) -> str:

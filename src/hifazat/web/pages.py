@@ -37,7 +37,7 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _bdi(value: Any) -> Markup:
+def bdi(value: Any) -> Markup:
     """Free text (a name, a reason; often Urdu) in its own direction: <bdi> isolates it, so a
     right-to-left value neither reorders nor is reordered by what stands around it."""
     return Markup("<bdi>{}</bdi>").format(shown("" if value is None else str(value)))
@@ -59,7 +59,7 @@ templates.env.globals["role_parts"] = role_parts
 # the charts (web/charts.py) take the page's own words and formatters, so they draw in the
 # reader's language
 templates.env.globals["charts"] = charts
-templates.env.filters["bdi"] = _bdi
+templates.env.filters["bdi"] = bdi
 templates.env.filters["isolate"] = _isolate
 
 

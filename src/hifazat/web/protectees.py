@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from hifazat.access.guard import Facts, allowed
 from hifazat.api.deps import Reg
@@ -25,7 +26,7 @@ from hifazat.services import (
 from hifazat.services.notices import requeue as requeue_notice
 from hifazat.store import outbox_store
 from hifazat.web.forms import Field, local_input, see_other
-from hifazat.web.pages import render, zone_of
+from hifazat.web.pages import bdi, render, zone_of
 from hifazat.web.session import Who, check_csrf
 from hifazat.web.speech import speaker
 
@@ -131,9 +132,11 @@ def appealable(decision: dict[str, Any]) -> bool:
 
 def change_of(
     lang: str, zone: str, action: str, person: str, category: str | None, past: bool = False
-) -> str:
-    """A change in the reader's words: "withdraw cover from Farooq Sattar"."""
-    return notice.change_words(action, person, category, words(lang, zone), past)
+) -> Markup:
+    """A change in the reader's words: "withdraw cover from Farooq Sattar", each name isolated
+    in its own direction (a name is free text, often Urdu)."""
+    phrase = words(lang, zone).gettext(notice.change_phrase(action, category, past))
+    return Markup.escape(phrase).format(person=bdi(person), category=bdi(category or ""))
 
 
 def headline_of(lang: str, zone: str, body: dict[str, Any], ahead: bool) -> str:

@@ -95,6 +95,18 @@ def test_expired_revoked_and_out_of_scope_tokens(api: Api) -> None:
     assert garbage.status_code == 401 and garbage.headers["www-authenticate"] == "Bearer"
 
 
+def test_production_hashes_with_argon2id_at_rfc_9106_cost() -> None:
+    """The suite hashes cheaply in-process (tests/conftest.py); what ships does not."""
+    from argon2 import Type, profiles
+
+    from tests.conftest import PRODUCTION_HASHER
+
+    shipped = PRODUCTION_HASHER
+    assert shipped.type is Type.ID
+    assert shipped.memory_cost >= profiles.RFC_9106_LOW_MEMORY.memory_cost
+    assert shipped.time_cost >= profiles.RFC_9106_LOW_MEMORY.time_cost
+
+
 def test_passwords_are_hashed_with_argon2_and_tokens_only_digested(api: Api) -> None:
     _with_password(api)
     token = auth.create_token(
