@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from hifazat.ledger.keys import KeyFileError, load_signer
+from hifazat.store.engine import is_postgres
 from hifazat.store.faults import fault_of
 
 log = logging.getLogger("hifazat.api")
@@ -49,7 +50,7 @@ def _writable(c: Connection) -> bool:
     """PostgreSQL says whether this transaction may write; SQLite is asked by a write that is
     rolled back (its write lock is already held: the engine begins IMMEDIATE), which raises
     when the file is read-only."""
-    if c.dialect.name == "postgresql":
+    if is_postgres(c):
         read_only = c.execute(
             text("SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'")
         ).scalar_one()

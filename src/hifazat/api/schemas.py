@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -169,13 +169,3 @@ class PasswordChangeBody(Body):
 
     current_password: str = free_text(1024, 1)
     password: str = free_text(1024, MIN_PASSWORD)
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
-
-
-Item = dict[str, Any]

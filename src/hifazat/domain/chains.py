@@ -12,7 +12,6 @@ from hifazat.domain.policy import THREAT_LEVELS
 
 APPROVER = "approver"
 COMMITTEE = "committee"
-STEP_ROLES = (APPROVER, COMMITTEE)
 
 
 @dataclass(frozen=True)

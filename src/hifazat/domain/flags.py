@@ -259,10 +259,6 @@ def _chains(events: list[AdverseEvent]) -> list[list[AdverseEvent]]:
     return [events[a : b + 1] for a, b in spans]
 
 
-def open_covers(covers: Iterable[Cover]) -> list[Cover]:
-    return [c for c in covers if c.state is not CoverState.WITHDRAWN]
-
-
 def ratify_flags(decisions: Iterable[Decision], policy: Policy, now: datetime) -> list[Flag]:
     """R-RATIFY: an emergency decision the committee has not ratified within the window."""
     flags = []

@@ -10,7 +10,7 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from hifazat.ledger.note import Signer, Verifier
+from hifazat.ledger.note import Signer
 from hifazat.ledger.pin import pin_path
 
 DEFAULT_NAME = "hifazat.local/ledger"
@@ -49,7 +49,3 @@ def load_signer(path: Path) -> Signer:
         return replace(Signer.parse(text), pin=pin_path(path))
     except ValueError as error:
         raise KeyFileError(f"the ledger key {path} is not a signer key: {error}") from None
-
-
-def verifier_for(path: Path) -> Verifier:
-    return load_signer(path).verifier()

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Engine, LargeBinary, Table, insert
 
+from hifazat.store.engine import is_postgres
+
 
 def copy_rows(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """PostgreSQL's COPY: the rows in one stream, each value passed through its column type's
@@ -39,7 +41,7 @@ def insert_rows(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None
     if len(rows) <= 20:
         if rows:
             c.execute(insert(table), rows)
-    elif c.dialect.name == "postgresql":
+    elif is_postgres(c):
         copy_rows(c, table, rows)
     else:
         _sqlite_rows(c, table, rows)
@@ -70,6 +72,6 @@ def refresh_statistics(engine: Engine) -> None:
     """After a bulk load, PostgreSQL's planner still believes the tables are as small as before
     (autovacuum catches up only later) and may scan whole tables for one protectee's rows; an
     ANALYZE now gives it the real sizes. SQLite plans by its indexes and needs none."""
-    if engine.dialect.name == "postgresql":
+    if is_postgres(engine):
         with engine.begin() as c:
             c.exec_driver_sql("ANALYZE")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 DEFAULT_URL = "sqlite:///hifazat.db"
@@ -63,5 +63,7 @@ def _is_uri(url: str) -> bool:
     return make_url(url).query.get("uri") in ("true", "1")
 
 
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
+def is_postgres(bind: Engine | Connection) -> bool:
+    """Where a statement has a PostgreSQL form (COPY, FOR UPDATE, ON CONFLICT...) and a
+    SQLite one."""
+    return bind.dialect.name == "postgresql"

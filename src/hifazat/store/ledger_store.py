@@ -13,6 +13,7 @@ from hifazat.ledger.canonical import encode_entry
 from hifazat.ledger.merkle import NodeKey, append_leaves, leaf_hash
 from hifazat.store import tables as t
 from hifazat.store.bulk import insert_rows
+from hifazat.store.engine import is_postgres
 from hifazat.store.ledger_records import KINDS, Record
 
 CHUNK = 500
@@ -43,7 +44,7 @@ class DbNodes:
 def lock_head(c: Connection) -> int:
     """The tree size, locked until commit so that concurrent writers take turns."""
     query = select(t.ledger_head.c.size).where(t.ledger_head.c.id == 1)
-    if c.dialect.name == "postgresql":
+    if is_postgres(c):
         query = query.with_for_update()
     size = c.execute(query).scalar_one_or_none()
     if size is None:
@@ -113,7 +114,7 @@ def entry_batches(c: Connection, size: int = 10_000) -> Iterator[list[StoredEntr
     whole log, and row objects would cost more than hashing it. Runs in the caller's
     transaction (begin one first), through a server-side cursor on PostgreSQL."""
     raw: Any = c.connection.dbapi_connection
-    postgres = c.dialect.name == "postgresql"
+    postgres = is_postgres(c)
     cursor = raw.cursor(name="hifazat_ledger_entries") if postgres else raw.cursor()
     try:
         cursor.execute("SELECT seq, kind, ref, entry, leaf_hash FROM ledger_entries ORDER BY seq")

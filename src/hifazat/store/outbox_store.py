@@ -28,6 +28,7 @@ from hifazat.domain.errors import Conflict, InvalidInput, NotFound
 from hifazat.domain.flags import UndeliveredNotice
 from hifazat.store import ledger_store
 from hifazat.store import tables as t
+from hifazat.store.engine import is_postgres
 
 #: how long a claim holds; longer than any one channel's timeout, renewed before each send
 LEASE = timedelta(minutes=5)
@@ -254,7 +255,7 @@ def claim_due(
         .order_by(func.coalesce(n.next_attempt_at, n.created_at), n.id)
         .limit(batch)
     )
-    if c.dialect.name == "postgresql":
+    if is_postgres(c):
         # rows another worker is claiming are skipped, not waited on; the WHERE is re-checked
         # on rows that worker has just committed, so its fresh claim excludes them too
         query = query.with_for_update(skip_locked=True)

@@ -36,6 +36,7 @@ from hifazat.domain.protectee import Affiliation, Office, Protectee
 from hifazat.domain.provider import Category, Provider
 from hifazat.domain.users import User
 from hifazat.store import tables as t
+from hifazat.store.engine import is_postgres
 from hifazat.store.records.base import PENDING_SEEN, Base
 
 #: The policy and the providers, shared by every unit of work on one engine. Both are only ever
@@ -251,7 +252,7 @@ class RegistryRecords(Base):
         if protectee_id in self.locked:
             return
         query = select(t.protectees.c.id).where(t.protectees.c.id == protectee_id)
-        if self.c.dialect.name == "postgresql":
+        if is_postgres(self.c):
             query = query.with_for_update()
         if self.c.execute(query).first() is None:
             raise NotFound("protectee", protectee_id)
