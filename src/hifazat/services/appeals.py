@@ -10,10 +10,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from hifazat.domain.appeal import Appeal, AppealOutcome
-from hifazat.domain.decision import DecisionState
-from hifazat.domain.errors import Conflict, Refusal, Violation
+from hifazat.domain.errors import Conflict
+from hifazat.domain.rules import appeals as rules
 from hifazat.domain.rules.reason import explained
-from hifazat.domain.said import Ref, Term
 from hifazat.domain.times import Clock
 from hifazat.domain.words import N_
 from hifazat.services import decide, notices
@@ -27,29 +26,7 @@ def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: date
     decision = repo.decision(decision_id)
     repo.lock_protectee(decision.protectee_id)
     protectee = repo.protectee(decision.protectee_id)
-    actor = repo.user(by)
-    if actor.protectee_id != protectee.id and actor.id not in protectee.liaisons:
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY",
-                N_(
-                    "{who} may not appeal for {person}: only the protectee or a liaison "
-                    "acting with their consent may"
-                ),
-                who=Ref("user", by),
-                person=Ref("person", protectee.id),
-            )
-        )
-    state = decision.state_at(now)
-    if state not in (DecisionState.APPROVED, DecisionState.EFFECTIVE):
-        raise Refusal(
-            Violation.of(
-                "R-STATE",
-                N_("{decision} is {state}: only a decision made can be appealed"),
-                decision=decision_id,
-                state=Term("decision state", str(state)),
-            )
-        )
+    rules.check_lodging(repo.user(by), protectee, decision, now)
     earlier = repo.appeals(decision_id=decision_id)
     if earlier:
         raise Conflict(f"{decision_id} was already appealed ({earlier[0].id})")
@@ -69,26 +46,12 @@ def decide_in(
     repo = uow.repo
     appeal = repo.appeal(appeal_id)
     repo.lock_protectee(appeal.protectee_id)
-    if not repo.user(by).is_committee:
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY",
-                N_("{who} may not decide appeals: needs committee"),
-                who=Ref("user", by),
-            )
-        )
+    actor = repo.user(by)
+    rules.check_ruler(actor)
     if appeal.outcome is not None:
         raise Conflict(f"appeal {appeal_id} was already decided ({appeal.outcome})")
     decision = repo.decision(appeal.decision_id)
-    if by == decision.approved_by or by in {s.by for s in decision.steps}:
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY",
-                N_("{who} approved {decision} and may not judge its appeal"),
-                who=Ref("user", by),
-                decision=decision.id,
-            )
-        )
+    rules.check_impartial(actor, decision)
     explained(repo.policy(), reason, N_("the committee's ruling"))
     held = decision.hold is not None
     restoring = None

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from hifazat.domain.decision import Decision
-from hifazat.domain.errors import Conflict, Refusal, Violation
+from hifazat.domain.errors import Conflict
+from hifazat.domain.rules.ratification import check_ratifying
 from hifazat.domain.rules.reason import explained
-from hifazat.domain.said import Ref
 from hifazat.domain.times import Clock
-from hifazat.domain.words import N_
 from hifazat.services import decide, notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.store.uow import UnitOfWork
@@ -22,20 +21,7 @@ def ratify_in(
     repo = uow.repo
     decision = repo.decision(decision_id)
     repo.lock_protectee(decision.protectee_id)
-    if not repo.user(by).is_committee:
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY", N_("{who} may not ratify: needs committee"), who=Ref("user", by)
-            )
-        )
-    if not decision.emergency or not decision.approved:
-        raise Refusal(
-            Violation.of(
-                "R-STATE",
-                N_("{decision} is not an approved emergency decision"),
-                decision=decision_id,
-            )
-        )
+    check_ratifying(repo.user(by), decision)
     if decision.ratification is not None:
         raise Conflict(f"{decision_id} was already ratified or refused by the committee")
     explained(repo.policy(), reason)

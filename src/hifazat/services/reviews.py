@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hifazat.domain.decision import Action, Decision
-from hifazat.domain.errors import InvalidInput, NotFound, Refusal, Violation
+from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.domain.review import CONFIRMED, Review
 from hifazat.domain.rules.reason import explained
-from hifazat.domain.said import Ref
+from hifazat.domain.rules.review import check_reviewer
 from hifazat.domain.status import covers_at
 from hifazat.domain.times import Clock
-from hifazat.domain.words import N_
 from hifazat.services import decide
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
@@ -47,17 +46,7 @@ def review_in(
         raise NotFound("open coverage", coverage)
     if outcome not in OUTCOMES:
         raise InvalidInput("outcome", f"{outcome!r} is not one of {', '.join(OUTCOMES)}")
-    actor = repo.user(by)
-    if not actor.can_approve_for(cover.provider_id):
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY",
-                N_("{who} may not review {coverage}: needs approver@{provider} or committee"),
-                who=Ref("user", by),
-                coverage=coverage,
-                provider=cover.provider_id,
-            )
-        )
+    check_reviewer(repo.user(by), cover)
     policy = repo.policy()
     explained(policy, reason)
     decision = None

@@ -14,6 +14,7 @@ from hifazat.access.guard import Facts, allowed
 from hifazat.api.deps import Reg
 from hifazat.domain import notice
 from hifazat.domain.errors import InvalidInput
+from hifazat.domain.rules.appeals import APPEALABLE
 from hifazat.domain.times import local_text, parse_instant
 from hifazat.domain.users import User
 from hifazat.i18n import words
@@ -127,7 +128,7 @@ def may_lodge(user: User, pid: str, facts: Facts) -> bool:
 
 def appealable(decision: dict[str, Any]) -> bool:
     """A decision made (approved, or in effect) can be appealed; once, and not a proposal."""
-    return decision["state"] in ("approved", "effective") and decision["appeal"] is None
+    return decision["state"] in APPEALABLE and decision["appeal"] is None
 
 
 def change_of(

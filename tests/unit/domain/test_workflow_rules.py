@@ -1,0 +1,67 @@
+"""The rules of the workflows beside a decision's own, each on its own: appealing, ruling on an
+appeal, ratifying an emergency decision and reviewing cover."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from hifazat.domain.coverage import Cover, CoverState
+from hifazat.domain.decision import Action, Basis
+from hifazat.domain.errors import Refusal
+from hifazat.domain.protectee import Protectee
+from hifazat.domain.rules import appeals, ratification, review
+from hifazat.domain.users import User
+from tests.unit.domain.builders import CHIEF, COMMITTEE, OPERATOR, T0, approved, decision
+
+PERSON = Protectee("p-1", "Farooq Sattar", True, liaisons=("mqm-liaison",))
+OWN = User("farooq", "Farooq Sattar", frozenset({"protectee"}), "p-1")
+LIAISON = User("mqm-liaison", "MQM-P liaison", frozenset({"liaison"}))
+STRANGER = User("other-liaison", "Another liaison", frozenset({"liaison"}))
+MADE = approved(decision(Action.WITHDRAW, id="d-2"), T0, T0 + timedelta(days=4))
+
+
+def _rule(call: object) -> str:
+    assert callable(call)
+    with pytest.raises(Refusal) as refused:
+        call()
+    return refused.value.rule
+
+
+@pytest.mark.parametrize("who", [OWN, LIAISON])
+def test_the_protectee_and_a_named_liaison_may_appeal(who: User) -> None:
+    appeals.check_lodging(who, PERSON, MADE, T0)
+
+
+def test_a_liaison_the_protectee_did_not_name_may_not() -> None:
+    assert _rule(lambda: appeals.check_lodging(STRANGER, PERSON, MADE, T0)) == "R-AUTHORITY"
+
+
+def test_only_a_decision_made_is_appealed() -> None:
+    proposed = decision(Action.WITHDRAW, id="d-3")
+    assert _rule(lambda: appeals.check_lodging(OWN, PERSON, proposed, T0)) == "R-STATE"
+
+
+def test_only_the_committee_rules_and_never_on_its_own_approval() -> None:
+    assert _rule(lambda: appeals.check_ruler(CHIEF)) == "R-AUTHORITY"
+    appeals.check_ruler(COMMITTEE)
+    own = replace(MADE, approved_by=COMMITTEE.id)
+    assert _rule(lambda: appeals.check_impartial(COMMITTEE, own)) == "R-AUTHORITY"
+    appeals.check_impartial(COMMITTEE, MADE)
+
+
+def test_only_the_committee_ratifies_an_approved_emergency() -> None:
+    emergency = replace(MADE, emergency=True)
+    assert _rule(lambda: ratification.check_ratifying(OPERATOR, emergency)) == "R-AUTHORITY"
+    assert _rule(lambda: ratification.check_ratifying(COMMITTEE, MADE)) == "R-STATE"
+    ratification.check_ratifying(COMMITTEE, emergency)
+
+
+def test_a_review_is_the_providers_approver_or_the_committee() -> None:
+    cover = Cover("d-1", "p-1", MADE.provider_id, "c", 1, 2, 1, CoverState.ACTIVE,
+                  Basis.POSITIONAL, T0, "d-1")  # fmt: skip
+    assert _rule(lambda: review.check_reviewer(OPERATOR, cover)) == "R-AUTHORITY"
+    review.check_reviewer(CHIEF, cover)
+    review.check_reviewer(COMMITTEE, cover)
