@@ -7,13 +7,12 @@ from datetime import datetime
 
 from hifazat.domain import fields
 from hifazat.domain.discrepancy import RESOLUTIONS, DiscrepancyReport
-from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
+from hifazat.domain.errors import Conflict, InvalidInput
 from hifazat.domain.policy import THREAT_LEVELS
+from hifazat.domain.rules import entries as rules
 from hifazat.domain.rules.reason import explained
-from hifazat.domain.said import Ref
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import Clock, utc_text
-from hifazat.domain.words import N_
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
 from hifazat.store.uow import UnitOfWork
@@ -38,15 +37,7 @@ def add_assessment_in(uow: UnitOfWork, a: NewAssessment, now: datetime) -> Threa
     fields.check_text(a.summary, fields.SUMMARY, "summary")
     repo = uow.repo
     repo.lock_protectee(a.protectee)
-    actor = repo.user(a.by)
-    if "intelligence" not in actor.roles:
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY",
-                N_("{who} may not enter threat assessments: needs intelligence"),
-                who=Ref("user", a.by),
-            )
-        )
+    rules.check_assessor(repo.user(a.by))
     if a.level not in THREAT_LEVELS:
         raise InvalidInput("level", f"{a.level!r} is not one of {', '.join(THREAT_LEVELS)}")
     if a.valid_until <= a.assessed_at:
@@ -96,26 +87,7 @@ def report_discrepancy_in(uow: UnitOfWork, r: NewReport, now: datetime) -> Discr
     repo = uow.repo
     protectee = repo.protectee(r.protectee)
     repo.provider(r.provider)
-    actor = repo.user(r.by)
-    allowed = (
-        actor.protectee_id == r.protectee
-        or actor.id in protectee.liaisons
-        or actor.is_operator()
-        or bool({"committee", "admin"} & actor.roles)
-        or any(role.startswith("approver@") for role in actor.roles)
-    )
-    if not allowed:
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY",
-                N_(
-                    "{who} may not report on {person}: only the protectee, their liaisons "
-                    "and security desks may"
-                ),
-                who=Ref("user", r.by),
-                person=Ref("person", r.protectee),
-            )
-        )
+    rules.check_reporter(repo.user(r.by), protectee)
     if r.observed_at > now:
         raise InvalidInput("observed", f"{utc_text(r.observed_at)} is in the future")
     if len(r.text.strip()) < MIN_REPORT_TEXT:
@@ -158,18 +130,7 @@ def resolve_in(
     it, or found unfounded — always with a reason."""
     repo = uow.repo
     report = repo.discrepancy(report_id)
-    actor = repo.user(by)
-    provider = report.provider_id
-    desk = f"operator@{provider}" in actor.roles or actor.can_approve_for(provider)
-    if not desk:
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY",
-                N_("{who} may not resolve reports on {force}: needs its desk or an approver"),
-                who=Ref("user", by),
-                force=Ref("provider", provider),
-            )
-        )
+    rules.check_resolver(repo.user(by), report.provider_id)
     if outcome not in RESOLUTIONS:
         raise InvalidInput("outcome", f"{outcome!r} is not one of {', '.join(RESOLUTIONS)}")
     if report.resolution is not None:
@@ -178,7 +139,10 @@ def resolve_in(
         if decision_id is None:
             raise InvalidInput("decision", "name the decision that accounts for the report")
         decision = repo.decision(decision_id)
-        if (decision.protectee_id, decision.provider_id) != (report.protectee_id, provider):
+        if (decision.protectee_id, decision.provider_id) != (
+            report.protectee_id,
+            report.provider_id,
+        ):
             raise InvalidInput(
                 "decision", f"{decision_id} is not about this protectee and provider"
             )

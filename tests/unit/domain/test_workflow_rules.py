@@ -12,7 +12,7 @@ from hifazat.domain.coverage import Cover, CoverState
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import Refusal
 from hifazat.domain.protectee import Protectee
-from hifazat.domain.rules import appeals, ratification, review
+from hifazat.domain.rules import appeals, entries, ratification, review
 from hifazat.domain.users import User
 from tests.unit.domain.builders import CHIEF, COMMITTEE, OPERATOR, T0, approved, decision
 
@@ -65,3 +65,21 @@ def test_a_review_is_the_providers_approver_or_the_committee() -> None:
     assert _rule(lambda: review.check_reviewer(OPERATOR, cover)) == "R-AUTHORITY"
     review.check_reviewer(CHIEF, cover)
     review.check_reviewer(COMMITTEE, cover)
+
+
+def test_only_intelligence_enters_threat_assessments() -> None:
+    assert _rule(lambda: entries.check_assessor(CHIEF)) == "R-AUTHORITY"
+    entries.check_assessor(User("sb", "Special Branch", frozenset({"intelligence"})))
+
+
+@pytest.mark.parametrize("who", [OWN, LIAISON, OPERATOR, CHIEF, COMMITTEE])
+def test_those_concerned_and_the_desks_file_ground_reports(who: User) -> None:
+    entries.check_reporter(who, PERSON)
+
+
+def test_a_stranger_files_no_ground_report_and_only_a_desk_closes_one() -> None:
+    assert _rule(lambda: entries.check_reporter(STRANGER, PERSON)) == "R-AUTHORITY"
+    assert _rule(lambda: entries.check_resolver(LIAISON, "sindh-police")) == "R-AUTHORITY"
+    assert _rule(lambda: entries.check_resolver(OPERATOR, "moi-federal")) == "R-AUTHORITY"
+    entries.check_resolver(OPERATOR, "sindh-police")
+    entries.check_resolver(COMMITTEE, "moi-federal")
