@@ -21,14 +21,12 @@ from hifazat.domain.decision import (
     DecisionState,
     replay_order,
 )
-from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Refusal, Violation
-from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce
+from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Violation
+from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce, lifecycle
 from hifazat.domain.rules.reason import explained
-from hifazat.domain.said import Ref, Said, Term
 from hifazat.domain.threat import current_assessment
 from hifazat.domain.times import Clock, utc_text
 from hifazat.domain.users import User
-from hifazat.domain.words import N_
 from hifazat.services import notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
@@ -173,15 +171,7 @@ def approve_in(
     state = decision.state_at(now)
     if state in (DecisionState.APPROVED, DecisionState.EFFECTIVE, DecisionState.HELD):
         raise Conflict(f"decision {decision_id} was already approved by {decision.approved_by}")
-    if state is not DecisionState.PROPOSED:
-        raise Refusal(
-            Violation.of(
-                "R-STATE",
-                N_("decision {decision} is {state}; it cannot be approved"),
-                decision=decision_id,
-                state=Term("decision state", str(state)),
-            )
-        )
+    lifecycle.check_approvable(decision, state)
     actor = repo.user(by)
     effective = effective_at or default_effective(decision, uow, now)
     decided = replace(decision, approved_by=by, decided_at=now, effective_at=effective)
@@ -233,30 +223,7 @@ def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: dat
     actor = repo.user(by)
     policy = repo.policy()
     state = decision.state_at(now)
-    if state not in (DecisionState.PROPOSED, DecisionState.APPROVED):
-        why = N_("already in effect: a new decision is needed") if state else N_("not yet proposed")
-        raise Refusal(
-            Violation.of(
-                "R-STATE",
-                N_("decision {decision} is {state}; {why}"),
-                decision=decision_id,
-                state=Term("decision state", str(state)),
-                why=Said(why),
-            )
-        )
-    if actor.id != decision.proposed_by and not actor.can_approve_for(decision.provider_id):
-        raise Refusal(
-            Violation.of(
-                "R-AUTHORITY",
-                N_(
-                    "{who} may not rescind {decision}: only its proposer, an approver of "
-                    "{force} or the committee may"
-                ),
-                who=Ref("user", by),
-                decision=decision_id,
-                force=Ref("provider", decision.provider_id),
-            )
-        )
+    lifecycle.check_rescinding(actor, decision, state)
     explained(policy, reason)
     if state is DecisionState.APPROVED:
         _check_rest_still_fits(uow, decision)
@@ -277,14 +244,7 @@ def _check_rest_still_fits(uow: UnitOfWork, decision: Decision) -> None:
         for d in uow.repo.decisions(decision.protectee_id, decision.provider_id)
         if d.approved and d.id != decision.id
     ]
-    try:
-        replay(rest, uow.repo.provider(decision.provider_id))
-    except Refusal as refusal:
-        raise Refusal(
-            Violation(
-                "R-STATE", f"rescinding {decision.id} breaks a later decision: {refusal.message}"
-            )
-        ) from None
+    lifecycle.check_rest_still_fits(decision, rest, uow.repo.provider(decision.provider_id))
 
 
 def _subject(p: Proposal) -> dict[str, Any]:
@@ -374,8 +334,7 @@ def restore_in(
         action = _UNDO[decision.action]
         category = before.category_id if action is Action.GRANT and before else None
         basis = before.basis if action is Action.GRANT and before else None
-        if action is Action.GRANT and before is None:
-            raise Refusal(Violation("R-STATE", f"{decision.id} opened cover: nothing to restore"))
+        lifecycle.check_restorable(decision, action is Action.GRANT and before is None)
     proposal = Proposal(
         action=action,
         protectee=decision.protectee_id,

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 
 from hifazat.domain.coverage import Cover, CoverState
-from hifazat.domain.decision import Action, Basis
+from hifazat.domain.decision import Action, Basis, DecisionState
 from hifazat.domain.errors import Refusal
 from hifazat.domain.protectee import Protectee
-from hifazat.domain.rules import appeals, entries, ratification, review
+from hifazat.domain.rules import appeals, entries, lifecycle, ratification, review
 from hifazat.domain.users import User
 from tests.unit.domain.builders import CHIEF, COMMITTEE, OPERATOR, T0, approved, decision
 
@@ -83,3 +83,21 @@ def test_a_stranger_files_no_ground_report_and_only_a_desk_closes_one() -> None:
     assert _rule(lambda: entries.check_resolver(OPERATOR, "moi-federal")) == "R-AUTHORITY"
     entries.check_resolver(OPERATOR, "sindh-police")
     entries.check_resolver(COMMITTEE, "moi-federal")
+
+
+def test_only_a_proposal_is_approved_and_rescinded_only_before_it_takes_effect() -> None:
+    proposed = decision(Action.WITHDRAW, id="d-3")
+    lifecycle.check_approvable(proposed, DecisionState.PROPOSED)
+    assert _rule(lambda: lifecycle.check_approvable(MADE, DecisionState.EFFECTIVE)) == "R-STATE"
+    lifecycle.check_rescinding(OPERATOR, replace(proposed, proposed_by=OPERATOR.id),
+                               DecisionState.PROPOSED)  # fmt: skip
+    effective = DecisionState.EFFECTIVE
+    assert _rule(lambda: lifecycle.check_rescinding(CHIEF, MADE, effective)) == "R-STATE"
+    stranger = User("moi", "MoI desk", frozenset({"operator@moi-federal"}))
+    rule = _rule(lambda: lifecycle.check_rescinding(stranger, MADE, DecisionState.APPROVED))
+    assert rule == "R-AUTHORITY"
+
+
+def test_a_grant_has_nothing_before_it_to_restore() -> None:
+    assert _rule(lambda: lifecycle.check_restorable(MADE, True)) == "R-STATE"
+    lifecycle.check_restorable(MADE, False)
