@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from hifazat.domain.errors import DomainError, InvalidInput, NotFound, Refusal, Violation
+from hifazat.domain.errors import DomainError, InvalidInput, NotFound
+from hifazat.domain.rules.administration import check_password_setter, check_token_scopes
 from hifazat.domain.users import User
 from hifazat.services.ids import new_id
 from hifazat.store import auth_store
@@ -45,8 +46,7 @@ def set_password(uow: UnitOfWork, user_id: str, password: str, by: str, now: dat
     with uow:
         actor = uow.repo.user(by)
         uow.repo.user(user_id)
-        if by != user_id and "admin" not in actor.roles:
-            raise Refusal(Violation("R-AUTHORITY", f"{by} may not set {user_id}'s password"))
+        check_password_setter(actor, user_id)
         _store_password(uow, user_id, password, f"by {by}", now, keep_session=None)
         uow.commit()
 
@@ -174,8 +174,7 @@ def create_token(
         raise InvalidInput("ttl", "a token lives between a second and a year")
     with uow:
         user = uow.repo.user(user_id)
-        if "admin" in scopes and "admin" not in user.roles:
-            raise Refusal(Violation("R-AUTHORITY", f"{user_id} is not an admin"))
+        check_token_scopes(user, scopes)
         token = Token(
             new_id("tk"), "hz_" + secrets.token_urlsafe(32), tuple(sorted(scopes)), now + ttl
         )

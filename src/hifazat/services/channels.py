@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hifazat.domain.errors import InvalidInput, NotFound, Refusal, Violation
+from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.domain.rules.administration import check_channel_owner
 from hifazat.notify.addresses import ALLOW_ENV, AddressRefused, Unresolvable, check_webhook_url
 from hifazat.store import outbox_store
 from hifazat.store.outbox_store import ChannelRecord
@@ -21,8 +22,7 @@ def add_channel(
     with uow:
         repo = uow.repo
         actor = repo.user(by)
-        if "admin" not in actor.roles and actor.id != owner:
-            raise Refusal(Violation("R-AUTHORITY", f"{by} may not set where {owner}'s notices go"))
+        check_channel_owner(actor, owner)
         if repo.exists("users", owner):
             owner_kind = "user"
         elif repo.exists("protectees", owner):
@@ -58,8 +58,7 @@ def remove_channel(uow: UnitOfWork, channel_id: str, by: str, now: datetime) -> 
             if admin:
                 raise
             found = None  # anyone else learns nothing of whether it exists
-        if not admin and (found is None or actor.id != found.owner):
-            raise Refusal(Violation("R-AUTHORITY", f"{by} may not remove channel {channel_id}"))
+        check_channel_owner(actor, found.owner if found else None, channel_id)
         assert found is not None
         outbox_store.remove_channel(uow.connection, channel_id, by, now)
         uow.commit()

@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from hifazat.domain import fields
-from hifazat.domain.errors import Conflict, InvalidInput, Refusal, Violation
+from hifazat.domain.errors import Conflict, InvalidInput
+from hifazat.domain.rules.administration import check_user_manager
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User, parse_role
 from hifazat.services.attempts import refusals_kept
@@ -37,20 +38,8 @@ def _check_role(uow: UnitOfWork, role: str) -> None:
 
 def _check_admin(uow: UnitOfWork, by: str | None, creating_admin: bool) -> None:
     users = uow.repo.users()
-    has_admin = any("admin" in u.roles for u in users.values())
-    if by is None:
-        if has_admin or not creating_admin:
-            raise Refusal(
-                Violation(
-                    "R-AUTHORITY",
-                    "name the admin making this change (--by); only the "
-                    "first admin may be created without one",
-                )
-            )
-        return
-    actor = users.get(by)
-    if actor is None or "admin" not in actor.roles:
-        raise Refusal(Violation("R-AUTHORITY", f"{by} may not manage users: needs admin"))
+    actor = users.get(by) if by is not None else None
+    check_user_manager(actor, by, users.values(), creating_admin)
 
 
 def add_user_in(

@@ -12,7 +12,14 @@ from hifazat.domain.coverage import Cover, CoverState
 from hifazat.domain.decision import Action, Basis, DecisionState
 from hifazat.domain.errors import Refusal
 from hifazat.domain.protectee import Protectee
-from hifazat.domain.rules import appeals, entries, lifecycle, ratification, review
+from hifazat.domain.rules import (
+    administration,
+    appeals,
+    entries,
+    lifecycle,
+    ratification,
+    review,
+)
 from hifazat.domain.users import User
 from tests.unit.domain.builders import CHIEF, COMMITTEE, OPERATOR, T0, approved, decision
 
@@ -101,3 +108,28 @@ def test_only_a_proposal_is_approved_and_rescinded_only_before_it_takes_effect()
 def test_a_grant_has_nothing_before_it_to_restore() -> None:
     assert _rule(lambda: lifecycle.check_restorable(MADE, True)) == "R-STATE"
     lifecycle.check_restorable(MADE, False)
+
+
+ADMIN = User("registrar", "Registrar", frozenset({"admin"}))
+
+
+def test_users_are_an_admins_to_manage_and_the_first_admin_nobodys() -> None:
+    administration.check_user_manager(None, None, [], first=True)
+    rule = _rule(lambda: administration.check_user_manager(None, None, [ADMIN], first=True))
+    assert rule == "R-AUTHORITY"
+    assert _rule(lambda: administration.check_user_manager(None, None, [], first=False))
+    administration.check_user_manager(ADMIN, ADMIN.id, [ADMIN], first=False)
+    rule = _rule(lambda: administration.check_user_manager(CHIEF, CHIEF.id, [ADMIN], False))
+    assert rule == "R-AUTHORITY"
+
+
+def test_passwords_tokens_and_channels() -> None:
+    administration.check_password_setter(OWN, OWN.id)
+    administration.check_password_setter(ADMIN, OWN.id)
+    assert _rule(lambda: administration.check_password_setter(CHIEF, OWN.id)) == "R-AUTHORITY"
+    administration.check_token_scopes(CHIEF, ["read", "write"])
+    assert _rule(lambda: administration.check_token_scopes(CHIEF, ["admin"])) == "R-AUTHORITY"
+    administration.check_channel_owner(OWN, OWN.id)
+    administration.check_channel_owner(ADMIN, None, "ch-1")
+    assert _rule(lambda: administration.check_channel_owner(CHIEF, OWN.id)) == "R-AUTHORITY"
+    assert _rule(lambda: administration.check_channel_owner(CHIEF, None, "ch-1")) == "R-AUTHORITY"
