@@ -61,6 +61,15 @@ class Refusal(DomainError):
     def rule(self) -> str:
         return self.violations[0].rule
 
+    def located(self, where: str) -> Refusal:
+        """The same refusal, each message prefixed with where it arose (a file's line)."""
+        return Refusal([Violation(v.rule, f"{where}: {v.message}") for v in self.violations])
+
+    @classmethod
+    def as_read(cls, shown: list[dict[str, str]]) -> Refusal:
+        """A refusal rebuilt from its rules as one reader may read them (access.redaction)."""
+        return cls([Violation(v["rule"], v["message"]) for v in shown])
+
     @property
     def message(self) -> str:
         return self.violations[0].message

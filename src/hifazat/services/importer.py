@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from hifazat.domain.decision import Action, Basis
-from hifazat.domain.errors import DomainError, InvalidInput, Refusal, Violation
+from hifazat.domain.errors import DomainError, InvalidInput, Refusal
 from hifazat.domain.protectee import Affiliation, Office, Protectee
 from hifazat.domain.provider import Category, Provider
+from hifazat.domain.rules import lifecycle
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User
 from hifazat.services import decide, registry_entries, users
@@ -58,9 +59,7 @@ def _row(source: str, line: int, label: str) -> Iterator[None]:
     try:
         yield
     except Refusal as refusal:
-        raise Refusal(
-            [Violation(v.rule, f"{where}: {v.message}") for v in refusal.violations]
-        ) from None
+        raise refusal.located(where) from None
     except InvalidInput as error:
         raise InvalidInput(where, f"{error.field}: {error.message}") from None
     except DomainError as error:
@@ -248,16 +247,9 @@ def _decision(uow: UnitOfWork, d: DecisionModel) -> Callable[[], None]:
         approvers = [d.approved_by] if isinstance(d.approved_by, str) else d.approved_by or []
         for approver in approvers:
             decide.approve_in(uow, d.id, approver, d.decided_at, d.effective_at, notify=False)
-        if approvers and uow.repo.decision(d.id).decided_at is None:
-            decision = uow.repo.decision(d.id)
-            raise Refusal(
-                Violation(
-                    "R-AUTHORITY",
-                    f"the approval chain needs {len(decision.steps) + 1} or more approvals "
-                    f"(next: {decide.next_role(uow, d.id, d.decided_at)}); the file names "
-                    f"{len(approvers)}: list every step's approver in approved_by",
-                )
-            )
+        if approvers and (decision := uow.repo.decision(d.id)).decided_at is None:
+            next_role = decide.next_role(uow, d.id, d.decided_at)
+            lifecycle.check_chain_named(decision, len(approvers), next_role)
 
     return apply
 

@@ -282,4 +282,4 @@ def refusal_for(
     """The refusal as this user may read it: the same rules, restricted messages redacted,
     in the words `speak` writes."""
     shown = violations_for(uow, user, refusal.violations, speak)
-    return Refusal([Violation(v["rule"], v["message"]) for v in shown])
+    return Refusal.as_read(shown)

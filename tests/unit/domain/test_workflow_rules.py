@@ -133,3 +133,16 @@ def test_passwords_tokens_and_channels() -> None:
     administration.check_channel_owner(ADMIN, None, "ch-1")
     assert _rule(lambda: administration.check_channel_owner(CHIEF, OWN.id)) == "R-AUTHORITY"
     assert _rule(lambda: administration.check_channel_owner(CHIEF, None, "ch-1")) == "R-AUTHORITY"
+
+
+def test_an_imported_chain_names_every_approver() -> None:
+    lifecycle.check_chain_named(MADE, 1, None)
+    undecided = decision(Action.WITHDRAW, id="d-4")
+    assert _rule(lambda: lifecycle.check_chain_named(undecided, 1, "committee")) == "R-AUTHORITY"
+
+
+def test_a_refusal_told_where_it_arose_keeps_its_rules() -> None:
+    with pytest.raises(Refusal) as refused:
+        lifecycle.check_restorable(MADE, True)
+    located = refused.value.located("file.yaml:12")
+    assert located.rule == "R-STATE" and located.message.startswith("file.yaml:12: ")

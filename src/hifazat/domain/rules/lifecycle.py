@@ -73,6 +73,24 @@ def check_rest_still_fits(decision: Decision, rest: Iterable[Decision], provider
         ) from None
 
 
+def check_chain_named(decision: Decision, named: int, next_role: str | None) -> None:
+    """An imported decision names every approver of its chain: one left undecided after the
+    approvals its file lists is refused, saying how many the chain needs."""
+    if decision.decided_at is None:
+        raise Refusal(
+            Violation.of(
+                "R-AUTHORITY",
+                N_(
+                    "the approval chain needs {needed} or more approvals (next: {next}); the "
+                    "file names {named}: list every step's approver in approved_by"
+                ),
+                needed=len(decision.steps) + 1,
+                next=next_role,
+                named=named,
+            )
+        )
+
+
 def check_restorable(decision: Decision, opened_cover: bool) -> None:
     """A decision that opened cover has nothing before it to restore (a grant is undone by a
     withdrawal, proposed like any other)."""
