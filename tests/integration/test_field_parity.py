@@ -15,6 +15,7 @@ PASSWORD = "correct horse battery staple"
 OVERRIDE = "Leader of the \u202eytrap\u202c in the Sindh Assembly"
 TOO_LONG = "A reason that runs on. " * 200  # 4,600 characters
 NEWLINE_AGENCY = "Special Branch\nfiled by: ptac-chair"
+REASON_TEXT = "Federal minister: the office entitles federal protection"
 
 
 def _imported(api: Api, tmp_path: Path, text: str) -> str:
@@ -111,3 +112,37 @@ def test_a_one_line_field_is_refused_alike_everywhere(api: Api, tmp_path: Path) 
     response = api.call("POST", "/api/v1/threat-assessments", "intelligence", json=body)
     assert "a line break or tab is not allowed" in _api_message(response)
     assert api.reg.dump() == before
+
+
+def test_a_grant_without_a_basis_is_positional_whichever_way_it_comes(api: Api) -> None:
+    """The default lives in the domain (decision.basis_for): the API once refused the grant
+    the command line and the web accepted."""
+    from datetime import timedelta
+
+    from hifazat.services import auth
+
+    grant = {"action": "grant", "provider": "moi-federal", "category": "standard",
+             "reason_code": "office-entitlement", "reason": REASON_TEXT}  # fmt: skip
+    cli = api.reg.cli(
+        "decide", "grant", "--protectee", "farooq-sattar", "--provider", "moi-federal",
+        "--category", "standard", "--by", "moi-operator", "--reason-code", "office-entitlement",
+        "--reason", REASON_TEXT, "--json",
+    )  # fmt: skip
+    assert cli.exit_code == 0, cli.output
+    token = auth.create_token(
+        api.reg.uow(), "moi-operator", ["read", "write"], timedelta(days=1), api.reg.clock()
+    ).secret
+    answer = api.client.post(
+        "/api/v1/decisions",
+        json={**grant, "protectee": "anis-kaimkhani"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 201, answer.text
+    with api.reg.uow() as uow:
+        made = [
+            d
+            for pid in ("farooq-sattar", "anis-kaimkhani")
+            for d in uow.repo.decisions(pid, "moi-federal")
+            if d.action.value == "grant"
+        ]
+    assert [d.basis.value if d.basis else None for d in made] == ["positional", "positional"]

@@ -89,8 +89,6 @@ def decide_(
 ) -> None:
     """Propose a decision; prints its id."""
     s = state(ctx)
-    if action is Action.GRANT and basis is None:
-        basis = Basis.POSITIONAL
     proposal = decide.Proposal(
         action=action,
         protectee=protectee,

@@ -22,6 +22,14 @@ class Basis(StrEnum):
     THREAT = "threat"
 
 
+def basis_for(action: Action, basis: Basis | None) -> Basis | None:
+    """A grant that names no basis is positional (the office entitles it), the common case;
+    whichever interface the grant comes through, the same default applies."""
+    if action is Action.GRANT and basis is None:
+        return Basis.POSITIONAL
+    return basis
+
+
 class DecisionState(StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"

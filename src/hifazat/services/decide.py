@@ -19,6 +19,7 @@ from hifazat.domain.decision import (
     Basis,
     Decision,
     DecisionState,
+    basis_for,
     replay_order,
 )
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Violation
@@ -108,8 +109,6 @@ def _check_shape(p: Proposal, uow: UnitOfWork) -> None:
         raise InvalidInput("category", f"a {p.action} names the category it leads to")
     if p.action not in WITH_CATEGORY and p.category:
         raise InvalidInput("category", f"a {p.action} keeps the current category; omit it")
-    if p.action is Action.GRANT and p.basis is None:
-        raise InvalidInput("basis", "a grant names its basis: positional or threat")
     if p.action is not Action.GRANT and p.basis is not None:
         raise InvalidInput("basis", "only a grant sets the basis of cover")
     if p.category:
@@ -128,7 +127,7 @@ def propose_in(uow: UnitOfWork, p: Proposal, now: datetime, ruling: bool = False
         provider_id=p.provider,
         action=p.action,
         category_id=p.category,
-        basis=p.basis,
+        basis=basis_for(p.action, p.basis),
         reason_code=p.reason_code or "",
         reason=p.reason or "",
         proposed_by=p.by,

@@ -142,7 +142,7 @@ def decide_submit(
             reason=reason,
             by=who.user.id,
             category=category or None,
-            basis=Basis(basis) if basis else (Basis.POSITIONAL if action == "grant" else None),
+            basis=Basis(basis) if basis else None,
             emergency=bool(emergency),
             effective_at=typed,
         )
