@@ -44,6 +44,7 @@ lint: install
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # -v names every test with its database ([sqlite] / [postgres]) in the log.
 test: install lint
