@@ -12,17 +12,15 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hifazat.domain.decision import Action
 from hifazat.domain.users import User
 from hifazat.i18n import translator
 from hifazat.ledger.keys import create_key
-from hifazat.services import auth, decide, users
+from hifazat.services import auth, users
 from hifazat.store.engine import make_engine
 from tests.conftest import GENEROUS, ROOT, FakeClock, Registry, missing
 from tests.servers import free_port, start_server
@@ -54,12 +52,28 @@ class Story:
     def __init__(self, reg: Registry, base: str) -> None:
         self.reg, self.base = reg, base
 
-    def propose(self, pid: str) -> str:
-        """The desk's proposal (the chief's approval of it is the story's step)."""
-        proposal = decide.Proposal(
-            Action.WITHDRAW, pid, "sindh-police", "court-order", REASON, "ssu-operator"
-        )
-        return decide.propose(self.reg.uow(), proposal, lambda: datetime.now(UTC)).decision.id
+    def propose(self, browser: Any, pid: str) -> str:
+        """The desk's proposal, made on the decision form as the desk makes it (the chief's
+        approval of it is the story's step); returns the decision's id."""
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.goto(f"{self.base}/login")
+        page.locator("#user").fill("ssu-operator")
+        page.locator("#password").fill(PASSWORD)
+        page.locator("form[action='/login'] button[type=submit]").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        page.goto(f"{self.base}/decide")
+        page.locator("select[name=protectee]").select_option(pid)
+        page.locator("select[name=action]").select_option("withdraw")
+        page.locator("select[name=provider]").select_option("sindh-police")
+        page.locator("select[name=reason_code]").select_option("court-order")
+        page.locator("textarea[name=reason]").fill(REASON)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        found = re.search(r"[?&]proposed=([^&]+)", page.url)
+        assert found is not None, page.url
+        context.close()
+        return found.group(1)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +90,7 @@ def story(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
     reg = Registry("sqlite", engine, url, FakeClock(), key)
     reg.load_demo()
     users.add_user(reg.uow(), User("registrar", "Registrar", frozenset({"admin"})), None, reg.clock)
-    logins = ["mqm-liaison", "ssu-chief", "ptac-chair"]
+    logins = ["mqm-liaison", "ssu-operator", "ssu-chief", "ptac-chair"]
     for pid, login, name in [*RUNS.values(), KEYBOARD]:
         users.add_user(
             reg.uow(), User(login, name, frozenset({"protectee"}), pid), "registrar", reg.clock
@@ -189,7 +203,7 @@ def test_the_karachi_story(story: Story, browser: Any, lang: str, width: int) ->
     liaison.context.close()
 
     # the chief approves the desk's withdrawal, after its confirmation page
-    decision = story.propose(pid)
+    decision = story.propose(browser, pid)
     chief = run.sign_in("ssu-chief")
     chief.goto(
         f"{base}/"
@@ -266,7 +280,7 @@ def test_the_story_by_keyboard_alone(story: Story, browser: Any) -> None:
     run = Run(story, browser, "en", 1366)
     pid, login, name = KEYBOARD
     base = story.base
-    decision = story.propose(pid)
+    decision = story.propose(browser, pid)
 
     chief = run.sign_in("ssu-chief")
     chief.goto(f"{base}/")
