@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from hifazat.domain.coverage import Cover
@@ -27,6 +27,7 @@ from hifazat.domain.decision import REDUCING, Action, Decision
 from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
+from hifazat.domain.said import span_text
 from hifazat.domain.times import local_date, local_text, parse_instant, utc_text
 from hifazat.domain.users import User
 from hifazat.domain.words import N_, NP_, English, Words
@@ -148,19 +149,6 @@ def change_phrase(action: str, category: str | None, past: bool = False) -> str:
     return done if past else future
 
 
-def _span(delta: timedelta, words: Words) -> str:
-    """14 days, 36 hours: a period as a person reads it."""
-    seconds = int(delta.total_seconds())
-    if seconds % 86400 == 0:
-        days = seconds // 86400
-        return words.ngettext("{n} day", "{n} days", days).format(n=days)
-    if seconds % 3600 == 0:
-        hours = seconds // 3600
-        return words.ngettext("{n} hour", "{n} hours", hours).format(n=hours)
-    minutes = max(1, round(seconds / 60))
-    return words.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
-
-
 def decision_body(
     decision: Decision,
     before: Cover | None,
@@ -224,7 +212,7 @@ def _how_to_act(decision: Decision, ctx: Context, subject: str, effect: datetime
     _ = w.gettext
     url = f"{ctx.public_url}/appeals?decision={decision.id}" if ctx.public_url else None
     act_by = effect if decision.action in REDUCING and effect > ctx.now else None
-    within = _span(ctx.policy.appeal_decide_within, w)
+    within = span_text(ctx.policy.appeal_decide_within, w)
     contact = ctx.policy.desk_contacts.get(decision.provider_id)
     if contact:
         desk = _("your security desk ({contact})").format(contact=contact)

@@ -60,16 +60,17 @@ class Term:
 Namer = Callable[[Ref], str]
 
 
-def _span(delta: timedelta, words: Words) -> str:
+def span_text(delta: timedelta, words: Words) -> str:
+    """14 days, 36 hours: a period as a person reads it, in `words`' language."""
     seconds = int(delta.total_seconds())
-    if seconds % 86400 == 0 and seconds >= 86400:
-        n = seconds // 86400
-        return words.ngettext("{n} day", "{n} days", n).format(n=n)
-    if seconds % 3600 == 0 and seconds >= 3600:
-        n = seconds // 3600
-        return words.ngettext("{n} hour", "{n} hours", n).format(n=n)
-    n = max(seconds // 60, 1)
-    return words.ngettext("{n} minute", "{n} minutes", n).format(n=n)
+    if seconds % 86400 == 0:
+        days = seconds // 86400
+        return words.ngettext("{n} day", "{n} days", days).format(n=days)
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return words.ngettext("{n} hour", "{n} hours", hours).format(n=hours)
+    minutes = max(1, round(seconds / 60))
+    return words.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
 
 
 def _english(value: Any) -> str:
@@ -100,7 +101,7 @@ def _spoken(value: Any, words: Words, name: Namer | None) -> str:
     if isinstance(value, At | Instant):
         return words.when(value.instant)
     if isinstance(value, Span):
-        return _span(value.length, words)
+        return span_text(value.length, words)
     if isinstance(value, Term):
         return words.pgettext(value.context, value.value)
     return str(value)
