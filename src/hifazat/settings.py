@@ -61,9 +61,6 @@ class ServerSettings(BaseSettings):
     secure_cookies: bool = True
     session_hours: int = 12
     checkpoint_seconds: int = 600
-    #: how long an Idempotency-Key's claim holds before a retry may take over a request that
-    #: died before committing; longer than any one request takes
-    idempotency_lease_seconds: int = 120
     #: requests per client address (and, for signing in, per user name) before 429; limits
     #: syntax ("10/minute", "100/hour"); counted per server process
     login_rate: str = "10/minute"

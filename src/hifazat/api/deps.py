@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from hifazat.access.guard import Forbidden
 from hifazat.access.permissions import scope_needed
@@ -23,8 +22,8 @@ from hifazat.ledger.keys import load_signer
 from hifazat.ledger.note import Signer
 from hifazat.services import auth, secure
 from hifazat.settings import ServerSettings
-from hifazat.store import idempotency_store
-from hifazat.store.uow import Superseded, UnitOfWork, holding_commits
+from hifazat.store.idempotency_store import Earlier
+from hifazat.store.uow import SharedTransaction, UnitOfWork
 
 SESSION_COOKIE = "hifazat_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -36,18 +35,47 @@ class Registry:
     engine: Engine
     clock: Clock
     settings: ServerSettings
+    #: the request's one transaction, which every unit of work it opens joins
+    shared: SharedTransaction | None = None
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, self.shared)
 
     def signer(self) -> Signer:
         return load_signer(self.settings.key_path())
 
 
-def registry(request: Request) -> Registry:
-    reg = request.app.state.registry
+def registry(request: Request) -> Iterator[Registry]:
+    """The registry for one request: all it reads and writes — the caller's credentials, the
+    guard, the idempotency claim, the work and the answer kept for retries — is one transaction
+    (a read-only one for a GET), committed before the response is sent. A refusal keeps what
+    the refused attempt recorded; any other failure keeps nothing."""
+    app_registry = request.app.state.registry
+    assert isinstance(app_registry, Registry)
+    shared = SharedTransaction(app_registry.engine, "write" if request.method in UNSAFE else "read")
+    reg = replace(app_registry, shared=shared)
+    request.state.registry = reg
+    try:
+        yield reg
+    except DomainError:
+        shared.end(commit=True)
+        raise
+    except BaseException:
+        shared.end(commit=False)
+        raise
+    shared.end(commit=True)
+
+
+def of_request(request: Request) -> Registry:
+    """The request's registry where one is open (its transaction), else the app's: what a page
+    or an error handler outside the route's dependencies reads through."""
+    reg = getattr(request.state, "registry", None) or request.app.state.registry
     assert isinstance(reg, Registry)
     return reg
+
+
+#: one per request, ended before the response is sent (so a failed commit is the answer)
+Reg = Annotated[Registry, Depends(registry, scope="function")]
 
 
 @dataclass(frozen=True)
@@ -79,7 +107,7 @@ class Principal:
         return user
 
 
-def principal(request: Request, reg: Annotated[Registry, Depends(registry)]) -> Principal:
+def principal(request: Request, reg: Reg) -> Principal:
     now = reg.clock()
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -111,9 +139,9 @@ def idempotent(
     run: Callable[[], tuple[int, Any]],
 ) -> JSONResponse:
     """Runs a POST once per Idempotency-Key: a retry gets the first response, and nothing is
-    stored twice; the same key with a different request is refused. The work and the kept
-    response commit in one transaction, so a crash leaves both or neither; a claim left by a
-    request that died is taken over once its lease has passed."""
+    stored twice; the same key with a different request is refused. The claim, the work and
+    the kept response are the request's one transaction, so a crash leaves none of them, and a
+    concurrent retry waits on the claim until the first has committed, then replays it."""
     key = request.headers.get("Idempotency-Key")
     if not key:
         return _respond(run, reg, user)
@@ -121,38 +149,19 @@ def idempotent(
     request_digest = _digest(
         request.method, request.url.path, json.dumps(payload, sort_keys=True, default=str)
     )
-    now: datetime = reg.clock()
-    lease = timedelta(seconds=reg.settings.idempotency_lease_seconds)
-    with reg.engine.begin() as c:
-        mine, earlier = idempotency_store.claim(c, key_digest, user.id, request_digest, now, lease)
+    with reg.uow() as uow:
+        earlier = uow.idempotency.claim(key_digest, user.id, request_digest, reg.clock())
+        uow.commit()
     if earlier is not None:
-        return _replay(earlier, request_digest, lease)
-    assert mine is not None
-    with holding_commits() as held:
-        try:
-            response = _respond(run, reg, user)
-        except BaseException:
-            held.abandon()
-            with reg.engine.begin() as c:
-                idempotency_store.release(c, key_digest, mine)
-            raise
-        body = json.loads(bytes(response.body))
-
-        def keep(c: Connection) -> bool:
-            return idempotency_store.complete(c, key_digest, mine, response.status_code, body)
-
-        try:
-            if not held.finish(keep):  # nothing was written: keep the answer on its own
-                with reg.engine.begin() as c:
-                    keep(c)
-        except Superseded:
-            return _still_running(lease)
+        return _replay(earlier, request_digest)
+    response = _respond(run, reg, user)
+    with reg.uow() as uow:
+        uow.idempotency.complete(key_digest, response.status_code, json.loads(bytes(response.body)))
+        uow.commit()
     return response
 
 
-def _replay(
-    earlier: idempotency_store.Earlier, request_digest: str, lease: timedelta
-) -> JSONResponse:
+def _replay(earlier: Earlier, request_digest: str) -> JSONResponse:
     if earlier.request_sha256 != request_digest:
         return JSONResponse(
             {
@@ -163,25 +172,8 @@ def _replay(
             },
             status_code=422,
         )
-    if earlier.status == idempotency_store.IN_PROGRESS:
-        return _still_running(lease)
     return JSONResponse(
         earlier.body, status_code=earlier.status, headers={"Idempotent-Replayed": "true"}
-    )
-
-
-def _still_running(lease: timedelta) -> JSONResponse:
-    seconds = int(lease.total_seconds())
-    return JSONResponse(
-        {
-            "error": {
-                "code": "CONFLICT",
-                "message": "a request with this Idempotency-Key is still running; retry after "
-                f"{seconds} s at most",
-            }
-        },
-        status_code=409,
-        headers={"Retry-After": str(seconds)},
     )
 
 
@@ -195,5 +187,4 @@ def _respond(run: Callable[[], tuple[int, Any]], reg: Registry, user: User) -> J
     return JSONResponse(body, status_code=status)
 
 
-Reg = Annotated[Registry, Depends(registry)]
 Who = Annotated[Principal, Depends(principal)]

@@ -1,5 +1,6 @@
 """Refused attempts: the change is stopped, but who tried what, and which rules refused it, is
-kept — in a transaction of its own, since the attempt's own transaction was rolled back."""
+kept — in a unit of work of its own, since the attempt's own was rolled back (within a request,
+both are savepoints of its one transaction, which keeps the attempt)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def keep_refusal(
     at: datetime,
 ) -> str:
     attempt = new_id("a")
-    with UnitOfWork(uow.engine) as fresh:
+    with uow.another() as fresh:
         fresh.repo.add_attempt(
             attempt,
             at,

@@ -1,31 +1,28 @@
 """Responses kept for POSTs that carried an Idempotency-Key.
 
-A key is claimed first, in a transaction of its own, so that a second request with the key
-knows the first is running. The claim is a lease: a request that died before committing leaves
-a claim that a retry may take over once the lease has passed. The work and the answer kept for
-retries then commit in one transaction (see `uow.holding_commits`), fenced on the claim, so a
-request whose claim was taken over commits nothing."""
+The key is claimed, the work done and the answer kept in the request's one transaction: a
+request that dies leaves no claim (its retry runs afresh at once), and a retry that arrives
+while the first is running waits on the claimed row until the first commits, then replays its
+answer. So a claim is never seen unanswered."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hifazat.store import tables as t
 
-IN_PROGRESS = 0
-#: how long a claim holds before a retry may take it over: longer than any one request
-LEASE = timedelta(seconds=120)
+#: the status of a claim not yet answered, inside the claiming transaction only
+CLAIMED = 0
 
 
 @dataclass(frozen=True)
 class Earlier:
-    """What a key already holds: a finished answer, or a live claim."""
+    """The answer kept for a key."""
 
     request_sha256: str
     status: int
@@ -33,51 +30,30 @@ class Earlier:
     created_at: datetime
 
 
-def claim(
-    c: Connection, key: str, user: str, request: str, at: datetime, lease: timedelta = LEASE
-) -> tuple[str | None, Earlier | None]:
-    """Claims the key for this request: (the claim, None), or (None, what holds it). A claim
-    whose lease has passed without an answer is taken over."""
-    mine = secrets.token_hex(16)
-    values = {
-        "user_id": user,
-        "request_sha256": request,
-        "status": IN_PROGRESS,
-        "body": {"claim": mine},
-        "created_at": at,
-    }
-    try:
-        with c.begin_nested():
-            c.execute(insert(t.idempotency).values(key_sha256=key, **values))
-        return mine, None
-    except IntegrityError:
-        pass
-    idem = t.idempotency
-    row = c.execute(select(idem).where(idem.c.key_sha256 == key).with_for_update()).first()
-    if row is None:  # released meanwhile: the retry may go ahead
-        c.execute(insert(idem).values(key_sha256=key, **values))
-        return mine, None
-    earlier = Earlier(row.request_sha256, row.status, row.body, row.created_at)
-    stale = row.status == IN_PROGRESS and row.created_at + lease <= at
-    if stale and row.request_sha256 == request:
-        c.execute(update(idem).where(idem.c.key_sha256 == key).values(**values))
-        return mine, None
-    return None, earlier
+class Idempotency:
+    """The keys and their answers, on one unit of work's connection."""
 
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
 
-def complete(c: Connection, key: str, mine: str, status: int, body: Any) -> bool:
-    """Keeps the answer, if the claim is still this request's; says whether it was."""
-    idem = t.idempotency
-    row = c.execute(select(idem).where(idem.c.key_sha256 == key).with_for_update()).first()
-    if row is None or row.status != IN_PROGRESS or row.body.get("claim") != mine:
-        return False
-    c.execute(update(idem).where(idem.c.key_sha256 == key).values(status=status, body=body))
-    return True
+    def claim(self, key: str, user: str, request: str, at: datetime) -> Earlier | None:
+        """Claims the key for this request (None), or returns the answer it already holds."""
+        values = {"user_id": user, "request_sha256": request, "status": CLAIMED, "body": {}}
+        try:
+            with self.c.begin_nested():
+                self.c.execute(
+                    insert(t.idempotency).values(key_sha256=key, created_at=at, **values)
+                )
+            return None
+        except IntegrityError:
+            pass
+        idem = t.idempotency
+        row = self.c.execute(select(idem).where(idem.c.key_sha256 == key)).one()
+        return Earlier(row.request_sha256, row.status, row.body, row.created_at)
 
-
-def release(c: Connection, key: str, mine: str) -> None:
-    """Gives the key up after a failure, so that a retry runs afresh at once."""
-    idem = t.idempotency
-    row = c.execute(select(idem).where(idem.c.key_sha256 == key)).first()
-    if row is not None and row.status == IN_PROGRESS and row.body.get("claim") == mine:
-        c.execute(delete(idem).where(idem.c.key_sha256 == key))
+    def complete(self, key: str, status: int, body: Any) -> None:
+        """Keeps the answer for the key this request claimed."""
+        idem = t.idempotency
+        self.c.execute(
+            update(idem).where(idem.c.key_sha256 == key).values(status=status, body=body)
+        )

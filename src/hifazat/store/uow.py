@@ -1,96 +1,86 @@
-"""The unit of work: one transaction per use case, committed exactly once.
+"""The unit of work: one use case's changes, committed exactly once.
 
 Every state change is marked with `record`; at commit the ledger entries for them are written in
-the same transaction, so a change and its entry land together or not at all."""
+the same transaction, so a change and its entry land together or not at all.
+
+A request or a command runs in one `SharedTransaction`: each unit of work it opens joins that
+transaction (a writing one as a savepoint), so authentication, the guard, the idempotency claim,
+the work and the kept answer commit together or not at all. A unit of work opened outside one
+(a background loop, a test) has a transaction of its own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from types import TracebackType
+from typing import Literal
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 
 from hifazat.store import ledger_store
+from hifazat.store.idempotency_store import Idempotency
 from hifazat.store.repository import Repository
 
 Hook = Callable[["UnitOfWork"], None]
-#: the write to add to a held commit before it is made: it runs on the held transaction
-Finisher = Callable[[Connection], bool]
+Mode = Literal["read", "write"]
 
 
-class HeldCommit:
-    """Commits held back so that what a request did and the answer kept for its retries commit
-    in one transaction (an Idempotency-Key): a crash leaves both or neither.
+class SharedTransaction:
+    """The one transaction of a request or a command. It opens with the first unit of work that
+    joins it (for a read or for a write, as `mode` says or, left open, as that unit of work is)
+    and `end` commits what its units committed — each unit's commit releases its savepoint, and
+    a unit that failed rolled back only its own work, so a refused attempt kept beside a refused
+    change survives — or rolls all of it back."""
 
-    Inside `holding_commits()`, a unit of work's `commit` writes everything, ledger included,
-    but leaves the transaction open here; `finish` adds the answer and commits. Should the
-    request open another unit of work meanwhile, the held one commits first, so that no
-    transaction ever waits on one held by its own request."""
+    def __init__(self, engine: Engine, mode: Mode | None = None) -> None:
+        self.engine = engine
+        self.mode = mode
+        self.connection: Connection | None = None
+        self._transaction: RootTransaction | None = None
+        self.ended = False
 
-    def __init__(self) -> None:
-        self.held: list[UnitOfWork] = []
+    def join(self, read_only: bool) -> Connection | None:
+        """The connection a unit of work runs on, or None where it must run alone: after the
+        end, or a write inside a read (a GET that writes keeps a transaction of its own)."""
+        if self.ended:
+            return None
+        if self.connection is None:
+            if self.mode is None:
+                self.mode = "read" if read_only else "write"
+            connection = self.engine.connect()
+            if self.mode == "read":
+                connection.execution_options(hifazat_read_only=True)
+            self._transaction = connection.begin()
+            self.connection = connection
+        elif self.mode == "read" and not read_only:
+            return None
+        return self.connection
 
-    def hold(self, uow: UnitOfWork) -> None:
-        self.held.append(uow)
-
-    def release_earlier(self) -> None:
-        while self.held:
-            self.held.pop(0)._finish(commit=True)
-
-    def finish(self, write: Finisher) -> bool:
-        """Runs `write` in the last held transaction (or says False when none is held) and
-        commits; `write` returning False rolls the held work back instead."""
-        if not self.held:
-            return False
-        *earlier, last = self.held
-        self.held = [last]
-        for uow in earlier:
-            uow._finish(commit=True)
-        self.held = []
+    def end(self, commit: bool) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        if self.connection is None or self._transaction is None:
+            return
         try:
-            keep = write(last.connection)
-        except BaseException:
-            last._finish(commit=False)
-            raise
-        last._finish(commit=keep)
-        if not keep:
-            raise Superseded()
-        return True
-
-    def abandon(self) -> None:
-        while self.held:
-            self.held.pop()._finish(commit=False)
-
-
-class Superseded(RuntimeError):
-    """The held work was rolled back: its claim had passed to another attempt."""
-
-
-_HOLDER: ContextVar[HeldCommit | None] = ContextVar("hifazat_held_commit", default=None)
-
-
-@contextmanager
-def holding_commits() -> Iterator[HeldCommit]:
-    holder = HeldCommit()
-    token = _HOLDER.set(holder)
-    try:
-        yield holder
-    finally:
-        _HOLDER.reset(token)
-        holder.abandon()  # a request that ended without finishing keeps nothing
+            if commit and self.mode == "write":
+                self._transaction.commit()
+            else:
+                self._transaction.rollback()
+        finally:
+            self.connection.close()
+            self.connection = None
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, shared: SharedTransaction | None = None) -> None:
         self.engine = engine
+        self._shared = shared
         self._hooks: list[Hook] = []
         #: (ledger kind, record key) of each state change, in the order made
         self.events: list[tuple[str, str]] = []
         self._committed = False
         self._read_only = False
-        self._held = False
+        self._joined = False
 
     def reading(self) -> UnitOfWork:
         """Marks this unit of work as a read: on SQLite it then takes no write lock, so readers
@@ -98,15 +88,25 @@ class UnitOfWork:
         self._read_only = True
         return self
 
+    def another(self) -> UnitOfWork:
+        """A fresh unit of work in the same transaction (or on the same engine): what a refused
+        attempt is kept in once the attempt's own work was rolled back."""
+        return UnitOfWork(self.engine, self._shared)
+
     def __enter__(self) -> UnitOfWork:
-        holder = _HOLDER.get()
-        if holder is not None and not self._read_only:
-            holder.release_earlier()
-        self.connection: Connection = self.engine.connect()
-        if self._read_only:
-            self.connection.execution_options(hifazat_read_only=True)
-        self._transaction = self.connection.begin()
+        joined = self._shared.join(self._read_only) if self._shared is not None else None
+        self._transaction: RootTransaction | NestedTransaction | None
+        if joined is not None:
+            self._joined = True
+            self.connection: Connection = joined
+            self._transaction = None if self._read_only else joined.begin_nested()
+        else:
+            self.connection = self.engine.connect()
+            if self._read_only:
+                self.connection.execution_options(hifazat_read_only=True)
+            self._transaction = self.connection.begin()
         self.repo = Repository(self.connection)
+        self.idempotency = Idempotency(self.connection)
         return self
 
     def record(self, kind: str, key: str) -> None:
@@ -126,26 +126,9 @@ class UnitOfWork:
         self.repo.flush()
         if self.events:
             ledger_store.append(self.connection, self.events)
+        assert self._transaction is not None
+        self._transaction.commit()  # a savepoint's release, where joined
         self._committed = True
-        holder = _HOLDER.get()
-        if holder is not None:
-            self._held = True
-            holder.hold(self)
-            return
-        self._transaction.commit()
-
-    def _finish(self, commit: bool) -> None:
-        """Ends a held transaction: commits it or rolls it back, and closes."""
-        if not self._held:
-            return
-        try:
-            if commit:
-                self._transaction.commit()
-            else:
-                self._transaction.rollback()
-        finally:
-            self._held = False
-            self.connection.close()
 
     def __exit__(
         self,
@@ -153,15 +136,19 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._held:
-            if exc_type is not None and not issubclass(exc_type, Exception):
-                self._finish(commit=False)  # interrupted: keep nothing
-            return  # the holder commits it, with the request's answer
         try:
-            if not self._committed:
+            if not self._committed and self._transaction is not None:
                 self._transaction.rollback()
+        except Exception:
+            # the database ended the whole transaction itself (SQLite, on a full disk): the
+            # savepoint is gone with it, so the shared transaction can only roll back
+            if self._shared is not None and self._joined:
+                self._shared.end(commit=False)
+            if exc_type is None:
+                raise
         finally:
-            self.connection.close()
+            if not self._joined:
+                self.connection.close()
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from hifazat.api.deps import Registry
+from hifazat.api.deps import Registry, of_request
 from hifazat.domain.errors import DomainError, InvalidInput, Refusal
 from hifazat.domain.words import N_
 from hifazat.services import secure
@@ -45,7 +45,7 @@ def html_error(
 ) -> Response:
     if status == 401:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    reg = request.app.state.registry
+    reg = of_request(request)
     spare = status in WITHOUT_DATABASE
     zone = "UTC" if spare else zone_of(reg.uow())
     who = None if spare else _signed_in(request, reg)

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from hifazat.access.guard import may_ever
+from hifazat.api.deps import of_request
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.fields import DEFAULT_LANGUAGE, LANGUAGES, isolated, shown
 from hifazat.domain.times import parse_instant
@@ -156,6 +157,6 @@ def render(
         "zone": zone,
         "zone_name": speech.zone_name(),
         "here": quote(here, safe="/"),
-        "names": Names(request.app.state.registry),
+        "names": Names(of_request(request)),
     }
     return templates.TemplateResponse(request, name, {**words, **context}, status_code=status)

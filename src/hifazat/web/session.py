@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from hifazat.access.guard import Forbidden
-from hifazat.api.deps import SESSION_COOKIE, Reg, Registry, registry
+from hifazat.api.deps import SESSION_COOKIE, Reg
 from hifazat.domain.users import User
 from hifazat.services import auth
 
@@ -24,7 +24,7 @@ class Visitor:
     secret: str
 
 
-def visitor(request: Request, reg: Annotated[Registry, Depends(registry)]) -> Visitor:
+def visitor(request: Request, reg: Reg) -> Visitor:
     secret = request.cookies.get(SESSION_COOKIE)
     found = auth.session_user(reg.uow(), secret, reg.clock()) if secret else None
     if found is None or secret is None:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 
 from hifazat.access.redaction import Speak
+from hifazat.api.deps import of_request
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.said import Ref, Said, text_of
 from hifazat.i18n import words
@@ -18,7 +19,7 @@ from hifazat.web.pages import language_for
 def speaker(request: Request, who: Any, zone: str) -> Speak:
     """How this page's messages read: its reader's language, with names looked up once."""
     said_in = words(language_for(request, who), zone)
-    names = Names(request.app.state.registry)
+    names = Names(of_request(request))
     lookup = {"person": names.person, "provider": names.provider, "user": names.user}
 
     def name(ref: Ref) -> str:

@@ -1,5 +1,5 @@
-"""Idempotency keys survive a crash (finding 12.4): the work and the answer kept for retries
-commit together, and a claim left by a request that died is taken over after its lease."""
+"""Idempotency keys survive a crash (finding 12.4): the claim, the work and the answer kept for
+retries are the request's one transaction, so a request that died leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -17,9 +17,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from hifazat.api.schemas import AssessmentBody
 from hifazat.services import auth
-from hifazat.store import idempotency_store
+from hifazat.store.idempotency_store import CLAIMED
 from tests.conftest import Api, Registry
 from tests.servers import free_port as _free_port
 from tests.servers import start_server
@@ -38,38 +37,19 @@ def _count(reg: Registry, table: str) -> int:
         return int(c.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
-def _key_digest(user: str, key: str) -> str:
-    return hashlib.sha256(f"{user}\x1f{key}".encode()).hexdigest()
-
-
-def test_a_claim_left_by_a_dead_request_is_taken_over_after_its_lease(api: Api) -> None:
+def test_a_request_that_dies_leaves_no_claim(api: Api) -> None:
+    """The claim is part of the request's transaction: a request that fails after claiming
+    its key leaves no trace of it, and the retry does the work at once."""
     reg = api.reg
-    key = "desk-9-assessment-1"
-    request = hashlib.sha256(
-        "\x1f".join(
-            [
-                "POST",
-                "/api/v1/threat-assessments",
-                json.dumps(
-                    AssessmentBody(**ASSESSMENT).model_dump(mode="json"),
-                    sort_keys=True,
-                    default=str,
-                ),
-            ]
-        ).encode()
-    ).hexdigest()
-    with reg.engine.begin() as c:  # a request that claimed the key, then died
-        mine, _ = idempotency_store.claim(
-            c, _key_digest("special-branch", key), "special-branch", request, reg.clock()
-        )
-    assert mine is not None
+    key = _digest("special-branch", "desk-9-assessment-1")
+    try:
+        with reg.uow() as uow:  # a request that claimed the key, then died
+            assert uow.idempotency.claim(key, "special-branch", "r", reg.clock()) is None
+            raise RuntimeError("the process died")
+    except RuntimeError:
+        pass
     before = _count(reg, "threat_assessments")
-    headers = {"Idempotency-Key": key}
-    waiting = api.call(
-        "POST", "/api/v1/threat-assessments", "intelligence", json=ASSESSMENT, headers=headers
-    )
-    assert waiting.status_code == 409 and int(waiting.headers["retry-after"]) > 0
-    reg.clock.advance(seconds=idempotency_store.LEASE.total_seconds())
+    headers = {"Idempotency-Key": "desk-9-assessment-1"}
     taken = api.call(
         "POST", "/api/v1/threat-assessments", "intelligence", json=ASSESSMENT, headers=headers
     )
@@ -81,42 +61,32 @@ def test_a_claim_left_by_a_dead_request_is_taken_over_after_its_lease(api: Api) 
     assert _count(reg, "threat_assessments") == before + 1
 
 
-def test_a_request_whose_claim_was_taken_over_keeps_nothing(registry: Registry) -> None:
-    """Fencing: a request still working when its lease passes finds, on keeping its answer,
-    that a retry took the key over; its held work is rolled back, not committed."""
-    reg = registry
-    now = reg.clock()
-    with reg.engine.begin() as c:
-        first, _ = idempotency_store.claim(c, "k", "u", "r", now)
-    later = now + idempotency_store.LEASE
-    with reg.engine.begin() as c:
-        second, earlier = idempotency_store.claim(c, "k", "u", "r", later)
-    assert first and second and first != second and earlier is None
+def test_a_retry_while_the_first_runs_waits_and_replays(demo: Registry) -> None:
+    """Twenty copies of one request at once, on a real server: one does the work, every other
+    waits for it to commit and gets its answer."""
+    token = auth.create_token(
+        demo.uow(), "special-branch", ["read", "write"], timedelta(days=365), demo.clock()
+    ).secret
+    before = _count(demo, "threat_assessments")
+    port = _free_port()
+    server = _start(demo, port)
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = list(pool.map(lambda _: _post(port, token, "same-key"), range(20)))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert {status for status, _ in answers} == {201}, answers
+    assert len({body["assessment"] for _, body in answers}) == 1
+    assert _count(demo, "threat_assessments") == before + 1
 
-    users_before = _count(reg, "users")
-    from hifazat.domain.users import User
-    from hifazat.services import users
-    from hifazat.store.uow import Superseded, holding_commits
 
-    with holding_commits() as held:
-        users.add_user(
-            reg.uow(), User("late-clerk", "Late Clerk", frozenset({"admin"})), None, reg.clock
-        )
-        try:
-            held.finish(lambda c: idempotency_store.complete(c, "k", first, 201, {}))
-            raise AssertionError("the superseded request kept its work")
-        except Superseded:
-            pass
-    assert _count(reg, "users") == users_before  # the held work was rolled back
-    with reg.engine.begin() as c:
-        assert idempotency_store.complete(c, "k", second, 201, {"id": "x"})
-    with reg.engine.begin() as c:
-        _, kept = idempotency_store.claim(c, "k", "u", "r", later)
-    assert kept is not None and kept.status == 201 and kept.body == {"id": "x"}
+def _digest(user: str, key: str) -> str:
+    return hashlib.sha256(f"{user}\x1f{key}".encode()).hexdigest()
 
 
 def _start(reg: Registry, port: int) -> subprocess.Popen[bytes]:
-    return start_server(reg, port, HIFAZAT_IDEMPOTENCY_LEASE_SECONDS="2")
+    return start_server(reg, port)
 
 
 def _post(port: int, token: str, key: str) -> tuple[int, Any]:
@@ -170,7 +140,6 @@ def test_killing_the_server_mid_burst_loses_no_key(demo: Registry) -> None:
     port = _free_port()
     server = _start(demo, port)
     try:
-        time.sleep(2.1)  # the lease of a claim left by a request that died
         retried = {key: _post(port, token, key) for key in keys}
     finally:
         server.terminate()
@@ -186,6 +155,6 @@ def test_killing_the_server_mid_burst_loses_no_key(demo: Registry) -> None:
     with demo.engine.connect() as c:
         stuck = c.execute(
             text("SELECT count(*) FROM idempotency WHERE status = :s"),
-            {"s": idempotency_store.IN_PROGRESS},
+            {"s": CLAIMED},
         ).scalar_one()
     assert stuck == 0
