@@ -10,7 +10,7 @@ from typing import Any
 
 from hifazat.domain.errors import Refusal
 from hifazat.services.ids import new_id
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 def keep_refusal(
@@ -22,7 +22,7 @@ def keep_refusal(
     at: datetime,
 ) -> str:
     attempt = new_id("a")
-    with UnitOfWork(uow.engine) as fresh:
+    with uow.another() as fresh:
         fresh.repo.add_attempt(
             attempt,
             at,

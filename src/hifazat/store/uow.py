@@ -13,7 +13,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from hifazat.store import ledger_store
-from hifazat.store.repository import Repository
+from hifazat.store.repository import Repository, repositories
 
 Hook = Callable[["UnitOfWork"], None]
 #: the write to add to a held commit before it is made: it runs on the held transaction
@@ -107,7 +107,11 @@ class UnitOfWork:
             self.connection.execution_options(hifazat_read_only=True)
         self._transaction = self.connection.begin()
         self.repo = Repository(self.connection)
+        self.auth, self.outbox, self.ledger = repositories(self.connection)
         return self
+
+    def another(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
 
     def record(self, kind: str, key: str) -> None:
         """Marks a state change for the ledger; its entry is written from the record at commit."""
