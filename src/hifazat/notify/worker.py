@@ -27,6 +27,7 @@ from hifazat.notify.settings import SmtpSettings
 from hifazat.services.notices import proofs
 from hifazat.store import outbox_store as outbox
 from hifazat.store.outbox_store import LEASE, MAX_ATTEMPTS, ClaimedNotice
+from hifazat.store.uow import UnitOfWork
 
 log = logging.getLogger("hifazat.notify")
 
@@ -83,7 +84,7 @@ def deliver_due(
             notice.id, worker_id, notice.recipient_kind, notice.attempts + 1,
         )  # fmt: skip
     if claimed:
-        receipts = proofs(engine, claimed, signer, clock())
+        receipts = proofs(UnitOfWork(engine), claimed, signer, clock())
         claimed = [replace(n, receipt=receipts.get(n.id)) for n in claimed]
     for notice in claimed:
         outcome = _deliver(engine, clock, worker_id, notice, chosen, max_attempts, lease, run)

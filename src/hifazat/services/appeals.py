@@ -18,7 +18,7 @@ from hifazat.domain.words import N_
 from hifazat.services import decide, notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: datetime) -> Appeal:

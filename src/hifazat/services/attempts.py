@@ -11,7 +11,7 @@ from typing import Any
 
 from hifazat.domain.errors import Refusal
 from hifazat.services.ids import new_id
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 def keep_refusal(

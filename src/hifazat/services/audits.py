@@ -11,7 +11,7 @@ from hifazat.reports.findings import Audit
 from hifazat.reports.history import History
 from hifazat.reports.transparency.model import TransparencyReport as Report
 from hifazat.reports.transparency.model import build_report
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 def load_history(uow: UnitOfWork, now: datetime) -> History:

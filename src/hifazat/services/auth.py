@@ -16,8 +16,7 @@ from hifazat.domain.errors import DomainError, InvalidInput, NotFound
 from hifazat.domain.rules.administration import check_password_setter, check_token_scopes
 from hifazat.domain.users import User
 from hifazat.services.ids import new_id
-from hifazat.store import auth_store
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
@@ -37,7 +36,7 @@ def digest(secret: str) -> str:
 
 
 def _event(uow: UnitOfWork, at: datetime, user: str | None, event: str, detail: str = "") -> None:
-    auth_store.event(uow.connection, at, user, event, detail)
+    uow.auth.event(at, user, event, detail)
 
 
 def set_password(uow: UnitOfWork, user_id: str, password: str, by: str, now: datetime) -> None:
@@ -58,7 +57,7 @@ def change_password(
     a stolen session or token alone cannot take the account. The user's other sessions and every
     token end; the session that made the change goes on."""
     with uow:
-        cred = auth_store.credentials(uow.connection, user_id, lock=True)
+        cred = uow.auth.credentials(user_id, lock=True)
         if cred is None or not _check(cred.password_hash, current):
             _event(uow, now, user_id, "password.refused", "wrong current password")
             uow.commit()
@@ -72,17 +71,15 @@ def _store_password(
 ) -> None:
     if len(password) < MIN_PASSWORD:
         raise InvalidInput("password", f"use at least {MIN_PASSWORD} characters")
-    c = uow.connection
-    auth_store.save_credentials(
-        c,
+    uow.auth.save_credentials(
         user_id,
         password_hash=_hasher.hash(password),
         failed_logins=0,
         locked_until=None,
         changed_at=now,
     )
-    ended = auth_store.end_sessions_of(c, user_id, now, keep=keep_session)
-    revoked = auth_store.revoke_tokens_of(c, user_id, now)
+    ended = uow.auth.end_sessions_of(user_id, now, keep=keep_session)
+    revoked = uow.auth.revoke_tokens_of(user_id, now)
     _event(uow, now, user_id, "password.set", f"{how}; {ended} sessions ended, {revoked} tokens")
 
 
@@ -96,8 +93,7 @@ class Session:
 
 def login(uow: UnitOfWork, user_id: str, password: str, now: datetime, ttl: timedelta) -> Session:
     with uow:
-        c = uow.connection
-        cred = auth_store.credentials(c, user_id, lock=True)
+        cred = uow.auth.credentials(user_id, lock=True)
         if cred is None:
             _check(_DUMMY, password)
             _event(uow, now, None, "login.failed", f"unknown user {user_id[:64]!r}")
@@ -110,8 +106,8 @@ def login(uow: UnitOfWork, user_id: str, password: str, now: datetime, ttl: time
         if not _check(cred.password_hash, password):
             failures = cred.failed_logins + 1
             locked = now + LOCK_FOR if failures >= LOCK_AFTER else None
-            auth_store.save_credentials(
-                c, user_id, failed_logins=0 if locked else failures, locked_until=locked
+            uow.auth.save_credentials(
+                user_id, failed_logins=0 if locked else failures, locked_until=locked
             )
             _event(
                 uow, now, user_id, "login.failed", "locked" if locked else f"{failures} in a row"
@@ -119,9 +115,8 @@ def login(uow: UnitOfWork, user_id: str, password: str, now: datetime, ttl: time
             uow.commit()
             raise AuthFailed("wrong user or password")
         secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        auth_store.save_credentials(c, user_id, failed_logins=0, locked_until=None)
-        auth_store.add_session(
-            c,
+        uow.auth.save_credentials(user_id, failed_logins=0, locked_until=None)
+        uow.auth.add_session(
             id_sha256=digest(secret),
             user_id=user_id,
             csrf_token=csrf,
@@ -143,14 +138,14 @@ def _check(stored: str, password: str) -> bool:
 
 def logout(uow: UnitOfWork, secret: str, now: datetime) -> None:
     with uow:
-        auth_store.end_session(uow.connection, digest(secret), now)
+        uow.auth.end_session(digest(secret), now)
         uow.commit()
 
 
 def session_user(uow: UnitOfWork, secret: str, now: datetime) -> tuple[User, str] | None:
     """The user of a live session, and its CSRF token."""
     with uow.reading():
-        row = auth_store.session(uow.connection, digest(secret))
+        row = uow.auth.session(digest(secret))
         if row is None or row.ended_at is not None or row.expires_at <= now:
             return None
         return uow.repo.user(row.user_id), row.csrf_token
@@ -178,8 +173,7 @@ def create_token(
         token = Token(
             new_id("tk"), "hz_" + secrets.token_urlsafe(32), tuple(sorted(scopes)), now + ttl
         )
-        auth_store.add_token(
-            uow.connection,
+        uow.auth.add_token(
             id=token.id,
             user_id=user_id,
             token_sha256=digest(token.secret),
@@ -194,17 +188,17 @@ def create_token(
 
 def revoke_token(uow: UnitOfWork, token_id: str, by: User, now: datetime) -> None:
     with uow:
-        row = auth_store.token(uow.connection, token_id)
+        row = uow.auth.token(token_id)
         if row is None or (row.user_id != by.id and "admin" not in by.roles):
             raise NotFound("token", token_id)
-        auth_store.revoke(uow.connection, token_id, now)
+        uow.auth.revoke(token_id, now)
         _event(uow, now, row.user_id, "token.revoked", f"{token_id} by {by.id}")
         uow.commit()
 
 
 def token_user(uow: UnitOfWork, secret: str, now: datetime) -> tuple[User, frozenset[str]] | None:
     with uow.reading():
-        row = auth_store.token_by_digest(uow.connection, digest(secret))
+        row = uow.auth.token_by_digest(digest(secret))
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             return None
         return uow.repo.user(row.user_id), frozenset(row.scopes)

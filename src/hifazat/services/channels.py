@@ -7,9 +7,8 @@ from datetime import datetime
 from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.domain.rules.administration import check_channel_owner
 from hifazat.notify.addresses import ALLOW_ENV, AddressRefused, Unresolvable, check_webhook_url
-from hifazat.store import outbox_store
+from hifazat.services.unit_of_work import UnitOfWork
 from hifazat.store.outbox_store import ChannelRecord
-from hifazat.store.uow import UnitOfWork
 
 
 def add_channel(
@@ -29,7 +28,7 @@ def add_channel(
             owner_kind = "protectee"
         else:
             raise NotFound("user or protectee", owner)
-        made = outbox_store.add_channel(uow.connection, owner, owner_kind, kind, address, now)
+        made = uow.outbox.add_channel(owner, owner_kind, kind, address, now)
         uow.commit()
     return made
 
@@ -41,7 +40,7 @@ def list_channels(uow: UnitOfWork, owner: str | None = None) -> list[ChannelReco
             uow.repo.exists("users", owner) or uow.repo.exists("protectees", owner)
         ):
             raise NotFound("user or protectee", owner)
-        return outbox_store.channels_of(uow.connection, owner)
+        return uow.outbox.channels_of(owner)
 
 
 def remove_channel(uow: UnitOfWork, channel_id: str, by: str, now: datetime) -> ChannelRecord:
@@ -53,14 +52,14 @@ def remove_channel(uow: UnitOfWork, channel_id: str, by: str, now: datetime) -> 
         actor = uow.repo.user(by)
         admin = "admin" in actor.roles
         try:
-            found = outbox_store.channel(uow.connection, channel_id)
+            found = uow.outbox.channel(channel_id)
         except NotFound:
             if admin:
                 raise
             found = None  # anyone else learns nothing of whether it exists
         check_channel_owner(actor, found.owner if found else None, channel_id)
         assert found is not None
-        outbox_store.remove_channel(uow.connection, channel_id, by, now)
+        uow.outbox.remove_channel(channel_id, by, now)
         uow.commit()
     return found
 

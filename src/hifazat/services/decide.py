@@ -31,7 +31,7 @@ from hifazat.domain.users import User
 from hifazat.services import notices
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
 from hifazat.access import redaction
 from hifazat.access.guard import Facts, allowed, may_ever, require
 from hifazat.domain.decision import DecisionState
@@ -17,8 +15,7 @@ from hifazat.domain.users import User
 from hifazat.services import oversight, views
 from hifazat.services.channels import list_channels
 from hifazat.services.secure import facts_for
-from hifazat.store import tables as t
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 def _cover(cover: Any) -> dict[str, Any]:
@@ -193,8 +190,7 @@ def ledger_size(uow: UnitOfWork, user: User) -> int:
     """How many entries the ledger holds: the auditor's headline figure."""
     require(user, "ledger.read")
     with uow.reading():
-        size = uow.connection.execute(select(t.ledger_head.c.size)).scalar()
-    return int(size or 0)
+        return uow.ledger.tree_size()
 
 
 def facts_of(uow: UnitOfWork, protectee_id: str) -> Facts:

@@ -12,7 +12,7 @@ from hifazat.domain.rules.reason import explained
 from hifazat.domain.times import Clock
 from hifazat.services import decide, notices
 from hifazat.services.attempts import refusals_kept
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 def ratify_in(

@@ -19,7 +19,7 @@ from hifazat.reports.history import in_force, timelines
 from hifazat.reports.intervals import wilson
 from hifazat.services import audits
 from hifazat.services.secure import facts_for, gate
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,8 @@ from hifazat.services.schema import (
     ThreatModel,
     validate,
 )
+from hifazat.services.unit_of_work import UnitOfWork
 from hifazat.services.yaml_lines import LineDict, LineList, load, read_text
-from hifazat.store.bulk import refresh_statistics
-from hifazat.store.uow import UnitOfWork
 
 #: a policy file's size limit (the shipped one is 5 KB); a scenario's is yaml_lines.MAX_FILE_BYTES
 MAX_POLICY_BYTES = 1024 * 1024
@@ -82,7 +81,7 @@ def import_scenario(uow: UnitOfWork, path: Path, clock: Clock) -> ImportSummary:
         now = clock()
         summary = _load(uow, scenario, data, source, policy_doc, now)
         uow.commit()
-    refresh_statistics(uow.engine)
+    uow.repo.refresh_statistics()
     return summary
 
 

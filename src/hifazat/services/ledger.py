@@ -12,9 +12,7 @@ from hifazat.ledger.merkle import inclusion_proof, root
 from hifazat.ledger.note import Checkpoint, Signer, peek_checkpoint, sign_checkpoint
 from hifazat.ledger.pin import PinError, write_pin
 from hifazat.ledger.receipt import make_receipt
-from hifazat.store import ledger_store
-from hifazat.store.ledger_records import KINDS
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("hifazat.ledger")
 
@@ -29,11 +27,10 @@ class Made:
 
 def record_due_effects(uow: UnitOfWork, now: datetime) -> int:
     """Enters each decision whose effective time has passed; time passing writes nothing else."""
-    loader = KINDS["decision.effective"][1]
-    done = ledger_store.entered(uow.connection, "decision.effective")
+    done = uow.ledger.entered("decision.effective")
     due = sorted(
         (at, key)
-        for key, (at, _, _) in loader(uow.connection, None).items()
+        for key, at in uow.ledger.effective_times().items()
         if at <= now and key not in done
     )
     for _, key in due:
@@ -45,16 +42,15 @@ def checkpoint_in(uow: UnitOfWork, signer: Signer, now: datetime) -> Made:
     """A signed tree head over everything entered so far (the latest one, if nothing is new)."""
     record_due_effects(uow, now)
     if uow.events:
-        ledger_store.append(uow.connection, uow.events)
+        uow.ledger.append(uow.events)
         uow.events.clear()
-    c = uow.connection
-    size = ledger_store.lock_head(c)
-    latest = ledger_store.latest_checkpoint(c)
+    size = uow.ledger.lock_head()
+    latest = uow.ledger.latest_checkpoint()
     if latest is not None and latest.tree_size == size:
         return Made(size, bytes(latest.root_hash), latest.note, False)
-    tree_root = root(size, ledger_store.DbNodes(c))
+    tree_root = root(size, uow.ledger.nodes())
     note = sign_checkpoint(Checkpoint(signer.name, size, tree_root), signer)
-    ledger_store.add_checkpoint(c, size, tree_root, note, now)
+    uow.ledger.add_checkpoint(size, tree_root, note, now)
     return Made(size, tree_root, note, True)
 
 
@@ -78,17 +74,17 @@ def keep_checkpoint(signer: Signer, note: str) -> None:
 
 
 def _decision_entry(uow: UnitOfWork, decision_id: str) -> Any:
-    rows = {r.kind: r for r in ledger_store.entries_for(uow.connection, decision_id)}
+    rows = {r.kind: r for r in uow.ledger.entries_for(decision_id)}
     return rows.get("decision.approved") or rows.get("decision.proposed")
 
 
 def receipt_if_covered(uow: UnitOfWork, decision_id: str) -> dict[str, Any] | None:
     """The decision's receipt against the latest checkpoint, once one covers it (reads only)."""
     entry = _decision_entry(uow, decision_id)
-    latest = ledger_store.latest_checkpoint(uow.connection)
+    latest = uow.ledger.latest_checkpoint()
     if entry is None or latest is None or latest.tree_size <= entry.seq:
         return None
-    path = inclusion_proof(entry.seq, latest.tree_size, ledger_store.DbNodes(uow.connection))
+    path = inclusion_proof(entry.seq, latest.tree_size, uow.ledger.nodes())
     return make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)
 
 
@@ -100,15 +96,15 @@ def receipt(uow: UnitOfWork, decision_id: str, signer: Signer, now: datetime) ->
         entry = _decision_entry(uow, decision_id)
         if entry is None:
             raise NotFound("ledger entry for decision", decision_id)
-        latest = ledger_store.latest_checkpoint(uow.connection)
+        latest = uow.ledger.latest_checkpoint()
         if latest is None or latest.tree_size <= entry.seq:
             checkpoint_in(uow, signer, now)
-            latest = ledger_store.latest_checkpoint(uow.connection)
+            latest = uow.ledger.latest_checkpoint()
         assert latest is not None
         size = peek_checkpoint(latest.note).size
         if size != latest.tree_size:
             raise InvalidInput("checkpoint", "stored checkpoint disagrees with its note")
-        path = inclusion_proof(entry.seq, size, ledger_store.DbNodes(uow.connection))
+        path = inclusion_proof(entry.seq, size, uow.ledger.nodes())
         uow.commit()
     keep_checkpoint(signer, latest.note)
     return make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)

@@ -7,8 +7,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
-
 from hifazat.access.guard import Facts, require
 from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import Decision
@@ -23,10 +21,9 @@ from hifazat.ledger.note import Signer
 from hifazat.ledger.receipt import make_receipt
 from hifazat.services.ids import new_id
 from hifazat.services.ledger import checkpoint_in, keep_checkpoint, receipt_if_covered
+from hifazat.services.unit_of_work import UnitOfWork
 from hifazat.settings import public_url
-from hifazat.store import ledger_store, outbox_store
 from hifazat.store.outbox_store import ClaimedNotice, DeadLetter, OutboxState
-from hifazat.store.uow import UnitOfWork
 
 #: the longest reason a requeue may give (as the API's reason fields)
 REASON_MAX = 4000
@@ -70,9 +67,9 @@ def create(
         )
         for lang in sorted(set(language.values()))
     }
-    earlier = outbox_store.told_of(uow.connection, decision.id)
+    earlier = uow.outbox.told_of(decision.id)
     if amends_of is not None:
-        earlier = outbox_store.told_of(uow.connection, amends_of) + earlier
+        earlier = uow.outbox.told_of(amends_of) + earlier
     made = []
     for recipient, kind in told_to:
         body = bodies[language[recipient]]
@@ -105,26 +102,25 @@ PROOF = {
 
 
 def proofs(
-    engine: Engine, claimed: Sequence[ClaimedNotice], signer: Signer | None, now: datetime
+    uow: UnitOfWork, claimed: Sequence[ClaimedNotice], signer: Signer | None, now: datetime
 ) -> dict[str, dict[str, Any] | None]:
     """The receipt each notice carries: its change's ledger entry with the inclusion path to a
     signed checkpoint. An entry no checkpoint covers yet gets one made now (one for the whole
     batch) when the worker holds the ledger key; without it, that notice goes without one."""
     out: dict[str, dict[str, Any] | None] = {}
     made = None
-    with UnitOfWork(engine) as uow:
-        c = uow.connection
-        entries = {n.id: _entry(c, n) for n in claimed}
-        latest = ledger_store.latest_checkpoint(c)
+    with uow:
+        entries = {n.id: _entry(uow, n) for n in claimed}
+        latest = uow.ledger.latest_checkpoint()
         size = latest.tree_size if latest else 0
         if signer is not None and any(e is not None and e.seq >= size for e in entries.values()):
             made = checkpoint_in(uow, signer, now)
-            latest = ledger_store.latest_checkpoint(c)
+            latest = uow.ledger.latest_checkpoint()
         for notice_id, entry in entries.items():
             if entry is None or latest is None or entry.seq >= latest.tree_size:
                 out[notice_id] = None
                 continue
-            path = inclusion_proof(entry.seq, latest.tree_size, ledger_store.DbNodes(c))
+            path = inclusion_proof(entry.seq, latest.tree_size, uow.ledger.nodes())
             out[notice_id] = make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)
         uow.commit()
     if made is not None and made.new and signer is not None:
@@ -132,10 +128,10 @@ def proofs(
     return out
 
 
-def _entry(c: Connection, notice: ClaimedNotice) -> Any:
+def _entry(uow: UnitOfWork, notice: ClaimedNotice) -> Any:
     kind, by_subject = PROOF.get(notice.subject, ("decision.approved", False))
     ref = notice.subject_id if by_subject else notice.decision_id
-    return next((e for e in ledger_store.entries_for(c, ref) if e.kind == kind), None)
+    return next((e for e in uow.ledger.entries_for(ref) if e.kind == kind), None)
 
 
 def _language(recipient: str, kind: str, protectee: Protectee, people: Mapping[str, User]) -> str:
@@ -175,14 +171,14 @@ def requeue(uow: UnitOfWork, notice_id: str, by: str, reason: str, now: datetime
         raise InvalidInput("reason", f"at most {REASON_MAX} characters")
     with uow:
         user = uow.repo.user(by)
-        protectee_id = outbox_store.notice_protectee(uow.connection, notice_id)
+        protectee_id = uow.outbox.notice_protectee(notice_id)
         if protectee_id is None:
             require(user, "notice.requeue", Facts())  # only an admin learns it does not exist
             raise NotFound("notice", notice_id)
         require(user, "notice.requeue", _facts(uow, protectee_id))
-        key = outbox_store.requeue(uow.connection, notice_id, by, reason, now)
+        key = uow.outbox.requeue(notice_id, by, reason, now)
         uow.record("notice.requeued", key)
-        state = outbox_store.outbox_state(uow.connection, notice_id)
+        state = uow.outbox.outbox_state(notice_id)
         uow.commit()
     return state
 
@@ -190,7 +186,7 @@ def requeue(uow: UnitOfWork, notice_id: str, by: str, reason: str, now: datetime
 def dead_letters(uow: UnitOfWork) -> list[DeadLetter]:
     """Every notice delivery gave up on, oldest first."""
     with uow.reading():
-        return outbox_store.dead_letters(uow.connection)
+        return uow.outbox.dead_letters()
 
 
 def _facts(uow: UnitOfWork, protectee_id: str) -> Facts:

@@ -29,8 +29,7 @@ from hifazat.domain.provider import Provider
 from hifazat.domain.status import covers_at
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import local_date
-from hifazat.store import outbox_store
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def flags_at(uow: UnitOfWork, at: datetime, protectee_id: str | None = None) -> 
     found += appeal_flags(uow.repo.appeals(protectee_id), snap.policy, at)
     reports = [r for r in uow.repo.discrepancies(protectee_id) if r.reported_at <= at]
     found += discrepancy_flags(reports, at)
-    found += notice_flags(outbox_store.undelivered(uow.connection, at, protectee_id))
+    found += notice_flags(uow.outbox.undelivered(at, protectee_id))
     if protectee_id is None:
         all_covers = [c for covers in snap.covers.values() for c in covers]
         for provider in snap.providers.values():

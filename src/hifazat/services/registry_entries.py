@@ -15,7 +15,7 @@ from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import Clock, utc_text
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 MIN_REPORT_TEXT = 10
 

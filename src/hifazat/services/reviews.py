@@ -15,7 +15,7 @@ from hifazat.domain.times import Clock
 from hifazat.services import decide
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 REVIEW_REASON_CODE = "review-outcome"
 OUTCOMES = (CONFIRMED, "upgrade", "downgrade", "suspend", "withdraw")

@@ -4,12 +4,9 @@ command line calls; the reads build on the same queries."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-
-from sqlalchemy import select
 
 from hifazat.access import redaction
 from hifazat.access.guard import Facts, allowed, require
@@ -19,8 +16,7 @@ from hifazat.domain.said import text_of
 from hifazat.domain.users import User
 from hifazat.services import decide, notices, oversight, views
 from hifazat.services.status import status_in
-from hifazat.store import tables as t
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 def facts_for(uow: UnitOfWork, protectee_id: str, provider: str | None = None) -> Facts:
@@ -139,19 +135,14 @@ def list_protectees(uow: UnitOfWork, user: User) -> list[dict[str, Any]]:
         if allowed(user, "protectee.list"):
             visible = list(everyone)
         else:
-            covering: dict[str, set[str]] = defaultdict(set)
-            d = t.decisions
-            for pid, provider in uow.connection.execute(
-                select(d.c.protectee_id, d.c.provider_id).distinct()
-            ):
-                covering[pid].add(provider)
+            covering = uow.repo.deciders()
             visible = [
                 p.id
                 for p in everyone.values()
                 if allowed(
                     user,
                     "protectee.read",
-                    Facts(p.id, None, frozenset(covering[p.id]), frozenset(p.liaisons)),
+                    Facts(p.id, None, frozenset(covering.get(p.id, ())), frozenset(p.liaisons)),
                 )
             ]
         return [protectee_view(uow, p) for p in visible]

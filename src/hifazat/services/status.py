@@ -6,7 +6,7 @@ from datetime import datetime
 
 from hifazat.domain.status import Status, layered_status
 from hifazat.services.oversight import flags_at
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
 
 
 def protectee_status(uow: UnitOfWork, protectee_id: str, at: datetime) -> Status:

@@ -87,3 +87,46 @@ def token(c: Connection, token_id: str) -> Row[Any] | None:
 
 def revoke(c: Connection, token_id: str, at: datetime) -> None:
     c.execute(update(t.api_tokens).where(t.api_tokens.c.id == token_id).values(revoked_at=at))
+
+
+class AuthStore:
+    """The functions above on one unit of work's connection: its `auth` repository."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def event(self, at: datetime, user: str | None, kind: str, detail: str = "") -> None:
+        event(self.c, at, user, kind, detail)
+
+    def credentials(self, user_id: str, lock: bool = False) -> Row[Any] | None:
+        return credentials(self.c, user_id, lock)
+
+    def save_credentials(self, user_id: str, **values: Any) -> None:
+        save_credentials(self.c, user_id, **values)
+
+    def add_session(self, **values: Any) -> None:
+        add_session(self.c, **values)
+
+    def session(self, id_sha256: str) -> Row[Any] | None:
+        return session(self.c, id_sha256)
+
+    def end_session(self, id_sha256: str, at: datetime) -> None:
+        end_session(self.c, id_sha256, at)
+
+    def end_sessions_of(self, user_id: str, at: datetime, keep: str | None = None) -> int:
+        return end_sessions_of(self.c, user_id, at, keep)
+
+    def revoke_tokens_of(self, user_id: str, at: datetime) -> int:
+        return revoke_tokens_of(self.c, user_id, at)
+
+    def add_token(self, **values: Any) -> None:
+        add_token(self.c, **values)
+
+    def token_by_digest(self, token_sha256: str) -> Row[Any] | None:
+        return token_by_digest(self.c, token_sha256)
+
+    def token(self, token_id: str) -> Row[Any] | None:
+        return token(self.c, token_id)
+
+    def revoke(self, token_id: str, at: datetime) -> None:
+        revoke(self.c, token_id, at)

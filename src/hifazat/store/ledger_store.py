@@ -155,3 +155,39 @@ def latest_checkpoint(c: Connection) -> Row[Any] | None:
         t.ledger_checkpoints.c.tree_size.desc(), t.ledger_checkpoints.c.id.desc()
     )
     return c.execute(query.limit(1)).first()
+
+
+class LedgerStore:
+    """The ledger's tables on one unit of work's connection: its `ledger` repository."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def append(self, wanted: Sequence[tuple[str, str]]) -> list[int]:
+        return append(self.c, wanted)
+
+    def entered(self, kind: str) -> set[str]:
+        return entered(self.c, kind)
+
+    def effective_times(self) -> dict[str, datetime]:
+        """When each approved decision takes (or took) effect."""
+        loader = KINDS["decision.effective"][1]
+        return {key: at for key, (at, _, _) in loader(self.c, None).items()}
+
+    def entries_for(self, ref: str) -> list[Row[Any]]:
+        return entries_for(self.c, ref)
+
+    def lock_head(self) -> int:
+        return lock_head(self.c)
+
+    def tree_size(self) -> int:
+        return tree_size(self.c)
+
+    def nodes(self) -> DbNodes:
+        return DbNodes(self.c)
+
+    def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> int:
+        return add_checkpoint(self.c, size, root, note, at)
+
+    def latest_checkpoint(self) -> Row[Any] | None:
+        return latest_checkpoint(self.c)

@@ -626,3 +626,42 @@ def dead_letters(c: Connection) -> list[DeadLetter]:
         .order_by(n.created_at, n.id)
     )
     return [DeadLetter(*r) for r in c.execute(query)]
+
+
+class OutboxStore:
+    """The functions services call, on one unit of work's connection: its `outbox` repository."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def add_channel(
+        self, owner: str, owner_kind: str, kind: str, address: str, now: datetime
+    ) -> ChannelRecord:
+        return add_channel(self.c, owner, owner_kind, kind, address, now)
+
+    def channels_of(self, owner: str | None = None) -> list[ChannelRecord]:
+        return channels_of(self.c, owner)
+
+    def channel(self, channel_id: str) -> ChannelRecord:
+        return channel(self.c, channel_id)
+
+    def remove_channel(self, channel_id: str, by: str, now: datetime) -> None:
+        remove_channel(self.c, channel_id, by, now)
+
+    def told_of(self, decision_id: str) -> list[tuple[str, str, str]]:
+        return told_of(self.c, decision_id)
+
+    def notice_protectee(self, notice_id: str) -> str | None:
+        return notice_protectee(self.c, notice_id)
+
+    def requeue(self, notice_id: str, by: str, reason: str, now: datetime) -> str:
+        return requeue(self.c, notice_id, by, reason, now)
+
+    def outbox_state(self, notice_id: str) -> OutboxState:
+        return outbox_state(self.c, notice_id)
+
+    def undelivered(self, at: datetime, protectee_id: str | None = None) -> list[UndeliveredNotice]:
+        return undelivered(self.c, at, protectee_id)
+
+    def dead_letters(self) -> list[DeadLetter]:
+        return dead_letters(self.c)

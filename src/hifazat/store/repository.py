@@ -3,8 +3,15 @@ value is a bound parameter; the statements live in `records/`, one module per ki
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from collections import defaultdict
 
+from sqlalchemy import Connection, select
+
+from hifazat.store import tables as t
+from hifazat.store.auth_store import AuthStore
+from hifazat.store.bulk import refresh_statistics
+from hifazat.store.ledger_store import LedgerStore
+from hifazat.store.outbox_store import OutboxStore
 from hifazat.store.records.decisions import DecisionRecords
 from hifazat.store.records.entries import EntryRecords
 from hifazat.store.records.registry import RegistryRecords
@@ -22,3 +29,20 @@ class Repository(RegistryRecords, DecisionRecords, EntryRecords):
         self.locked = set()
         self.pending = None
         self.pending_ids = set()
+
+    def deciders(self) -> dict[str, set[str]]:
+        """The providers that decided on each protectee (any decision, in any state)."""
+        covering: dict[str, set[str]] = defaultdict(set)
+        d = t.decisions
+        for pid, provider in self.c.execute(select(d.c.protectee_id, d.c.provider_id).distinct()):
+            covering[pid].add(provider)
+        return covering
+
+    def refresh_statistics(self) -> None:
+        """After a bulk load: see `bulk.refresh_statistics` (on a connection of its own)."""
+        refresh_statistics(self.c.engine)
+
+
+def repositories(connection: Connection) -> tuple[AuthStore, OutboxStore, LedgerStore]:
+    """A unit of work's repositories besides `Repository`: auth, outbox and ledger."""
+    return AuthStore(connection), OutboxStore(connection), LedgerStore(connection)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 
 from hifazat.store import ledger_store
 from hifazat.store.idempotency_store import Idempotency
-from hifazat.store.repository import Repository
+from hifazat.store.repository import Repository, repositories
 
 Hook = Callable[["UnitOfWork"], None]
 Mode = Literal["read", "write"]
@@ -107,6 +107,7 @@ class UnitOfWork:
             self._transaction = self.connection.begin()
         self.repo = Repository(self.connection)
         self.idempotency = Idempotency(self.connection)
+        self.auth, self.outbox, self.ledger = repositories(self.connection)
         return self
 
     def record(self, kind: str, key: str) -> None:

@@ -14,7 +14,6 @@ from hifazat.api.deps import Reg
 from hifazat.domain.words import NP_
 from hifazat.services import audits, history
 from hifazat.services.verify import verify_beside_key
-from hifazat.store import ledger_store
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who
 
@@ -62,8 +61,8 @@ def capacity_page(request: Request, reg: Reg, who: Who) -> Response:
 def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Response:
     require(who.user, "ledger.read")
     with reg.uow() as uow:
-        latest = ledger_store.latest_checkpoint(uow.connection)
-        size = ledger_store.tree_size(uow.connection)
+        latest = uow.ledger.latest_checkpoint()
+        size = uow.ledger.tree_size()
     verifier = reg.signer().verifier()
     mine = check and allowed(who.user, "ledger.checkpoint")
     report = verify_beside_key(reg.engine, verifier, reg.settings.key_path()) if mine else None

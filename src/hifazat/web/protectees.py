@@ -25,7 +25,6 @@ from hifazat.services import (
     views,
 )
 from hifazat.services.notices import requeue as requeue_notice
-from hifazat.store import outbox_store
 from hifazat.web.forms import Field, local_input, see_other
 from hifazat.web.pages import bdi, render, zone_of
 from hifazat.web.session import Who, check_csrf
@@ -186,5 +185,5 @@ def notice_requeue(
     check_csrf(who, csrf_token)
     requeue_notice(reg.uow(), notice_id, who.user.id, reason, reg.clock())
     with reg.uow() as uow:
-        protectee = outbox_store.notice_protectee(uow.connection, notice_id)
+        protectee = uow.outbox.notice_protectee(notice_id)
     return see_other(f"/protectees/{protectee}?requeued={notice_id}")

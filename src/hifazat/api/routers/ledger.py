@@ -13,7 +13,6 @@ from hifazat.api.errors import ERRORS
 from hifazat.domain.errors import NotFound
 from hifazat.domain.times import utc_text
 from hifazat.services import ledger, secure
-from hifazat.store import ledger_store
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERRORS)
 
@@ -28,7 +27,7 @@ def public_key(reg: Reg) -> str:
 def latest(reg: Reg, who: Who) -> dict[str, Any]:
     with reg.uow() as uow:
         secure.gate(uow, who.need("ledger.read"), "ledger.read")
-        row = ledger_store.latest_checkpoint(uow.connection)
+        row = uow.ledger.latest_checkpoint()
     if row is None:
         raise NotFound("checkpoint", "latest")
     return {

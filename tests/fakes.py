@@ -1,0 +1,531 @@
+"""An in-memory unit of work for the services' unit tests: the port
+(`hifazat.services.unit_of_work`) over dicts, with no database.
+
+A `FakeStore` holds what is committed; each `FakeUnitOfWork` works on a copy of it taken when
+its `with` block opens and puts the copy back at commit, so leaving uncommitted discards every
+change. Records are frozen domain objects, so copying the containers copies the state. The
+ledger stand-in is the list of (kind, key) each commit recorded, in order. Methods the tested
+services do not reach raise NotImplementedError naming themselves."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from types import TracebackType
+from typing import Any, NoReturn
+
+from hifazat.domain.appeal import Appeal, AppealOutcome
+from hifazat.domain.decision import Decision, Hold, Ratification, StepApproval
+from hifazat.domain.discrepancy import DiscrepancyReport
+from hifazat.domain.errors import NotFound
+from hifazat.domain.flags import UndeliveredNotice
+from hifazat.domain.notice import Notice
+from hifazat.domain.policy import Policy
+from hifazat.domain.policy_document import policy_from_document
+from hifazat.domain.protectee import Protectee
+from hifazat.domain.provider import Provider
+from hifazat.domain.review import Review
+from hifazat.domain.threat import ThreatAssessment
+from hifazat.domain.users import User
+from hifazat.ledger.merkle import NodeReader
+from hifazat.services.unit_of_work import Stored, UnitOfWork
+from hifazat.store.outbox_store import ChannelRecord, DeadLetter, OutboxState
+
+
+def _missing(name: str) -> NoReturn:
+    raise NotImplementedError(f"the fake does not implement {name}")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A refused attempt as kept."""
+
+    id: str
+    at: datetime
+    actor: str
+    command: str
+    subject: Mapping[str, Any]
+    rules: list[dict[str, str]]
+
+
+@dataclass
+class State:
+    """Every record, keyed by id where it has one; decisions without steps or holds (added
+    when read, as the SQL store does)."""
+
+    policy: Policy | None = None
+    providers: dict[str, Provider] = field(default_factory=dict)
+    protectees: dict[str, Protectee] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    steps: dict[str, tuple[StepApproval, ...]] = field(default_factory=dict)
+    appeals: dict[str, Appeal] = field(default_factory=dict)
+    reviews: list[Review] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    assessments: list[ThreatAssessment] = field(default_factory=list)
+    discrepancies: dict[str, DiscrepancyReport] = field(default_factory=dict)
+    attempts: dict[str, Attempt] = field(default_factory=dict)
+
+    def copy(self) -> State:
+        return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
+
+
+@dataclass
+class FakeStore:
+    """What is committed, shared by every unit of work made on it."""
+
+    state: State = field(default_factory=State)
+    #: the ledger stand-in: each committed (kind, key), in order
+    ledger: list[tuple[str, str]] = field(default_factory=list)
+    #: how many units of work committed
+    committed: int = 0
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _ in self.ledger]
+
+
+class FakeRepository:
+    def __init__(self, state: State) -> None:
+        self.s = state
+        self.protectee_cache: dict[str, Protectee] = {}
+
+    def write_behind(self) -> None:
+        """Writes are in memory already: nothing to hold back."""
+
+    def flush(self) -> None:
+        """Nothing is held back."""
+
+    def refresh_statistics(self) -> None:
+        """No planner to tell."""
+
+    # the registry
+
+    def save_policy(self, document: Mapping[str, Any], at: datetime, by: str | None) -> int:
+        self.s.policy = policy_from_document(document)
+        return 1
+
+    def policy(self) -> Policy:
+        if self.s.policy is None:
+            raise NotFound("policy", "current")
+        return self.s.policy
+
+    def add_provider(self, provider: Provider, at: datetime) -> None:
+        self.s.providers[provider.id] = provider
+
+    def providers(self) -> dict[str, Provider]:
+        return dict(self.s.providers)
+
+    def provider(self, provider_id: str) -> Provider:
+        if provider_id not in self.s.providers:
+            raise NotFound("provider", provider_id)
+        return self.s.providers[provider_id]
+
+    def add_protectee(self, p: Protectee, at: datetime) -> None:
+        self.s.protectees[p.id] = p
+
+    def protectees(self, ids: Iterable[str] | None = None) -> dict[str, Protectee]:
+        wanted = set(ids) if ids is not None else None
+        return {k: p for k, p in self.s.protectees.items() if wanted is None or k in wanted}
+
+    def protectee(self, protectee_id: str) -> Protectee:
+        if protectee_id not in self.s.protectees:
+            raise NotFound("protectee", protectee_id)
+        return self.s.protectees[protectee_id]
+
+    def lock_protectee(self, protectee_id: str) -> None:
+        self.protectee(protectee_id)  # one writer at a time: only the existence check is left
+
+    def add_user(self, user: User, at: datetime, granted_by: str | None) -> None:
+        self.s.users[user.id] = user
+
+    def grant_role(self, user_id: str, role: str, granted_by: str | None, at: datetime) -> None:
+        user = self.user(user_id)
+        self.s.users[user_id] = replace(user, roles=user.roles | {role})
+
+    def users(self, ids: Iterable[str] | None = None) -> dict[str, User]:
+        wanted = set(ids) if ids is not None else None
+        return {k: u for k, u in self.s.users.items() if wanted is None or k in wanted}
+
+    def set_language(self, user_id: str, language: str) -> None:
+        self.s.users[user_id] = replace(self.user(user_id), language=language)
+
+    def user(self, user_id: str) -> User:
+        if user_id not in self.s.users:
+            raise NotFound("user", user_id)
+        return self.s.users[user_id]
+
+    def logins_of(self, protectee_id: str) -> list[str]:
+        return sorted(u.id for u in self.s.users.values() if u.protectee_id == protectee_id)
+
+    def exists(self, table: str, ident: str) -> bool:
+        tables: dict[str, Mapping[str, object]] = {
+            "users": self.s.users,
+            "protectees": self.s.protectees,
+            "providers": self.s.providers,
+            "decisions": self.s.decisions,
+            "appeals": self.s.appeals,
+            "discrepancy_reports": self.s.discrepancies,
+        }
+        if table not in tables:
+            _missing(f"exists({table!r})")
+        return ident in tables[table]
+
+    # decisions and appeals
+
+    def add_decision(self, d: Decision) -> None:
+        self.s.decisions[d.id] = replace(d, steps=(), hold=None)
+
+    def add_approval(self, decision_id: str, by: str, at: datetime, effective_at: datetime) -> None:
+        """Numbered after the protectee's earlier approvals, as the store numbers them."""
+        d = self.s.decisions[decision_id]
+        mine = [x for x in self.s.decisions.values() if x.protectee_id == d.protectee_id]
+        seq = max((x.approval_seq or 0 for x in mine), default=0) + 1
+        self.s.decisions[decision_id] = replace(
+            d, approved_by=by, decided_at=at, effective_at=effective_at, approval_seq=seq
+        )
+
+    def add_rescission(self, decision_id: str, by: str, at: datetime, reason: str) -> None:
+        self.s.decisions[decision_id] = replace(
+            self.s.decisions[decision_id], rescinded_by=by, rescinded_at=at, rescind_reason=reason
+        )
+
+    def decisions(
+        self, protectee_id: str | None = None, provider_id: str | None = None
+    ) -> list[Decision]:
+        found = [
+            d
+            for d in self.s.decisions.values()
+            if (protectee_id is None or d.protectee_id == protectee_id)
+            and (provider_id is None or d.provider_id == provider_id)
+        ]
+        return [self._enriched(d) for d in sorted(found, key=lambda d: (d.proposed_at, d.id))]
+
+    def _enriched(self, d: Decision) -> Decision:
+        """With its steps and the hold of its first appeal, if lodged before it took effect."""
+        hold = None
+        appealed = [a for a in self.appeals(protectee_id=d.protectee_id) if a.decision_id == d.id]
+        if appealed and d.effective_at is not None and appealed[0].lodged_at < d.effective_at:
+            a = appealed[0]
+            overturned = None if a.outcome is None else a.outcome is AppealOutcome.OVERTURNED
+            hold = Hold(a.id, a.lodged_at, a.decided_at, overturned)
+        return replace(d, steps=self.s.steps.get(d.id, ()), hold=hold)
+
+    def decision(self, decision_id: str) -> Decision:
+        if decision_id not in self.s.decisions:
+            raise NotFound("decision", decision_id)
+        return self._enriched(self.s.decisions[decision_id])
+
+    def deciders(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for d in self.s.decisions.values():
+            found.setdefault(d.protectee_id, set()).add(d.provider_id)
+        return found
+
+    def add_step(self, decision_id: str, step: int, role: str, by: str, at: datetime) -> None:
+        steps = self.s.steps.get(decision_id, ())
+        self.s.steps[decision_id] = (*steps, StepApproval(step, role, by, at))
+
+    def add_ratification(
+        self,
+        decision_id: str,
+        by: str,
+        at: datetime,
+        refused: bool,
+        reason: str,
+        restoring: str | None,
+    ) -> None:
+        self.s.decisions[decision_id] = replace(
+            self.s.decisions[decision_id], ratification=Ratification(by, at, refused, reason)
+        )
+
+    def add_appeal(self, a: Appeal) -> None:
+        self.s.appeals[a.id] = a
+
+    def add_appeal_outcome(
+        self,
+        appeal_id: str,
+        outcome: AppealOutcome,
+        by: str,
+        at: datetime,
+        reason: str,
+        restoring: str | None,
+    ) -> None:
+        self.s.appeals[appeal_id] = replace(
+            self.s.appeals[appeal_id],
+            outcome=outcome,
+            decided_by=by,
+            decided_at=at,
+            reason=reason,
+            restoring_decision=restoring,
+        )
+
+    def appeals(
+        self,
+        protectee_id: str | None = None,
+        decision_id: str | None = None,
+        appeal_id: str | None = None,
+    ) -> list[Appeal]:
+        found = [
+            a
+            for a in self.s.appeals.values()
+            if (protectee_id is None or a.protectee_id == protectee_id)
+            and (decision_id is None or a.decision_id == decision_id)
+            and (appeal_id is None or a.id == appeal_id)
+        ]
+        return sorted(found, key=lambda a: (a.lodged_at, a.id))
+
+    def appeal(self, appeal_id: str) -> Appeal:
+        if appeal_id not in self.s.appeals:
+            raise NotFound("appeal", appeal_id)
+        return self.s.appeals[appeal_id]
+
+    # entries
+
+    def add_review(self, r: Review) -> None:
+        self.s.reviews.append(r)
+
+    def reviews(self, coverage: str | None = None, protectee_id: str | None = None) -> list[Review]:
+        ids = {d.id for d in self.decisions(protectee_id)} if protectee_id is not None else None
+        found = [
+            r
+            for r in self.s.reviews
+            if (coverage is None or r.coverage == coverage) and (ids is None or r.coverage in ids)
+        ]
+        return sorted(found, key=lambda r: (r.reviewed_at, r.id))
+
+    def add_notice(self, n: Notice) -> None:
+        self.s.notices.append(n)
+
+    def notices(self, protectee_id: str) -> list[Notice]:
+        found = [n for n in self.s.notices if n.protectee_id == protectee_id]
+        return sorted(found, key=lambda n: (n.created_at, n.id))
+
+    def add_resolution(
+        self,
+        report_id: str,
+        outcome: str,
+        decision_id: str | None,
+        reason: str,
+        by: str,
+        at: datetime,
+    ) -> None:
+        _missing("add_resolution")
+
+    def add_assessment(self, a: ThreatAssessment) -> None:
+        self.s.assessments.append(a)
+
+    def assessments(self, protectee_id: str | None = None) -> list[ThreatAssessment]:
+        found = [
+            a for a in self.s.assessments if protectee_id is None or a.protectee_id == protectee_id
+        ]
+        return sorted(found, key=lambda a: (a.assessed_at, a.id))
+
+    def add_discrepancy(self, r: DiscrepancyReport) -> None:
+        _missing("add_discrepancy")
+
+    def discrepancies(
+        self, protectee_id: str | None = None, report_id: str | None = None
+    ) -> list[DiscrepancyReport]:
+        _missing("discrepancies")
+
+    def discrepancy(self, report_id: str) -> DiscrepancyReport:
+        _missing("discrepancy")
+
+    def add_attempt(
+        self,
+        attempt: str,
+        at: datetime,
+        actor: str,
+        command: str,
+        subject: Mapping[str, Any],
+        rules: list[dict[str, str]],
+    ) -> None:
+        self.s.attempts[attempt] = Attempt(attempt, at, actor, command, dict(subject), rules)
+
+
+class FakeAuth:
+    """Not reached by the tested services."""
+
+    def event(self, at: datetime, user: str | None, kind: str, detail: str = "") -> None:
+        _missing("auth.event")
+
+    def credentials(self, user_id: str, lock: bool = False) -> Stored | None:
+        _missing("auth.credentials")
+
+    def save_credentials(self, user_id: str, **values: Any) -> None:
+        _missing("auth.save_credentials")
+
+    def add_session(self, **values: Any) -> None:
+        _missing("auth.add_session")
+
+    def session(self, id_sha256: str) -> Stored | None:
+        _missing("auth.session")
+
+    def end_session(self, id_sha256: str, at: datetime) -> None:
+        _missing("auth.end_session")
+
+    def end_sessions_of(self, user_id: str, at: datetime, keep: str | None = None) -> int:
+        _missing("auth.end_sessions_of")
+
+    def revoke_tokens_of(self, user_id: str, at: datetime) -> int:
+        _missing("auth.revoke_tokens_of")
+
+    def add_token(self, **values: Any) -> None:
+        _missing("auth.add_token")
+
+    def token_by_digest(self, token_sha256: str) -> Stored | None:
+        _missing("auth.token_by_digest")
+
+    def token(self, token_id: str) -> Stored | None:
+        _missing("auth.token")
+
+    def revoke(self, token_id: str, at: datetime) -> None:
+        _missing("auth.revoke")
+
+
+class FakeOutbox:
+    """The notices are the repository's; what the outbox adds (channels, deliveries) is not
+    reached by the tested services."""
+
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def told_of(self, decision_id: str) -> list[tuple[str, str, str]]:
+        """Oldest first; notices written at one instant in the order they were written."""
+        found = [n for n in self.s.notices if n.decision_id == decision_id]
+        return [
+            (n.id, n.recipient, n.recipient_kind) for n in sorted(found, key=lambda n: n.created_at)
+        ]
+
+    def notice_protectee(self, notice_id: str) -> str | None:
+        return next((n.protectee_id for n in self.s.notices if n.id == notice_id), None)
+
+    def add_channel(
+        self, owner: str, owner_kind: str, kind: str, address: str, now: datetime
+    ) -> ChannelRecord:
+        _missing("outbox.add_channel")
+
+    def channels_of(self, owner: str | None = None) -> list[ChannelRecord]:
+        _missing("outbox.channels_of")
+
+    def channel(self, channel_id: str) -> ChannelRecord:
+        _missing("outbox.channel")
+
+    def remove_channel(self, channel_id: str, by: str, now: datetime) -> None:
+        _missing("outbox.remove_channel")
+
+    def requeue(self, notice_id: str, by: str, reason: str, now: datetime) -> str:
+        _missing("outbox.requeue")
+
+    def outbox_state(self, notice_id: str) -> OutboxState:
+        _missing("outbox.outbox_state")
+
+    def undelivered(self, at: datetime, protectee_id: str | None = None) -> list[UndeliveredNotice]:
+        _missing("outbox.undelivered")
+
+    def dead_letters(self) -> list[DeadLetter]:
+        _missing("outbox.dead_letters")
+
+
+class FakeLedger:
+    """The committed (kind, key) list; no tree, no checkpoints."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def entered(self, kind: str) -> set[str]:
+        return {key for k, key in self.store.ledger if k == kind}
+
+    def tree_size(self) -> int:
+        return len(self.store.ledger)
+
+    def append(self, wanted: Sequence[tuple[str, str]]) -> list[int]:
+        _missing("ledger.append")
+
+    def effective_times(self) -> dict[str, datetime]:
+        _missing("ledger.effective_times")
+
+    def entries_for(self, ref: str) -> list[Stored]:
+        _missing("ledger.entries_for")
+
+    def lock_head(self) -> int:
+        _missing("ledger.lock_head")
+
+    def nodes(self) -> NodeReader:
+        _missing("ledger.nodes")
+
+    def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> int:
+        _missing("ledger.add_checkpoint")
+
+    def latest_checkpoint(self) -> Stored | None:
+        _missing("ledger.latest_checkpoint")
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.events: list[tuple[str, str]] = []
+        self._hooks: list[Callable[[UnitOfWork], None]] = []
+        self._committed = False
+        self._read_only = False
+        self._bind(store.state)  # usable outside a block too, as a view of what is committed
+
+    def _bind(self, state: State) -> None:
+        self._state = state
+        self.repo = FakeRepository(state)
+        self.auth = FakeAuth()
+        self.outbox = FakeOutbox(state)
+        self.ledger = FakeLedger(self.store)
+
+    @property
+    def committed(self) -> int:
+        """How many units of work committed on this one's store."""
+        return self.store.committed
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._bind(self.store.state.copy())
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._committed:
+            self.events.clear()  # the changes go with the copy they were made on
+        self._bind(self.store.state)
+
+    def commit(self) -> None:
+        if self._committed:
+            raise RuntimeError("a unit of work commits once")
+        if self._read_only:
+            raise RuntimeError("a reading unit of work cannot commit")
+        for hook in self._hooks:
+            hook(self)
+        self.store.state = self._state
+        self.store.ledger.extend(self.events)
+        self.store.committed += 1
+        self._committed = True
+
+    def record(self, kind: str, key: str) -> None:
+        self.events.append((kind, key))
+
+    def before_commit(self, hook: Callable[[UnitOfWork], None]) -> None:
+        self._hooks.append(hook)
+
+    def reading(self) -> FakeUnitOfWork:
+        self._read_only = True
+        return self
+
+    def another(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)
+
+
+#: mypy holds the fake to the port
+_CONFORMS: Callable[[FakeStore], UnitOfWork] = FakeUnitOfWork
