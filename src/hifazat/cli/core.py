@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from hifazat.ledger.note import NoteError, Signer
 from hifazat.ledger.receipt import ReceiptError
 from hifazat.settings import ledger_key_path
 from hifazat.store.engine import database_url, make_engine
-from hifazat.store.uow import UnitOfWork
+from hifazat.store.uow import SharedTransaction, UnitOfWork
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,6 +43,8 @@ class State:
     url: str | None = None
     _engine: Engine | None = field(default=None, repr=False)
     ledger_key: Path | None = None
+    #: the command's one transaction, which every unit of work it opens joins
+    shared: SharedTransaction | None = field(default=None, repr=False)
 
     @property
     def key_path(self) -> Path:
@@ -56,7 +60,25 @@ class State:
         return self._engine
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, self.shared)
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """The command as one transaction, committed at its end: what its units of work
+        committed is kept (a refused attempt, the work of a command that then exits with an
+        error code); an unexpected failure rolls all of it back."""
+        self.shared = shared = SharedTransaction(self.engine)
+        try:
+            yield
+        except ENDINGS:
+            shared.end(commit=True)
+            raise
+        except BaseException:
+            shared.end(commit=False)
+            raise
+        finally:
+            self.shared = None
+        shared.end(commit=True)
 
     def zone(self) -> str:
         with self.uow() as uow:
@@ -103,13 +125,66 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+class Deferred(io.StringIO):
+    """Standard output held until the command's transaction has committed, so that nothing
+    printed claims a change the database did not keep; a terminal's properties show through."""
+
+    def __init__(self, real: Any) -> None:
+        super().__init__()
+        self.real = real
+
+    def isatty(self) -> bool:
+        return bool(self.real.isatty())
+
+    def fileno(self) -> int:
+        return int(self.real.fileno())
+
+    def release(self) -> None:
+        self.real.write(self.getvalue())
+        self.real.flush()
+
+
+@contextmanager
+def committed_then_printed(fn: Callable[..., Any], given: tuple[Any, ...]) -> Iterator[None]:
+    """Runs a command in one transaction, its output printed once that has ended, so a failed
+    commit is the only thing said; the long-running commands (a server, a worker) and those
+    that make their own database keep a transaction per step and print as they go."""
+    ctx = next((a for a in given if hasattr(a, "find_root")), None)  # the command's context
+    s = ctx.find_root().obj if ctx is not None else None
+    if not isinstance(s, State) or getattr(fn, "__name__", "") in RUN_ALONE:
+        yield
+        return
+    held = Deferred(sys.stdout)
+    raised = False
+    try:
+        with redirect_stdout(held), s.one_transaction():
+            try:
+                yield
+            except BaseException:
+                raised = True  # the command's own ending: what it printed stands
+                raise
+    except BaseException:
+        if raised:
+            held.release()
+        raise  # else the commit failed: nothing printed claims what it did not keep
+    held.release()
+
+
+#: commands that are not one transaction: they run for long, or create the database first
+RUN_ALONE = frozenset({"serve", "worker", "demo", "db_upgrade"})
+#: how a command may end on purpose, keeping what it did: a refusal, an error code
+ENDINGS = (DomainError, typer.Exit, typer.Abort)
+
+
 def translating(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turns domain errors into the contract's messages and exit codes."""
+    """Turns domain errors into the contract's messages and exit codes; the command is one
+    transaction (see `committed_then_printed`)."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return fn(*args, **kwargs)
+            with committed_then_printed(fn, (*args, *kwargs.values())):
+                return fn(*args, **kwargs)
         except Refusal as refusal:
             for v in refusal.violations:
                 typer.echo(f"error: {v.rule}: {shown(v.message, inline=True)}", err=True)
