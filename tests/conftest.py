@@ -239,7 +239,7 @@ def make_api(reg: Registry, scopes: tuple[str, ...] = ("read", "write")) -> Api:
 
     from fastapi.testclient import TestClient
 
-    from hifazat.api.app import create_app
+    from hifazat.bootstrap.app import create_app
     from hifazat.domain.users import User
     from hifazat.services import auth, users
     from hifazat.settings import ServerSettings

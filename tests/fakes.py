@@ -67,6 +67,8 @@ class State:
     assessments: list[ThreatAssessment] = field(default_factory=list)
     discrepancies: dict[str, DiscrepancyReport] = field(default_factory=dict)
     attempts: dict[str, Attempt] = field(default_factory=dict)
+    #: Idempotency-Key digest -> the answer kept for it
+    answers: dict[str, Answer] = field(default_factory=dict)
 
     def copy(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
@@ -466,6 +468,28 @@ class FakeLedger:
         _missing("ledger.latest_checkpoint")
 
 
+@dataclass(frozen=True)
+class Answer:
+    request_sha256: str
+    status: int
+    body: Any
+
+
+class FakeIdempotency:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def claim(self, key: str, user: str, request: str, at: datetime) -> Answer | None:
+        if key in self.state.answers:
+            return self.state.answers[key]
+        self.state.answers[key] = Answer(request, 0, {})
+        return None
+
+    def complete(self, key: str, status: int, body: Any) -> None:
+        claimed = self.state.answers[key]
+        self.state.answers[key] = Answer(claimed.request_sha256, status, body)
+
+
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -481,6 +505,7 @@ class FakeUnitOfWork:
         self.auth = FakeAuth()
         self.outbox = FakeOutbox(state)
         self.ledger = FakeLedger(self.store)
+        self.idempotency = FakeIdempotency(state)
 
     @property
     def committed(self) -> int:

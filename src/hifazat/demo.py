@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
+from hifazat.bootstrap import UnitOfWork, make_engine, upgrade
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User
 from hifazat.ledger.keys import ensure_key
@@ -14,9 +15,6 @@ from hifazat.services.importer import ImportSummary, import_scenario
 from hifazat.services.ledger import make_checkpoint
 from hifazat.services.users import add_user
 from hifazat.settings import ledger_name
-from hifazat.store.engine import make_engine
-from hifazat.store.migrate import upgrade
-from hifazat.store.uow import UnitOfWork
 
 SCENARIO_NAME = "karachi-withdrawal.yaml"
 

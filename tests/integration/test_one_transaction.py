@@ -41,7 +41,7 @@ def counting(engine: Engine) -> Iterator[Begins]:
 def _ground_report(api: Api) -> str:
     flags = json.loads(api.reg.cli("flags", "--json").stdout)
     return next(
-        f["subject"]
+        str(f["subject"])
         for f in flags
         if f["rule"] == "DISCREPANCY" and f["protectee"] == "farooq-sattar"
     )

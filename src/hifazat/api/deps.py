@@ -4,78 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
 
 from hifazat.access.guard import Forbidden
 from hifazat.access.permissions import scope_needed
 from hifazat.api.errors import status_and_body
 from hifazat.domain.errors import DomainError, Refusal
-from hifazat.domain.times import Clock
 from hifazat.domain.users import User
-from hifazat.ledger.keys import load_signer
-from hifazat.ledger.note import Signer
 from hifazat.services import auth, secure
-from hifazat.settings import ServerSettings
-from hifazat.store.idempotency_store import Earlier
-from hifazat.store.uow import SharedTransaction, UnitOfWork
+from hifazat.services.unit_of_work import KeptAnswer
+from hifazat.serving.requests import SESSION_COOKIE, UNSAFE, Reg, Registry
 
-SESSION_COOKIE = "hifazat_session"
 CSRF_HEADER = "X-CSRF-Token"
-UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-@dataclass
-class Registry:
-    engine: Engine
-    clock: Clock
-    settings: ServerSettings
-    #: the request's one transaction, which every unit of work it opens joins
-    shared: SharedTransaction | None = None
-
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.shared)
-
-    def signer(self) -> Signer:
-        return load_signer(self.settings.key_path())
-
-
-def registry(request: Request) -> Iterator[Registry]:
-    """The registry for one request: all it reads and writes — the caller's credentials, the
-    guard, the idempotency claim, the work and the answer kept for retries — is one transaction
-    (a read-only one for a GET), committed before the response is sent. A refusal keeps what
-    the refused attempt recorded; any other failure keeps nothing."""
-    app_registry = request.app.state.registry
-    assert isinstance(app_registry, Registry)
-    shared = SharedTransaction(app_registry.engine, "write" if request.method in UNSAFE else "read")
-    reg = replace(app_registry, shared=shared)
-    request.state.registry = reg
-    try:
-        yield reg
-    except DomainError:
-        shared.end(commit=True)
-        raise
-    except BaseException:
-        shared.end(commit=False)
-        raise
-    shared.end(commit=True)
-
-
-def of_request(request: Request) -> Registry:
-    """The request's registry where one is open (its transaction), else the app's: what a page
-    or an error handler outside the route's dependencies reads through."""
-    reg = getattr(request.state, "registry", None) or request.app.state.registry
-    assert isinstance(reg, Registry)
-    return reg
-
-
-#: one per request, ended before the response is sent (so a failed commit is the answer)
-Reg = Annotated[Registry, Depends(registry, scope="function")]
 
 
 @dataclass(frozen=True)
@@ -161,7 +106,7 @@ def idempotent(
     return response
 
 
-def _replay(earlier: Earlier, request_digest: str) -> JSONResponse:
+def _replay(earlier: KeptAnswer, request_digest: str) -> JSONResponse:
     if earlier.request_sha256 != request_digest:
         return JSONResponse(
             {
@@ -188,3 +133,4 @@ def _respond(run: Callable[[], tuple[int, Any]], reg: Registry, user: User) -> J
 
 
 Who = Annotated[Principal, Depends(principal)]
+__all__ = ["SESSION_COOKIE", "Principal", "Reg", "Registry", "Who", "idempotent", "principal"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
@@ -19,8 +20,24 @@ from hifazat.access.guard import Forbidden
 from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
 from hifazat.ledger.keys import KeyFileError
 from hifazat.services.auth import AuthFailed
-from hifazat.store.faults import fault_of
+from hifazat.serving.errors import error_body
 
+
+class Fault(Protocol):
+    """A database fault as the store names it: what to tell the client and the log."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def detail(self) -> str: ...
+
+
+#: the store's classifier of database errors (None: not a fault, a bug)
+FaultOf = Callable[[BaseException], Fault | None]
 log = logging.getLogger("hifazat.api")
 
 
@@ -33,10 +50,6 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
-
-
-def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, **extra}}
 
 
 def status_and_body(error: DomainError) -> tuple[int, dict[str, Any]]:
@@ -150,9 +163,12 @@ def _methods_of(request: Request) -> list[str]:
     return sorted(methods)
 
 
-def install_faults(app: FastAPI, retry_after: int, html: HtmlError | None = None) -> None:
+def install_faults(
+    app: FastAPI, retry_after: int, fault_of: FaultOf, html: HtmlError | None = None
+) -> None:
     """Infrastructure faults: 503 UNAVAILABLE (with Retry-After while the database cannot
-    serve) and a 500 in the contract's shape for a bug. The cause goes to the log — the driver's
+    serve; `fault_of`, the store's, says which errors are such) and a 500 in the contract's
+    shape for a bug. The cause goes to the log — the driver's
     words, never the statement's parameters — and never into the answer: no SQL, no path, no
     stack trace."""
 

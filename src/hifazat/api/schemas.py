@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from hifazat.api.instants import Instant
 from hifazat.domain import fields
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.users import ROLE_PATTERN
+from hifazat.serving.instants import Instant
 
 T = TypeVar("T")
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from hifazat.bootstrap import URL_ENV, database_url, upgrade
 from hifazat.cli.core import (
     JsonOpt,
     app,
@@ -32,8 +33,6 @@ from hifazat.services import (
 )
 from hifazat.services.status import protectee_status
 from hifazat.settings import KEY_ENV, ledger_key_path, ledger_name
-from hifazat.store.engine import URL_ENV, database_url
-from hifazat.store.migrate import upgrade
 
 
 @app.command()
@@ -78,7 +77,7 @@ def demo(
         return
     import uvicorn
 
-    from hifazat.api.app import create_app
+    from hifazat.bootstrap.app import create_app
     from hifazat.settings import ServerSettings
 
     settings = ServerSettings(
@@ -215,7 +214,7 @@ def serve(
     """Serve the HTTP API (settings from HIFAZAT_* environment variables)."""
     import uvicorn
 
-    from hifazat.api.app import create_app
+    from hifazat.bootstrap.app import create_app
     from hifazat.settings import ServerSettings
 
     s = state(ctx)
@@ -233,7 +232,7 @@ def serve(
     # Each worker process builds its own app from the environment, so hand it these settings.
     os.environ[URL_ENV] = settings.database_url
     os.environ[KEY_ENV] = str(settings.key_path())
-    uvicorn.run("hifazat.api.app:create_app", factory=True, workers=workers, **bind)  # type: ignore[arg-type]
+    uvicorn.run("hifazat.bootstrap.app:create_app", factory=True, workers=workers, **bind)  # type: ignore[arg-type]
 
 
 def _usable_key(path: Path) -> None:

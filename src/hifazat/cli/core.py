@@ -17,6 +17,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, OperationalError
 
+from hifazat.bootstrap import SharedTransaction, UnitOfWork, database_url, make_engine
 from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
 from hifazat.domain.fields import json_escaped, shown
 from hifazat.domain.times import (
@@ -28,8 +29,6 @@ from hifazat.ledger.keys import KeyFileError, load_signer
 from hifazat.ledger.note import NoteError, Signer
 from hifazat.ledger.receipt import ReceiptError
 from hifazat.settings import ledger_key_path
-from hifazat.store.engine import database_url, make_engine
-from hifazat.store.uow import SharedTransaction, UnitOfWork
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -178,6 +178,27 @@ class LedgerRepository(Protocol):
     def latest_checkpoint(self) -> Stored | None: ...
 
 
+class KeptAnswer(Protocol):
+    """The answer kept for an Idempotency-Key."""
+
+    @property
+    def request_sha256(self) -> str: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def body(self) -> Any: ...
+
+
+class IdempotencyRepository(Protocol):
+    """Idempotency-Keys and their answers, claimed and kept in the request's transaction."""
+
+    def claim(self, key: str, user: str, request: str, at: datetime) -> KeptAnswer | None:
+        """Claims the key (None), or returns the answer it already holds."""
+        ...
+
+    def complete(self, key: str, status: int, body: Any) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One use case's work, committed once (`commit`) or not at all: leaving the `with` block
     uncommitted rolls back. Every state change is marked with `record`; its ledger entry is
@@ -191,6 +212,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def ledger(self) -> LedgerRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
     @property
     def events(self) -> list[tuple[str, str]]:
         """(ledger kind, record key) of each change recorded and not yet entered."""
@@ -211,5 +234,6 @@ class UnitOfWork(Protocol):
         ...
 
     def another(self) -> UnitOfWork:
-        """A fresh unit of work on the same store, with a transaction of its own."""
+        """A fresh unit of work on the same store: within a request or a command, another part
+        of its one transaction; else one of its own."""
         ...

@@ -150,6 +150,3 @@ class UnitOfWork:
         finally:
             if not self._joined:
                 self.connection.close()
-
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]

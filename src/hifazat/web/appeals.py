@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import Forbidden, allowed, may_ever
-from hifazat.api.deps import Reg
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import REDUCING
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Refusal
@@ -20,6 +19,7 @@ from hifazat.services import (
     secure,
     views,
 )
+from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, see_other
 from hifazat.web.pages import language_for, render, zone_of
 from hifazat.web.protectees import appealable, change_of, may_lodge

@@ -11,11 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import Forbidden, allowed, require
-from hifazat.api.deps import Reg
 from hifazat.domain.errors import InvalidInput, NotFound, Refusal
 from hifazat.domain.policy import THREAT_LEVELS
 from hifazat.domain.words import N_
 from hifazat.services import desk_views, registry_entries, secure
+from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf

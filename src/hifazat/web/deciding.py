@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import require
-from hifazat.api.deps import Reg
 from hifazat.domain.decision import REDUCING, Action, Basis
 from hifazat.domain.errors import InvalidInput, NotFound, Refusal
 from hifazat.domain.words import N_
@@ -18,6 +17,7 @@ from hifazat.services import (
     secure,
     views,
 )
+from hifazat.serving.requests import Reg
 from hifazat.web.desk_terms import change_phrase, field_of, span
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of

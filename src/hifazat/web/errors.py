@@ -7,10 +7,10 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from hifazat.api.deps import Registry, of_request
 from hifazat.domain.errors import DomainError, InvalidInput, Refusal
 from hifazat.domain.words import N_
 from hifazat.services import secure
+from hifazat.serving.requests import Registry, of_request
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import SignInFirst, Visitor, visitor
 from hifazat.web.speech import speaker

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import allowed
-from hifazat.api.deps import Reg
 from hifazat.services import desk_views, oversight, secure, views
+from hifazat.serving.requests import Reg
 from hifazat.web.desk_terms import FLAGS, change_phrase
 from hifazat.web.forms import see_other
 from hifazat.web.pages import render, zone_of

@@ -10,10 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import allowed, require
-from hifazat.api.deps import Reg
 from hifazat.domain.words import NP_
 from hifazat.services import audits, history
-from hifazat.services.verify import verify_beside_key
+from hifazat.serving.requests import Reg
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who
 
@@ -65,7 +64,7 @@ def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Respon
         size = uow.ledger.tree_size()
     verifier = reg.signer().verifier()
     mine = check and allowed(who.user, "ledger.checkpoint")
-    report = verify_beside_key(reg.engine, verifier, reg.settings.key_path()) if mine else None
+    report = reg.verify_ledger() if mine else None
     return render(
         request,
         "ledger.html.j2",

@@ -15,12 +15,12 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from hifazat.access.guard import may_ever
-from hifazat.api.deps import of_request
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.fields import DEFAULT_LANGUAGE, LANGUAGES, isolated, shown
 from hifazat.domain.times import parse_instant
 from hifazat.i18n import format_date, format_datetime, format_decimal, translator
-from hifazat.store.uow import UnitOfWork
+from hifazat.services.unit_of_work import UnitOfWork
+from hifazat.serving.requests import of_request
 from hifazat.web import charts
 from hifazat.web.names import Names
 from hifazat.web.terms import role_parts

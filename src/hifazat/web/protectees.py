@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from hifazat.access.guard import Facts, allowed
-from hifazat.api.deps import Reg
 from hifazat.domain import notice
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.rules.appeals import APPEALABLE
@@ -25,6 +24,7 @@ from hifazat.services import (
     views,
 )
 from hifazat.services.notices import requeue as requeue_notice
+from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, local_input, see_other
 from hifazat.web.pages import bdi, render, zone_of
 from hifazat.web.session import Who, check_csrf

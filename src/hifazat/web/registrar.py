@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hifazat.api.deps import Reg
 from hifazat.services import desk_views
+from hifazat.serving.requests import Reg
 from hifazat.web.desk_terms import LANGUAGES, span
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import Facts, allowed
-from hifazat.api.deps import Reg
 from hifazat.domain.errors import InvalidInput, Refusal
 from hifazat.domain.users import User
 from hifazat.services import (
     registry_entries,
     secure,
 )
+from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Visitor, Who, check_csrf

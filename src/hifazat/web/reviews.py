@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import require
-from hifazat.api.deps import Reg
 from hifazat.domain.errors import InvalidInput, Refusal
 from hifazat.services import (
     oversight,
@@ -16,6 +15,7 @@ from hifazat.services import (
     secure,
     views,
 )
+from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from hifazat.access.guard import Forbidden
-from hifazat.api.deps import SESSION_COOKIE, Reg
 from hifazat.domain.users import User
 from hifazat.services import auth
+from hifazat.serving.requests import SESSION_COOKIE, Reg
 
 
 class SignInFirst(Exception):

@@ -7,11 +7,11 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hifazat.api.deps import SESSION_COOKIE, Reg
 from hifazat.domain.errors import DomainError
 from hifazat.services import (
     auth,
 )
+from hifazat.serving.requests import SESSION_COOKIE, Reg
 from hifazat.web.forms import Field, Optional, see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who, check_csrf

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import Request
 
 from hifazat.access.redaction import Speak
-from hifazat.api.deps import of_request
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.said import Ref, Said, text_of
 from hifazat.i18n import words
+from hifazat.serving.requests import of_request
 from hifazat.web.names import Names
 from hifazat.web.pages import language_for
 

@@ -16,14 +16,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from hifazat.api.deps import SESSION_COOKIE, Reg
-from hifazat.api.instants import From, To
-from hifazat.api.public_reports import PublicReports
 from hifazat.domain.words import N_
 from hifazat.reports.transparency.model import TransparencyReport
 from hifazat.reports.transparency.suppression import SMALL
 from hifazat.reports.transparency.tables import Cell, Table
 from hifazat.services import auth
+from hifazat.serving.instants import From, To
+from hifazat.serving.public_reports import PublicReports
+from hifazat.serving.requests import SESSION_COOKIE, Reg
 from hifazat.web import charts
 from hifazat.web.pages import Speech, language_for, render, templates
 from hifazat.web.session import Visitor

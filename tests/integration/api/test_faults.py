@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from hifazat.api.app import create_app
+from hifazat.bootstrap.app import create_app
 from hifazat.settings import ServerSettings
 from hifazat.store.engine import make_engine
 from hifazat.store.faults import fault_of

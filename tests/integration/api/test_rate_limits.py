@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi.testclient import TestClient
 
-from hifazat.api.app import create_app
+from hifazat.bootstrap.app import create_app
 from hifazat.services import auth
 from hifazat.settings import ServerSettings
 from tests.conftest import GENEROUS, Api, Registry
 
 if TYPE_CHECKING:
-    from hifazat.api.public_reports import PublicReports
+    from hifazat.serving.public_reports import PublicReports
 
 PASSWORD = "correct horse battery staple"
 PROPOSAL = {
@@ -121,7 +121,7 @@ def test_the_public_report_is_limited_per_address(api: Api) -> None:
 
 # --- the public report's cache ----------------------------------------------------------------
 def _reports(client: TestClient) -> PublicReports:
-    from hifazat.api.public_reports import PublicReports  # here: each test fails on its own
+    from hifazat.serving.public_reports import PublicReports  # here: each test fails on its own
 
     reports = client.app.state.public_reports  # type: ignore[attr-defined]
     assert isinstance(reports, PublicReports)

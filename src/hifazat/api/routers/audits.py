@@ -8,9 +8,9 @@ from fastapi import APIRouter
 
 from hifazat.api.deps import Reg, Who
 from hifazat.api.errors import ERRORS
-from hifazat.api.instants import From, To
 from hifazat.domain.times import period
 from hifazat.services import audits, secure
+from hifazat.serving.instants import From, To
 
 router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
 

@@ -10,10 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from hifazat.api.deps import Reg
 from hifazat.api.errors import ERRORS
-from hifazat.api.instants import From, To
-from hifazat.api.public_reports import PublicReports, Published
+from hifazat.serving.instants import From, To
+from hifazat.serving.public_reports import PublicReports, Published
+from hifazat.serving.requests import Reg
 
 router = APIRouter(tags=["public"], responses=ERRORS)
 

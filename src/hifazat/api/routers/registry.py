@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 
 from hifazat.api.deps import Reg, Who, idempotent
 from hifazat.api.errors import ERRORS
-from hifazat.api.instants import At
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import AssessmentBody
 from hifazat.domain.errors import InvalidInput
 from hifazat.services import registry_entries, secure, views
+from hifazat.serving.instants import At
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=ERRORS)
 

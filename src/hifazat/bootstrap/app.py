@@ -1,4 +1,5 @@
-"""The HTTP API: `create_app` builds it for `hifazat serve`, the demo and the tests."""
+"""The HTTP app: the API and the web pages put together on one `Runtime`, for `hifazat serve`,
+the demo and the tests."""
 
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 
 from hifazat import __version__
-from hifazat.api import errors, ratelimit
-from hifazat.api.deps import Registry
-from hifazat.api.public_reports import PublicReports
-from hifazat.api.readiness import database_check, key_check
+from hifazat.api import errors
+from hifazat.api.deps import principal
 from hifazat.api.routers import (
     audits,
     auth,
@@ -30,14 +30,21 @@ from hifazat.api.routers import (
     registry,
     users,
 )
+from hifazat.bootstrap import Runtime
 from hifazat.domain.times import Clock, system_clock
 from hifazat.ledger.keys import KeyFileError
 from hifazat.services.ledger import make_checkpoint
+from hifazat.serving import ratelimit
+from hifazat.serving.errors import error_body
+from hifazat.serving.public_reports import PublicReports
+from hifazat.serving.readiness import Check, key_check
 from hifazat.settings import ServerSettings
 from hifazat.store.engine import make_engine
+from hifazat.store.faults import fault_of
+from hifazat.store.health import database_problem
 from hifazat.web import routes as pages
 from hifazat.web.errors import html_error
-from hifazat.web.session import SignInFirst
+from hifazat.web.session import SignInFirst, visitor
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
@@ -51,7 +58,7 @@ def create_app(
     periodic: bool = True,
 ) -> FastAPI:
     settings = settings or ServerSettings()
-    reg = Registry(engine or make_engine(settings.database_url), clock, settings)
+    reg = Runtime(engine or make_engine(settings.database_url), clock, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -76,8 +83,8 @@ def create_app(
     )
     app.state.rate_limiter = ratelimit.RateLimiter(ratelimit.Limits.of(settings))
     errors.install(app, html=html_error)
-    errors.install_faults(app, settings.retry_after_seconds, html=html_error)
-    ratelimit.install(app, html=html_error)
+    errors.install_faults(app, settings.retry_after_seconds, fault_of, html=html_error)
+    ratelimit.install(app, frozenset({principal, visitor}), html=html_error)
     for module in (auth, registry, decisions, oversight, audits, ledger, users, public, notices):
         app.include_router(module.router)
     app.include_router(pages.router)
@@ -113,7 +120,7 @@ def create_app(
         """Readiness: the database answers and takes changes, and the ledger key is present,
         owner-only and parses; 503 naming what is not, without paths."""
         checks = {
-            "database": database_check(reg.engine),
+            "database": _database_check(reg.engine),
             "ledger_key": key_check(settings.key_path()),
         }
         body: dict[str, Any] = {
@@ -123,7 +130,7 @@ def create_app(
         if body["ready"]:
             return JSONResponse(body)
         failing = "; ".join(f"{name}: {c.detail}" for name, c in checks.items() if not c.ok)
-        body.update(errors.error_body("UNAVAILABLE", f"not ready: {failing}"))
+        body.update(error_body("UNAVAILABLE", f"not ready: {failing}"))
         return JSONResponse(
             body, status_code=503, headers={"Retry-After": str(settings.retry_after_seconds)}
         )
@@ -131,7 +138,12 @@ def create_app(
     return app
 
 
-async def _checkpoints(reg: Registry) -> None:
+def _database_check(engine: Engine) -> Check:
+    problem = database_problem(engine)
+    return Check(problem is None, problem or "answers, and accepts changes")
+
+
+async def _checkpoints(reg: Runtime) -> None:
     """Signs a checkpoint every few minutes, so receipts never wait long for one."""
     while True:
         await asyncio.sleep(reg.settings.checkpoint_seconds)

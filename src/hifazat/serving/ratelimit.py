@@ -23,18 +23,17 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.routing import BaseRoute
 
-from hifazat.api.deps import principal
-from hifazat.api.errors import error_body
+from hifazat.serving.errors import error_body
 from hifazat.settings import ServerSettings
-from hifazat.web.session import visitor
 
 LOGIN, REPORT, PUBLIC = "login", "report", "public"
 LOGIN_PATHS = frozenset({"/api/v1/auth/login", "/login"})
 REPORT_PATHS = frozenset(
     {"/api/v1/reports/transparency", "/public/transparency", "/public/transparency.pdf"}
 )
-#: the dependencies that demand a signed-in caller; a route without them is public
-SIGN_IN: frozenset[Callable[..., object]] = frozenset({principal, visitor})
+#: the dependencies that demand a signed-in caller (the API's and the web's, named by the app
+#: that installs both); a route without them is public
+SignIn = frozenset[Callable[..., object]]
 UNREADABLE = "\x00unreadable"
 
 MESSAGES = {
@@ -88,21 +87,21 @@ class RateLimiter:
         }[kind]
 
 
-def kind_of(route: BaseRoute | None, method: str, path: str) -> str | None:
+def kind_of(route: BaseRoute | None, method: str, path: str, sign_in: SignIn) -> str | None:
     """Which limit a request falls under; None for a route that needs a sign-in (its caller is
     known and accountable)."""
     if path in LOGIN_PATHS and method == "POST":
         return LOGIN
     if path in REPORT_PATHS:
         return REPORT
-    if isinstance(route, APIRoute) and not _needs_sign_in(route.dependant):
+    if isinstance(route, APIRoute) and not _needs_sign_in(route.dependant, sign_in):
         return PUBLIC
     return None
 
 
-def _needs_sign_in(dependant: Dependant) -> bool:
+def _needs_sign_in(dependant: Dependant, sign_in: SignIn) -> bool:
     """A walk of a few nodes per request: cheap beside the request itself."""
-    return any(d.call in SIGN_IN or _needs_sign_in(d) for d in dependant.dependencies)
+    return any(d.call in sign_in or _needs_sign_in(d, sign_in) for d in dependant.dependencies)
 
 
 class RateLimited(Exception):
@@ -117,7 +116,8 @@ async def rate_limit(request: Request) -> None:
     limiter = request.app.state.rate_limiter
     assert isinstance(limiter, RateLimiter)
     route = request.scope.get("route")
-    kind = kind_of(route, request.method, getattr(route, "path", request.url.path))
+    path = getattr(route, "path", request.url.path)
+    kind = kind_of(route, request.method, path, request.app.state.sign_in)
     if kind is None:
         return
     address = request.client.host if request.client else "unknown"
@@ -128,8 +128,10 @@ async def rate_limit(request: Request) -> None:
         raise RateLimited(wait, f"{MESSAGES[why]}; try again in {wait} s")
 
 
-def install(app: FastAPI, html: HtmlError | None = None) -> None:
-    """429 with Retry-After: JSON under /api, a page elsewhere."""
+def install(app: FastAPI, sign_in: SignIn, html: HtmlError | None = None) -> None:
+    """429 with Retry-After: JSON under /api, a page elsewhere; `sign_in` names the
+    dependencies that make a route a signed-in one, exempt from the public limit."""
+    app.state.sign_in = sign_in
 
     def refused(request: Request, error: Exception) -> Response:
         assert isinstance(error, RateLimited)

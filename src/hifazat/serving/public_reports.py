@@ -18,8 +18,7 @@ from hifazat.domain.times import Clock, period
 from hifazat.reports.transparency.model import TransparencyReport
 from hifazat.reports.transparency.render import to_pdf
 from hifazat.services import audits
-from hifazat.store import ledger_store
-from hifazat.store.uow import UnitOfWork, UnitOfWorkFactory
+from hifazat.services.unit_of_work import UnitOfWork
 
 Key = tuple[int, datetime | None, datetime | None]
 
@@ -71,7 +70,11 @@ class PublicReports:
         self._lock = threading.Lock()
 
     def get(
-        self, uow: UnitOfWorkFactory, clock: Clock, start: datetime | None, end: datetime | None
+        self,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        start: datetime | None,
+        end: datetime | None,
     ) -> Published:
         now = clock()
         period(start, end, now)  # refuses a bad period before any work
@@ -108,4 +111,4 @@ class PublicReports:
 
 def _tree_size(uow: UnitOfWork) -> int:
     with uow.reading() as reading:
-        return ledger_store.tree_size(reading.connection)
+        return reading.ledger.tree_size()
