@@ -8,19 +8,19 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP) assets
 
-# Python packages: exactly the versions (and hashes) in requirements/dev.lock, put there by uv at
-# the version that lock pins; `make lock` recompiles both locks from pyproject.toml, keeping every
-# pin it can (add --upgrade to LOCK_FLAGS to move them). runtime.lock is the package alone, as
-# scripts/check_clean_install.sh installs it.
+# Python packages: exactly the versions (and hashes) in requirements/dev.lock, synced by uv at the
+# version that lock pins (pip installs it, by hash, into a new .venv). `make lock` recompiles both
+# locks from pyproject.toml, keeping every pin it can (LOCK_FLAGS=--upgrade moves them);
+# runtime.lock is the package alone, as scripts/check_clean_install.sh installs it.
 UV := $(BIN)/uv
-UV_PIN := $(shell sed -n 's/^\(uv==[^ ]*\).*/\1/p' requirements/dev.lock)
 LOCK_FLAGS ?=
 COMPILE := UV_PYTHON_DOWNLOADS=never $(UV) pip compile --quiet pyproject.toml --generate-hashes \
 	--python-version 3.11 --python $(BIN)/python --custom-compile-command "make lock" $(LOCK_FLAGS)
 
 $(UV):
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check $(UV_PIN)
+	awk '/^uv==/ {p = 1; print; next} p && /^[^ ]/ {exit} p' requirements/dev.lock > $(VENV)/uv.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/uv.lock
 
 $(STAMP): pyproject.toml requirements/dev.lock | $(UV)
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.lock
