@@ -19,8 +19,8 @@ COMPILE := UV_PYTHON_DOWNLOADS=never $(UV) pip compile --quiet pyproject.toml --
 
 $(UV):
 	$(PY) -m venv $(VENV)
-	awk '/^uv==/ {p = 1; print; next} p && /^[^ ]/ {exit} p' requirements/dev.lock > $(VENV)/uv.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/uv.lock
+	awk '/^uv==/ {p = 1; print; next} p && /^[^ ]/ {exit} p' requirements/dev.lock > $(VENV)/uv-requirement.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/uv-requirement.txt
 
 $(STAMP): pyproject.toml requirements/dev.lock | $(UV)
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.lock
