@@ -4,9 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install assets demo test lint unit integration clean bench bench-national
+.PHONY: install lock assets demo test lint unit integration clean bench bench-national
 
 install: $(STAMP) assets
+
+# Python packages: exactly the versions (and hashes) in requirements/dev.lock, synced by uv at the
+# version that lock pins (pip installs it, by hash, into a new .venv). `make lock` recompiles both
+# locks from pyproject.toml, keeping every pin it can (LOCK_FLAGS=--upgrade moves them);
+# runtime.lock is the package alone, as scripts/check_clean_install.sh installs it.
+UV := $(BIN)/uv
+LOCK_FLAGS ?=
+COMPILE := UV_PYTHON_DOWNLOADS=never $(UV) pip compile --quiet pyproject.toml --generate-hashes \
+	--python-version 3.11 --python $(BIN)/python --custom-compile-command "make lock" $(LOCK_FLAGS)
+
+$(UV):
+	$(PY) -m venv $(VENV)
+	awk '/^uv==/ {p = 1; print; next} p && /^[^ ]/ {exit} p' requirements/dev.lock > $(VENV)/uv-requirement.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/uv-requirement.txt
+
+$(STAMP): pyproject.toml requirements/dev.lock | $(UV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+lock: | $(UV)
+	$(COMPILE) --extra dev -o requirements/dev.lock
+	$(COMPILE) -c requirements/dev.lock -o requirements/runtime.lock
 
 # The web's front-end assets, from the npm registry at the versions in package-lock.json:
 # GOV.UK Frontend compiled into the app's stylesheet, its script, the Nastaliq face; axe-core
@@ -30,12 +53,6 @@ $(ASSETS): $(NODE_STAMP) $(wildcard src/hifazat/web/assets/*.scss) src/hifazat/w
 	cp node_modules/govuk-frontend/dist/govuk/assets/images/favicon.svg $(BUILD)/images/
 	cp node_modules/@fontsource/noto-nastaliq-urdu/files/noto-nastaliq-urdu-arabic-*-normal.woff2 $(BUILD)/fonts/
 	mv $(BUILD)/hifazat.tmp.css $(ASSETS)
-
-$(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
 demo: install
 	$(BIN)/hifazat demo
