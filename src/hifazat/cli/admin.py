@@ -47,8 +47,8 @@ def demo(
 ) -> None:
     """Create a fresh SQLite registry with the Karachi scenario and a login for each role,
     show where it stands, and serve the web UI and API."""
-    from hifazat import console
-    from hifazat.demo import create_demo, demo_password
+    from hifazat.cli import console
+    from hifazat.cli.demo import create_demo, demo_password
 
     s = state(ctx)
     key = s.ledger_key or ledger_key_path(f"sqlite:///{database}")

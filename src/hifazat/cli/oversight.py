@@ -45,7 +45,7 @@ def flags(
     if json_:
         emit([views.flag_view(f) for f in found])
     else:
-        from hifazat import console
+        from hifazat.cli import console
 
         console.flags_table(found, s.zone())
 
@@ -63,7 +63,7 @@ def reviews_due(
     if json_:
         emit([views.review_view(item) for item in queue])
     else:
-        from hifazat import console
+        from hifazat.cli import console
 
         console.reviews_table(queue, s.zone())
 
@@ -92,7 +92,7 @@ def audit_fairness(
     if json_:
         emit(result.as_dict())
     else:
-        from hifazat import console
+        from hifazat.cli import console
 
         console.fairness_tables(result)
 
@@ -107,7 +107,7 @@ def capacity_(ctx: typer.Context, json_: JsonOpt = False) -> None:
     if json_:
         emit([c.as_dict() for c in found])
     else:
-        from hifazat import console
+        from hifazat.cli import console
 
         console.capacity_table(found)
 
@@ -139,7 +139,7 @@ def cost_(
     if json_:
         emit(result.as_dict())
     else:
-        from hifazat import console
+        from hifazat.cli import console
 
         console.cost_table(result)
 

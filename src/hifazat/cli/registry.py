@@ -64,7 +64,7 @@ def status(
     if json_:
         emit(views.status_view(result))
     else:
-        from hifazat import console
+        from hifazat.cli import console
 
         console.status_table(result, s.zone())
 
@@ -89,17 +89,17 @@ def decide_(
 ) -> None:
     """Propose a decision; prints its id."""
     s = state(ctx)
-    proposal = decide.Proposal(
-        action=action,
-        protectee=protectee,
-        provider=provider,
-        reason_code=reason_code,
-        reason=reason,
-        by=by,
-        category=category,
-        basis=basis,
-        emergency=emergency,
-        effective_at=instant(effective, "--effective"),
+    proposal = decide.proposal_of(
+        action,
+        protectee,
+        provider,
+        by,
+        reason_code,
+        reason,
+        category,
+        basis,
+        emergency,
+        instant(effective, "--effective"),
     )
     proposed = decide.propose(s.uow(), proposal, s.clock)
     if json_:

@@ -49,6 +49,47 @@ class Proposal:
     id: str | None = None
 
 
+def proposal_of(
+    action: Action | str,
+    protectee: str,
+    provider: str,
+    by: str,
+    reason_code: str | None = None,
+    reason: str | None = None,
+    category: str | None = None,
+    basis: Basis | str | None = None,
+    emergency: bool = False,
+    effective_at: datetime | None = None,
+    id: str | None = None,
+) -> Proposal:
+    """The one way a proposal is made from what an entry point was given — the command line,
+    the API, the web form, a scenario file — so that each accepts and refuses the same things:
+    an unknown action or basis names its field; an empty category or basis is none."""
+    try:
+        act = Action(action)
+    except ValueError:
+        choices = ", ".join(a.value for a in Action)
+        raise InvalidInput("action", f"unknown action {action!r}; one of {choices}") from None
+    try:
+        grounds = Basis(basis) if basis else None
+    except ValueError:
+        choices = ", ".join(b.value for b in Basis)
+        raise InvalidInput("basis", f"unknown basis {basis!r}; one of {choices}") from None
+    return Proposal(
+        action=act,
+        protectee=protectee,
+        provider=provider,
+        reason_code=reason_code or "",
+        reason=reason or "",
+        by=by,
+        category=category or None,
+        basis=grounds,
+        emergency=emergency,
+        effective_at=effective_at,
+        id=id,
+    )
+
+
 @dataclass(frozen=True)
 class Proposed:
     decision: Decision

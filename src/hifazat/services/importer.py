@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import DomainError, InvalidInput, Refusal
 from hifazat.domain.protectee import Affiliation, Office, Protectee
 from hifazat.domain.provider import Category, Provider
@@ -229,18 +228,18 @@ def _threat(uow: UnitOfWork, t: ThreatModel) -> Callable[[], None]:
 
 def _decision(uow: UnitOfWork, d: DecisionModel) -> Callable[[], None]:
     def apply() -> None:
-        proposal = decide.Proposal(
-            action=Action(d.action),
-            protectee=d.protectee,
-            provider=d.provider,
-            reason_code=d.reason_code,
-            reason=d.reason,
-            by=d.proposed_by,
-            category=d.category,
-            basis=Basis(d.basis) if d.basis else None,
-            emergency=d.emergency,
-            effective_at=d.effective_at,
-            id=d.id,
+        proposal = decide.proposal_of(
+            d.action,
+            d.protectee,
+            d.provider,
+            d.proposed_by,
+            d.reason_code,
+            d.reason,
+            d.category,
+            d.basis,
+            d.emergency,
+            d.effective_at,
+            d.id,
         )
         decide.propose_in(uow, proposal, d.decided_at)
         approvers = [d.approved_by] if isinstance(d.approved_by, str) else d.approved_by or []

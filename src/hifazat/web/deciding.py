@@ -134,17 +134,17 @@ def decide_submit(
     typed: datetime | None = None
     try:
         typed = local_input(effective_at, zone)
-        proposal = decide.Proposal(
-            action=Action(action),
-            protectee=protectee,
-            provider=provider,
-            reason_code=reason_code,
-            reason=reason,
-            by=who.user.id,
-            category=category or None,
-            basis=Basis(basis) if basis else None,
-            emergency=bool(emergency),
-            effective_at=typed,
+        proposal = decide.proposal_of(
+            action,
+            protectee,
+            provider,
+            who.user.id,
+            reason_code,
+            reason,
+            category,
+            basis,
+            bool(emergency),
+            typed,
         )
         proposed = decide.propose(reg.uow(), proposal, reg.clock)
     except Refusal as refusal:
