@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from hifazat.api.schemas import TransparencyView
 from hifazat.domain.times import Clock, period
 from hifazat.reports.transparency.model import TransparencyReport
 from hifazat.reports.transparency.render import to_pdf
@@ -33,6 +34,7 @@ class Published:
         self._counts = counts
         self._lock = threading.Lock()
         self._json: dict[str, Any] | None = None
+        self._view: TransparencyView | None = None
         self._pdf: bytes | None = None
         self._pages: dict[str, str] = {}
 
@@ -41,6 +43,14 @@ class Published:
             if self._json is None:
                 self._json = self.report.as_dict()
             return self._json
+
+    def view(self) -> TransparencyView:
+        """The JSON as the API's model, validated once."""
+        data = self.as_dict()
+        with self._lock:
+            if self._view is None:
+                self._view = TransparencyView.model_validate(data)
+            return self._view
 
     def page(self, language: str, build: Callable[[TransparencyReport, str], str]) -> str:
         """The web page's body in one language, built by the web (which words it) once."""
