@@ -161,6 +161,8 @@ def test_instants_and_numbers_go_out_as_they_came_in() -> None:
     wire = schemas.CostView.model_validate(cost).wire()
     assert wire == cost
     assert type(wire["providers"][0]["officer_days"]) is int
-    assert schemas.CostView.model_validate(cost).model_dump_json(by_alias=True).startswith(
-        '{"from":"2025-01-27T10:00:00Z","to":"2026-01-27T10:00:00.250000Z"'
+    assert (
+        schemas.CostView.model_validate(cost)
+        .model_dump_json(by_alias=True)
+        .startswith('{"from":"2025-01-27T10:00:00Z","to":"2026-01-27T10:00:00.250000Z"')
     )

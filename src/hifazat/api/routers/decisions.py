@@ -77,7 +77,7 @@ def approve(
         with reg.uow() as uow:
             secure.gate_decision(uow, user, "decision.approve", decision_id)
         decided = decide.approve(reg.uow(), decision_id, user.id, reg.clock, body.effective_at)
-        return 200, _wire(decided, reg.clock())
+        return 200, _view(decided, reg.clock()).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
@@ -92,7 +92,7 @@ def rescind(
         with reg.uow() as uow:
             secure.gate_decision(uow, user, "decision.rescind", decision_id)
         done = decide.rescind(reg.uow(), decision_id, user.id, body.reason, reg.clock)
-        return 200, _wire(done, reg.clock())
+        return 200, _view(done, reg.clock()).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
@@ -110,7 +110,7 @@ def ratify(
         done = emergencies.ratify(
             reg.uow(), decision_id, user.id, body.refuse, body.reason, reg.clock
         )
-        return 200, _wire(done, reg.clock())
+        return 200, _view(done, reg.clock()).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
@@ -122,6 +122,6 @@ def receipt(decision_id: str, reg: Reg, who: Who) -> Receipt:
     return Receipt.model_validate(ledger.receipt(reg.uow(), decision_id, reg.signer(), reg.clock()))
 
 
-def _wire(decision: Decision, now: datetime) -> dict[str, Any]:
+def _view(decision: Decision, now: datetime) -> DecisionView:
     """A decision as a write answers with it, through its model."""
-    return DecisionView.model_validate(views.decision_view(decision, now)).wire()
+    return DecisionView.model_validate(views.decision_view(decision, now))
