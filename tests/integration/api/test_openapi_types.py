@@ -139,7 +139,7 @@ def test_enums_are_the_domains() -> None:
 
 
 def test_a_view_the_model_does_not_name_is_refused() -> None:
-    user = {"id": "u", "name": "U", "roles": [], "protectee": None}
+    user: dict[str, object] = {"id": "u", "name": "U", "roles": [], "protectee": None}
     assert schemas.UserView.model_validate(user).wire() == user
     with pytest.raises(ValidationError):
         schemas.UserView.model_validate({**user, "password_hash": "x"})
