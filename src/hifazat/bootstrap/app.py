@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -30,6 +30,7 @@ from hifazat.api.routers import (
     registry,
     users,
 )
+from hifazat.api.schemas import CheckView, Health, Readiness
 from hifazat.bootstrap import Runtime
 from hifazat.domain.times import Clock, system_clock
 from hifazat.ledger.keys import KeyFileError
@@ -106,31 +107,32 @@ def create_app(
         )
         return response
 
-    @app.get("/api/v1/health", tags=["meta"])
-    def health() -> JSONResponse:
+    @app.get("/api/v1/health", tags=["meta"], response_model=Health)
+    def health() -> Health:
         """Liveness: the process answers. It asks nothing of the database (see /api/v1/ready)."""
-        return JSONResponse({"ok": True, "version": __version__})
+        return Health(ok=True, version=__version__)
 
     @app.get(
         "/api/v1/ready",
         tags=["meta"],
+        response_model=Readiness,
         responses={503: {"description": "Not ready: a check failed, and says which"}},
     )
-    def ready() -> JSONResponse:
+    def ready() -> Response:
         """Readiness: the database answers and takes changes, and the ledger key is present,
         owner-only and parses; 503 naming what is not, without paths."""
         checks = {
             "database": _database_check(reg.engine),
             "ledger_key": key_check(settings.key_path()),
         }
-        body: dict[str, Any] = {
-            "ready": all(c.ok for c in checks.values()),
-            "checks": {name: c.as_dict() for name, c in checks.items()},
-        }
-        if body["ready"]:
-            return JSONResponse(body)
+        answer = Readiness(
+            ready=all(c.ok for c in checks.values()),
+            checks={name: CheckView(ok=c.ok, detail=c.detail) for name, c in checks.items()},
+        )
+        if answer.ready:
+            return JSONResponse(answer.wire())
         failing = "; ".join(f"{name}: {c.detail}" for name, c in checks.items() if not c.ok)
-        body.update(error_body("UNAVAILABLE", f"not ready: {failing}"))
+        body = {**answer.wire(), **error_body("UNAVAILABLE", f"not ready: {failing}")}
         return JSONResponse(
             body, status_code=503, headers={"Retry-After": str(settings.retry_after_seconds)}
         )

@@ -12,7 +12,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from hifazat.domain.times import Clock, period
 from hifazat.reports.transparency.model import TransparencyReport
@@ -21,6 +21,7 @@ from hifazat.services import audits
 from hifazat.services.unit_of_work import UnitOfWork
 
 Key = tuple[int, datetime | None, datetime | None]
+V = TypeVar("V")
 
 
 class Published:
@@ -32,6 +33,7 @@ class Published:
         self._counts = counts
         self._lock = threading.Lock()
         self._json: dict[str, Any] | None = None
+        self._view: Any = None
         self._pdf: bytes | None = None
         self._pages: dict[str, str] = {}
 
@@ -40,6 +42,14 @@ class Published:
             if self._json is None:
                 self._json = self.report.as_dict()
             return self._json
+
+    def view(self, model: Callable[[dict[str, Any]], V]) -> V:
+        """The JSON as the API's model (`model` validates it), validated once."""
+        data = self.as_dict()
+        with self._lock:
+            if self._view is None:
+                self._view = model(data)
+            return cast(V, self._view)
 
     def page(self, language: str, build: Callable[[TransparencyReport, str], str]) -> str:
         """The web page's body in one language, built by the web (which words it) once."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from hifazat.api.deps import Reg, Who
 from hifazat.api.errors import ERRORS
+from hifazat.api.schemas import CapacityView, CostView, FairnessAudit
 from hifazat.domain.times import period
 from hifazat.services import audits, secure
 from hifazat.serving.instants import From, To
@@ -21,19 +20,22 @@ def fairness(
     who: Who,
     start: From = None,
     end: To = None,
-) -> dict[str, Any]:
+) -> FairnessAudit:
     """Withdrawals and downgrades by affiliation within cohorts, the exact test, clusters."""
     with reg.uow() as uow:
         secure.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
-    return audits.fairness(reg.uow(), begin, stop, reg.clock()).as_dict()
+    return FairnessAudit.model_validate(
+        audits.fairness(reg.uow(), begin, stop, reg.clock()).as_dict()
+    )
 
 
 @router.get("/capacity")
-def capacity(reg: Reg, who: Who) -> dict[str, Any]:
+def capacity(reg: Reg, who: Who) -> CapacityView:
     with reg.uow() as uow:
         secure.gate(uow, who.need("capacity.read"), "capacity.read")
-    return {"providers": [c.as_dict() for c in audits.capacity_at(reg.uow(), reg.clock())]}
+    found = audits.capacity_at(reg.uow(), reg.clock())
+    return CapacityView.model_validate({"providers": [c.as_dict() for c in found]})
 
 
 @router.get("/cost")
@@ -42,8 +44,8 @@ def cost(
     who: Who,
     start: From = None,
     end: To = None,
-) -> dict[str, Any]:
+) -> CostView:
     with reg.uow() as uow:
         secure.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
-    return audits.cost_over(reg.uow(), begin, stop, reg.clock()).as_dict()
+    return CostView.model_validate(audits.cost_over(reg.uow(), begin, stop, reg.clock()).as_dict())

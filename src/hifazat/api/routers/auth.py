@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from fastapi import APIRouter, Response
 
 from hifazat.api.deps import SESSION_COOKIE, Reg, Who
 from hifazat.api.errors import ERRORS
-from hifazat.api.schemas import LoginBody, PasswordChangeBody, TokenBody
-from hifazat.domain.times import utc_text
+from hifazat.api.schemas import (
+    LoginBody,
+    Me,
+    PasswordChangeBody,
+    PasswordChanged,
+    SessionStarted,
+    SignedOut,
+    TokenBody,
+    TokenMade,
+    TokenRevoked,
+    UserView,
+)
 from hifazat.services import auth, views
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=ERRORS)
 
 
 @router.post("/login")
-def login(body: LoginBody, response: Response, reg: Reg) -> dict[str, Any]:
+def login(body: LoginBody, response: Response, reg: Reg) -> SessionStarted:
     """Starts a session: an HttpOnly, SameSite=Strict cookie, and the CSRF token that every
     unsafe request of the session must echo in the X-CSRF-Token header."""
     ttl = timedelta(hours=reg.settings.session_hours)
@@ -31,28 +40,29 @@ def login(body: LoginBody, response: Response, reg: Reg) -> dict[str, Any]:
         secure=reg.settings.secure_cookies,
         path="/",
     )
-    return {
-        "user": views.user_view(session.user),
-        "csrf_token": session.csrf,
-        "expires_at": utc_text(session.expires_at),
-    }
+    return SessionStarted(
+        user=UserView.model_validate(views.user_view(session.user)),
+        csrf_token=session.csrf,
+        expires_at=session.expires_at,
+    )
 
 
 @router.post("/logout")
-def logout(response: Response, reg: Reg, who: Who) -> dict[str, Any]:
+def logout(response: Response, reg: Reg, who: Who) -> SignedOut:
     if who.session_secret:
         auth.logout(reg.uow(), who.session_secret, reg.clock())
     response.delete_cookie(SESSION_COOKIE, path="/")
-    return {"signed_out": True}
+    return SignedOut(signed_out=True)
 
 
 @router.get("/me")
-def me(who: Who) -> dict[str, Any]:
-    return {"user": views.user_view(who.user), "via": who.via, "scopes": sorted(who.scopes)}
+def me(who: Who) -> Me:
+    user = views.user_view(who.user)
+    return Me.model_validate({"user": user, "via": who.via, "scopes": sorted(who.scopes)})
 
 
 @router.post("/password")
-def change_password(body: PasswordChangeBody, reg: Reg, who: Who) -> dict[str, Any]:
+def change_password(body: PasswordChangeBody, reg: Reg, who: Who) -> PasswordChanged:
     """Changes the signed-in user's password, given the current one; only from a session. The
     user's other sessions and all their tokens end."""
     user = who.need_session("auth.password")
@@ -60,26 +70,28 @@ def change_password(body: PasswordChangeBody, reg: Reg, who: Who) -> dict[str, A
     auth.change_password(
         reg.uow(), user.id, body.current_password, body.password, reg.clock(), who.session_secret
     )
-    return {"changed": True}
+    return PasswordChanged(changed=True)
 
 
 @router.post("/tokens", status_code=201)
-def create_token(body: TokenBody, reg: Reg, who: Who) -> dict[str, Any]:
+def create_token(body: TokenBody, reg: Reg, who: Who) -> TokenMade:
     """A bearer token for a program, shown this once; only its digest is kept. Made only from a
     signed-in session: a token never mints another."""
     user = who.need_session("auth.token")
     token = auth.create_token(
         reg.uow(), user.id, list(body.scopes), timedelta(days=body.ttl_days), reg.clock()
     )
-    return {
-        "id": token.id,
-        "token": token.secret,
-        "scopes": list(token.scopes),
-        "expires_at": utc_text(token.expires_at),
-    }
+    return TokenMade.model_validate(
+        {
+            "id": token.id,
+            "token": token.secret,
+            "scopes": list(token.scopes),
+            "expires_at": token.expires_at,
+        }
+    )
 
 
 @router.delete("/tokens/{token_id}")
-def revoke_token(token_id: str, reg: Reg, who: Who) -> dict[str, Any]:
+def revoke_token(token_id: str, reg: Reg, who: Who) -> TokenRevoked:
     auth.revoke_token(reg.uow(), token_id, who.user, reg.clock())
-    return {"revoked": token_id}
+    return TokenRevoked(revoked=token_id)

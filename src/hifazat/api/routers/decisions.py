@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,14 +10,23 @@ from fastapi.responses import JSONResponse
 
 from hifazat.api.deps import Reg, Who, idempotent
 from hifazat.api.errors import ERRORS
-from hifazat.api.schemas import ApproveBody, ProposalBody, RatifyBody, ReasonBody
-from hifazat.domain.decision import Action, Basis
+from hifazat.api.schemas import (
+    ApproveBody,
+    DecisionRead,
+    DecisionView,
+    ProposalBody,
+    Proposed,
+    RatifyBody,
+    ReasonBody,
+    Receipt,
+)
+from hifazat.domain.decision import Action, Basis, Decision
 from hifazat.services import decide, emergencies, ledger, secure, views
 
 router = APIRouter(prefix="/api/v1/decisions", tags=["decisions"], responses=ERRORS)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=Proposed)
 def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """Proposes a decision; the acting user is the proposer."""
     user = who.need("decision.propose")
@@ -37,25 +47,25 @@ def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONRes
             effective_at=body.effective_at,
         )
         proposed = decide.propose(reg.uow(), proposal, reg.clock)
-        return 201, {
-            "decision": proposed.decision.id,
-            "state": "proposed",
-            "needs_committee": [
-                v["message"]
-                for v in secure.violations_for(reg.uow(), user, proposed.needs_committee)
-            ],
-            "steps": list(proposed.steps),
-        }
+        needs = secure.violations_for(reg.uow(), user, proposed.needs_committee)
+        made = Proposed(
+            decision=proposed.decision.id,
+            state="proposed",
+            needs_committee=[v["message"] for v in needs],
+            steps=list(proposed.steps),
+        )
+        return 201, made.wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
 @router.get("/{decision_id}")
-def read(decision_id: str, reg: Reg, who: Who) -> dict[str, Any]:
-    return secure.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
+def read(decision_id: str, reg: Reg, who: Who) -> DecisionRead:
+    found = secure.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
+    return DecisionRead.model_validate(found)
 
 
-@router.post("/{decision_id}/approve")
+@router.post("/{decision_id}/approve", response_model=DecisionView)
 def approve(
     decision_id: str, body: ApproveBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -67,12 +77,12 @@ def approve(
         with reg.uow() as uow:
             secure.gate_decision(uow, user, "decision.approve", decision_id)
         decided = decide.approve(reg.uow(), decision_id, user.id, reg.clock, body.effective_at)
-        return 200, views.decision_view(decided, reg.clock())
+        return 200, _view(decided, reg.clock()).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{decision_id}/rescind")
+@router.post("/{decision_id}/rescind", response_model=DecisionView)
 def rescind(
     decision_id: str, body: ReasonBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -82,12 +92,12 @@ def rescind(
         with reg.uow() as uow:
             secure.gate_decision(uow, user, "decision.rescind", decision_id)
         done = decide.rescind(reg.uow(), decision_id, user.id, body.reason, reg.clock)
-        return 200, views.decision_view(done, reg.clock())
+        return 200, _view(done, reg.clock()).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{decision_id}/ratify")
+@router.post("/{decision_id}/ratify", response_model=DecisionView)
 def ratify(
     decision_id: str, body: RatifyBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -100,13 +110,18 @@ def ratify(
         done = emergencies.ratify(
             reg.uow(), decision_id, user.id, body.refuse, body.reason, reg.clock
         )
-        return 200, views.decision_view(done, reg.clock())
+        return 200, _view(done, reg.clock()).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
 @router.get("/{decision_id}/receipt")
-def receipt(decision_id: str, reg: Reg, who: Who) -> dict[str, Any]:
+def receipt(decision_id: str, reg: Reg, who: Who) -> Receipt:
     """The decision's ledger receipt, checkable offline with the ledger's public key."""
     secure.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
-    return ledger.receipt(reg.uow(), decision_id, reg.signer(), reg.clock())
+    return Receipt.model_validate(ledger.receipt(reg.uow(), decision_id, reg.signer(), reg.clock()))
+
+
+def _view(decision: Decision, now: datetime) -> DecisionView:
+    """A decision as a write answers with it, through its model."""
+    return DecisionView.model_validate(views.decision_view(decision, now))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from hifazat.api.deps import Reg, Who
 from hifazat.api.errors import ERRORS
+from hifazat.api.schemas import Checkpoint, CheckpointMade
 from hifazat.domain.errors import NotFound
-from hifazat.domain.times import utc_text
 from hifazat.services import ledger, secure
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERRORS)
@@ -24,28 +23,28 @@ def public_key(reg: Reg) -> str:
 
 
 @router.get("/checkpoint")
-def latest(reg: Reg, who: Who) -> dict[str, Any]:
+def latest(reg: Reg, who: Who) -> Checkpoint:
     with reg.uow() as uow:
         secure.gate(uow, who.need("ledger.read"), "ledger.read")
         row = uow.ledger.latest_checkpoint()
     if row is None:
         raise NotFound("checkpoint", "latest")
-    return {
-        "tree_size": row.tree_size,
-        "root": base64.b64encode(row.root_hash).decode(),
-        "made_at": utc_text(row.made_at),
-        "checkpoint": row.note,
-    }
+    return Checkpoint(
+        tree_size=row.tree_size,
+        root=base64.b64encode(row.root_hash).decode(),
+        made_at=row.made_at,
+        checkpoint=row.note,
+    )
 
 
 @router.post("/checkpoints", status_code=201)
-def make(reg: Reg, who: Who) -> dict[str, Any]:
+def make(reg: Reg, who: Who) -> CheckpointMade:
     with reg.uow() as uow:
         secure.gate(uow, who.need("ledger.checkpoint"), "ledger.checkpoint")
     made = ledger.make_checkpoint(reg.uow(), reg.signer(), reg.clock())
-    return {
-        "tree_size": made.size,
-        "root": base64.b64encode(made.root).decode(),
-        "new": made.new,
-        "checkpoint": made.note,
-    }
+    return CheckpointMade(
+        tree_size=made.size,
+        root=base64.b64encode(made.root).decode(),
+        new=made.new,
+        checkpoint=made.note,
+    )

@@ -9,14 +9,13 @@ from fastapi.responses import JSONResponse
 
 from hifazat.api.deps import Reg, Who, idempotent
 from hifazat.api.errors import ERRORS
-from hifazat.api.schemas import ReasonBody
-from hifazat.domain.times import utc_text
+from hifazat.api.schemas import NoticeRequeued, ReasonBody
 from hifazat.services import notices
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"], responses=ERRORS)
 
 
-@router.post("/{notice_id}/requeue")
+@router.post("/{notice_id}/requeue", response_model=NoticeRequeued)
 def requeue(notice_id: str, body: ReasonBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """A dead notice, pending again and due at once; entered in the ledger with the reason.
     403 for anyone who may not (whether or not the notice exists)."""
@@ -24,13 +23,14 @@ def requeue(notice_id: str, body: ReasonBody, request: Request, reg: Reg, who: W
 
     def run() -> tuple[int, Any]:
         state = notices.requeue(reg.uow(), notice_id, user.id, body.reason, reg.clock())
-        return 200, {
-            "notice": state.id,
-            "state": state.state,
-            "attempts": state.attempts,
-            "next_attempt_at": utc_text(state.next_attempt_at) if state.next_attempt_at else None,
-            "requeued_by": user.id,
-            "reason": body.reason,
-        }
+        requeued = NoticeRequeued(
+            notice=state.id,
+            state=state.state,
+            attempts=state.attempts,
+            next_attempt_at=state.next_attempt_at,
+            requeued_by=user.id,
+            reason=body.reason,
+        )
+        return 200, requeued.wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)

@@ -11,7 +11,20 @@ from fastapi.responses import JSONResponse
 from hifazat.api.deps import Reg, Who, idempotent
 from hifazat.api.errors import ERRORS
 from hifazat.api.paging import Limit, Offset, page
-from hifazat.api.schemas import AppealBody, AppealRulingBody, ReportBody, ResolveBody, ReviewBody
+from hifazat.api.schemas import (
+    AppealBody,
+    AppealPage,
+    AppealRulingBody,
+    AppealView,
+    FlagPage,
+    ReportBody,
+    ReportPage,
+    ReportView,
+    ResolveBody,
+    ReviewBody,
+    ReviewDuePage,
+    ReviewRecorded,
+)
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.services import appeals, oversight, registry_entries, reviews, secure, views
 
@@ -19,9 +32,10 @@ router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
 
 
 @router.get("/flags")
-def flags(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+def flags(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> FlagPage:
     """Every open flag the user may see."""
-    return page(secure.read_flags(reg.uow(), who.need("flag.read"), reg.clock()), limit, offset)
+    found = secure.read_flags(reg.uow(), who.need("flag.read"), reg.clock())
+    return FlagPage.model_validate(page(found, limit, offset))
 
 
 @router.get("/reviews/due")
@@ -31,14 +45,16 @@ def reviews_due(
     within_days: Annotated[int, Query(ge=0, le=3650)] = 30,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> ReviewDuePage:
     with reg.uow() as uow:
         secure.gate(uow, who.need("review.due"), "review.due")
     queue = oversight.reviews_due(reg.uow(), reg.clock(), timedelta(days=within_days))
-    return page([views.review_view(item) for item in queue], limit, offset)
+    return ReviewDuePage.model_validate(
+        page([views.review_view(item) for item in queue], limit, offset)
+    )
 
 
-@router.post("/reviews", status_code=201)
+@router.post("/reviews", status_code=201, response_model=ReviewRecorded)
 def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("review.record")
 
@@ -48,27 +64,28 @@ def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONRespon
         done = reviews.review(
             reg.uow(), body.coverage, body.outcome, body.reason, user.id, reg.clock, body.category
         )
-        return 201, {
-            "review": done.review.id,
-            "outcome": done.review.outcome,
-            "decision": done.decision.id if done.decision else None,
-        }
+        recorded = ReviewRecorded.model_validate(
+            {
+                "review": done.review.id,
+                "outcome": done.review.outcome,
+                "decision": done.decision.id if done.decision else None,
+            }
+        )
+        return 201, recorded.wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
 @router.get("/protectees/{pid}/appeals")
-def appeal_list(
-    pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
-) -> dict[str, Any]:
+def appeal_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> AppealPage:
     with reg.uow() as uow:
         secure.gate(uow, who.need("appeal.read"), "appeal.read", pid)
         uow.repo.protectee(pid)
         found = [views.appeal_view(a) for a in uow.repo.appeals(pid)]
-    return page(found, limit, offset)
+    return AppealPage.model_validate(page(found, limit, offset))
 
 
-@router.post("/appeals", status_code=201)
+@router.post("/appeals", status_code=201, response_model=AppealView)
 def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """The protectee, or a liaison with their consent, appeals a decision."""
     user = who.need("appeal.lodge")
@@ -77,12 +94,12 @@ def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONRespons
         with reg.uow() as uow:
             secure.gate_decision(uow, user, "appeal.lodge", body.decision)
         appeal = appeals.lodge(reg.uow(), body.decision, user.id, body.grounds, reg.clock)
-        return 201, views.appeal_view(appeal)
+        return 201, AppealView.model_validate(views.appeal_view(appeal)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/appeals/{appeal_id}/decide")
+@router.post("/appeals/{appeal_id}/decide", response_model=AppealView)
 def rule(
     appeal_id: str, body: AppealRulingBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -94,23 +111,21 @@ def rule(
         decided = appeals.decide_appeal(
             reg.uow(), appeal_id, AppealOutcome(body.outcome), body.reason, user.id, reg.clock
         )
-        return 200, views.appeal_view(decided)
+        return 200, AppealView.model_validate(views.appeal_view(decided)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
 @router.get("/protectees/{pid}/ground-reports")
-def report_list(
-    pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
-) -> dict[str, Any]:
+def report_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ReportPage:
     with reg.uow() as uow:
         secure.gate(uow, who.need("report.read"), "report.read", pid)
         uow.repo.protectee(pid)
         found = [views.report_view(r) for r in uow.repo.discrepancies(pid)]
-    return page(found, limit, offset)
+    return ReportPage.model_validate(page(found, limit, offset))
 
 
-@router.post("/ground-reports", status_code=201)
+@router.post("/ground-reports", status_code=201, response_model=ReportView)
 def report(body: ReportBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """A ground report: what is deployed differs from what is authorised."""
     user = who.need("report.file")
@@ -122,12 +137,12 @@ def report(body: ReportBody, request: Request, reg: Reg, who: Who) -> JSONRespon
             body.protectee, body.provider, user.id, body.observed_at, body.text
         )
         filed = registry_entries.report_discrepancy(reg.uow(), new, reg.clock)
-        return 201, views.report_view(filed)
+        return 201, ReportView.model_validate(views.report_view(filed)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/ground-reports/{report_id}/resolve")
+@router.post("/ground-reports/{report_id}/resolve", response_model=ReportView)
 def resolve(
     report_id: str, body: ResolveBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -139,6 +154,6 @@ def resolve(
         done = registry_entries.resolve(
             reg.uow(), report_id, body.outcome, body.reason, user.id, reg.clock, body.decision
         )
-        return 200, views.report_view(done)
+        return 200, ReportView.model_validate(views.report_view(done)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)

@@ -5,12 +5,12 @@ the site's pages (web/transparency.py), in the reader's language."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hifazat.api.errors import ERRORS
+from hifazat.api.schemas import TransparencyView
 from hifazat.serving.instants import From, To
 from hifazat.serving.public_reports import PublicReports, Published
 from hifazat.serving.requests import Reg
@@ -30,12 +30,17 @@ def transparency_json(
     reg: Reg,
     start: From = None,
     end: To = None,
-) -> dict[str, Any]:
+) -> TransparencyView:
     """The data behind the public report: aggregates, small cells suppressed. Public."""
-    return _report(request, reg, start, end).as_dict()
+    return _report(request, reg, start, end).view(TransparencyView.model_validate)
 
 
-@router.get("/public/transparency.pdf", include_in_schema=False)
+@router.get(
+    "/public/transparency.pdf",
+    include_in_schema=False,
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The report as a PDF"}},
+)
 def transparency_pdf(
     request: Request,
     reg: Reg,

@@ -10,7 +10,18 @@ from fastapi.responses import JSONResponse
 from hifazat.api.deps import Reg, Who, idempotent
 from hifazat.api.errors import ERRORS
 from hifazat.api.paging import Limit, Offset, page
-from hifazat.api.schemas import AssessmentBody
+from hifazat.api.schemas import (
+    AssessmentBody,
+    AssessmentPage,
+    AssessmentView,
+    DecisionPage,
+    NoticePage,
+    ProtecteePage,
+    ProtecteeView,
+    ProviderPage,
+    ProviderView,
+    StatusView,
+)
 from hifazat.domain.errors import InvalidInput
 from hifazat.services import registry_entries, secure, views
 from hifazat.serving.instants import At
@@ -19,28 +30,32 @@ router = APIRouter(prefix="/api/v1", tags=["registry"], responses=ERRORS)
 
 
 @router.get("/providers")
-def providers(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+def providers(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ProviderPage:
     with reg.uow() as uow:
         secure.gate(uow, who.need("provider.read"), "provider.read")
         found = uow.repo.providers()
-    return page([views.provider_view(p) for p in found.values()], limit, offset)
+    return ProviderPage.model_validate(
+        page([views.provider_view(p) for p in found.values()], limit, offset)
+    )
 
 
 @router.get("/providers/{provider_id}")
-def provider(provider_id: str, reg: Reg, who: Who) -> dict[str, Any]:
+def provider(provider_id: str, reg: Reg, who: Who) -> ProviderView:
     with reg.uow() as uow:
         secure.gate(uow, who.need("provider.read"), "provider.read")
-        return views.provider_view(uow.repo.provider(provider_id))
+        return ProviderView.model_validate(views.provider_view(uow.repo.provider(provider_id)))
 
 
 @router.get("/protectees")
-def protectees(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    return page(secure.list_protectees(reg.uow(), who.need("protectee.read")), limit, offset)
+def protectees(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ProtecteePage:
+    found = secure.list_protectees(reg.uow(), who.need("protectee.read"))
+    return ProtecteePage.model_validate(page(found, limit, offset))
 
 
 @router.get("/protectees/{pid}")
-def protectee(pid: str, reg: Reg, who: Who) -> dict[str, Any]:
-    return secure.read_protectee(reg.uow(), who.need("protectee.read"), pid)
+def protectee(pid: str, reg: Reg, who: Who) -> ProtecteeView:
+    found = secure.read_protectee(reg.uow(), who.need("protectee.read"), pid)
+    return ProtecteeView.model_validate(found)
 
 
 @router.get("/protectees/{pid}/status")
@@ -49,35 +64,37 @@ def status(
     reg: Reg,
     who: Who,
     at: At = None,
-) -> dict[str, Any]:
+) -> StatusView:
     """Layered cover now, or at `at`, as it was known then."""
     when = at if at is not None else reg.clock()
-    return secure.read_status(reg.uow(), who.need("status.read"), pid, when)
+    return StatusView.model_validate(
+        secure.read_status(reg.uow(), who.need("status.read"), pid, when)
+    )
 
 
 @router.get("/protectees/{pid}/decisions")
-def decisions(
-    pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
-) -> dict[str, Any]:
+def decisions(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> DecisionPage:
     found = secure.read_decisions(reg.uow(), who.need("decision.read"), pid, reg.clock())
-    return page(found, limit, offset)
+    return DecisionPage.model_validate(page(found, limit, offset))
 
 
 @router.get("/protectees/{pid}/notices")
-def notices(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    return page(secure.read_notices(reg.uow(), who.need("notice.read"), pid), limit, offset)
+def notices(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> NoticePage:
+    found = secure.read_notices(reg.uow(), who.need("notice.read"), pid)
+    return NoticePage.model_validate(page(found, limit, offset))
 
 
 @router.get("/protectees/{pid}/threat-assessments")
 def assessments(
     pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
-) -> dict[str, Any]:
+) -> AssessmentPage:
     """Summaries for intelligence, the committee and auditors; the level alone for approvers of
     a provider covering the protectee; nothing for anyone else."""
-    return page(secure.read_assessments(reg.uow(), who.need("threat.read"), pid), limit, offset)
+    found = secure.read_assessments(reg.uow(), who.need("threat.read"), pid)
+    return AssessmentPage.model_validate(page(found, limit, offset))
 
 
-@router.post("/threat-assessments", status_code=201)
+@router.post("/threat-assessments", status_code=201, response_model=AssessmentView)
 def add_assessment(body: AssessmentBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("threat.add")
 
@@ -97,6 +114,6 @@ def add_assessment(body: AssessmentBody, request: Request, reg: Reg, who: Who) -
             user.id,
         )
         assessment = registry_entries.add_assessment(reg.uow(), new, lambda: now)
-        return 201, views.assessment_view(assessment)
+        return 201, AssessmentView.model_validate(views.assessment_view(assessment)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)

@@ -10,7 +10,14 @@ from fastapi.responses import JSONResponse
 from hifazat.api.deps import Reg, Who, idempotent
 from hifazat.api.errors import ERRORS
 from hifazat.api.paging import Limit, Offset, page
-from hifazat.api.schemas import PasswordBody, RoleBody, UserBody
+from hifazat.api.schemas import (
+    PasswordBody,
+    PasswordChanged,
+    RoleBody,
+    UserBody,
+    UserPage,
+    UserView,
+)
 from hifazat.domain.users import User
 from hifazat.services import auth, secure, users, views
 
@@ -18,14 +25,16 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=ERRORS)
 
 
 @router.get("")
-def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> UserPage:
     with reg.uow() as uow:
         secure.gate(uow, who.need("user.list"), "user.list")
         found = uow.repo.users()
-    return page([views.user_view(u) for u in found.values()], limit, offset)
+    return UserPage.model_validate(
+        page([views.user_view(u) for u in found.values()], limit, offset)
+    )
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=UserView)
 def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("user.manage")
 
@@ -33,12 +42,13 @@ def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
         with reg.uow() as uow:
             secure.gate(uow, user, "user.manage")
         new = User(body.id, body.name, frozenset(body.roles), body.protectee, body.language)
-        return 201, views.user_view(users.add_user(reg.uow(), new, user.id, reg.clock))
+        added = users.add_user(reg.uow(), new, user.id, reg.clock)
+        return 201, UserView.model_validate(views.user_view(added)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{user_id}/roles")
+@router.post("/{user_id}/roles", response_model=UserView)
 def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """Grants a role; the change is entered in the ledger."""
     user = who.need("user.manage")
@@ -46,19 +56,18 @@ def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) ->
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
             secure.gate(uow, user, "user.manage")
-        return 200, views.user_view(
-            users.grant_role(reg.uow(), user_id, body.role, user.id, reg.clock)
-        )
+        granted = users.grant_role(reg.uow(), user_id, body.role, user.id, reg.clock)
+        return 200, UserView.model_validate(views.user_view(granted)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
 @router.post("/{user_id}/password")
-def set_password(user_id: str, body: PasswordBody, reg: Reg, who: Who) -> dict[str, Any]:
+def set_password(user_id: str, body: PasswordBody, reg: Reg, who: Who) -> PasswordChanged:
     """An admin sets a password, from a signed-in session; the account's sessions and tokens
     end."""
     user = who.need_session("user.manage")
     with reg.uow() as uow:
         secure.gate(uow, user, "user.manage")
     auth.set_password(reg.uow(), user_id, body.password, user.id, reg.clock())
-    return {"changed": True}
+    return PasswordChanged(changed=True)

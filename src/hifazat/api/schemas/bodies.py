@@ -1,8 +1,8 @@
-"""Request bodies and response shapes of the HTTP API."""
+"""Request bodies of the HTTP API, checked by the same rules as every other way in."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -10,8 +10,6 @@ from hifazat.domain import fields
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.users import ROLE_PATTERN
 from hifazat.serving.instants import Instant
-
-T = TypeVar("T")
 
 
 def _shared(check: Any) -> AfterValidator:
@@ -70,8 +68,12 @@ class LoginBody(Body):
     password: str = free_text(1024, 1)
 
 
+#: what a token may do (access.permissions.scope_needed)
+Scope = Literal["read", "write", "admin"]
+
+
 class TokenBody(Body):
-    scopes: list[Literal["read", "write", "admin"]] = Field(min_length=1)
+    scopes: list[Scope] = Field(min_length=1)
     ttl_days: int = Field(default=30, ge=1, le=365)
 
 

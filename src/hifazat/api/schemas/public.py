@@ -1,0 +1,101 @@
+"""The public transparency report (reports/transparency): every number a suppressed cell."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from hifazat.api.schemas.audits import CohortView, FindingKind
+from hifazat.api.schemas.common import Complement, Number, OneOf, Utc, View
+from hifazat.domain.policy import PROVIDER_LEVELS
+from hifazat.reports.transparency.suppression import SMALL, WITHHELD
+
+
+class Label(View):
+    key: str
+    name: str
+
+
+class ShownCell(View):
+    value: Number
+    suppressed: Literal[False]
+
+
+class HiddenCell(View):
+    """A suppressed number: its value is not kept at all, only why it is hidden."""
+
+    value: None
+    suppressed: Literal[True]
+    reason: Annotated[str, OneOf([SMALL, WITHHELD])]
+
+
+Cell = ShownCell | HiddenCell
+
+
+class TableView(View):
+    rows: list[Label]
+    columns: list[Label]
+    cells: list[list[Cell]]
+    #: null where a row's cells do not add up
+    row_totals: list[Cell] | None
+    column_totals: list[Cell] | None
+    total: Cell | None
+
+
+class ReportPeriod(View):
+    start: Utc = Field(alias="from")
+    end: Utc = Field(alias="to")
+    #: the instant the snapshot tables describe: `to`, or `now` if earlier
+    as_of: Utc
+    now: Utc
+
+
+class PublicProvider(View):
+    id: str
+    name: str
+    level: Annotated[str, OneOf(PROVIDER_LEVELS)]
+    pool: Complement
+
+
+class PublicFigureView(View):
+    name: str
+    provider: Label
+    category: Label
+
+
+class ProtecteesByCategory(View):
+    private_persons: TableView
+    public_figures: list[PublicFigureView]
+
+
+class PublishedFindingView(View):
+    kind: FindingKind
+    affiliation: str
+    provider: Label | None
+    cohort: CohortView | None
+    counts: dict[str, Cell]
+    #: published only when none of the counts it is computed from is hidden
+    p_value: Number | None
+
+
+class PublicFairness(View):
+    alpha: Number
+    findings: list[PublishedFindingView]
+
+
+class TransparencyView(View):
+    report: Literal["transparency"]
+    policy: Label
+    timezone: str
+    period: ReportPeriod
+    small_cell_threshold: int
+    suppression_rule: str
+    providers: list[PublicProvider]
+    protectees_by_category: ProtecteesByCategory
+    resources: TableView
+    decisions_by_action: TableView
+    decisions_by_reason: TableView
+    oversight: TableView
+    appeal_outcomes: TableView
+    fairness: PublicFairness

@@ -1,0 +1,180 @@
+"""Protectees, providers, status, users, notices and threat assessments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import ConfigDict, Field
+
+from hifazat.api.schemas.common import Complement, OneOf, Page, ThreatLevel, Utc, View
+from hifazat.api.schemas.decisions import Receipt
+from hifazat.domain.coverage import CoverState
+from hifazat.domain.decision import Action, Basis
+from hifazat.domain.notice import SUBJECTS
+from hifazat.domain.policy import PROVIDER_LEVELS
+
+ProviderLevel = Annotated[str, OneOf(PROVIDER_LEVELS)]
+
+
+class UserView(View):
+    id: str
+    name: str
+    roles: list[str]
+    protectee: str | None
+
+
+class CategoryView(View):
+    id: str
+    name: str
+    rank: int
+    personnel: int
+    vehicles: int
+
+
+class ProviderView(View):
+    id: str
+    name: str
+    level: ProviderLevel
+    jurisdiction: str
+    pool: Complement
+    categories: list[CategoryView]
+
+
+class OfficeView(View):
+    office_class: str = Field(alias="class")
+    title: str
+    since: date
+    until: date | None
+
+
+class AffiliationView(View):
+    name: str
+    since: date | None
+    until: date | None
+
+
+class ProtecteeView(View):
+    id: str
+    name: str
+    public_figure: bool
+    offices: list[OfficeView]
+    affiliations: list[AffiliationView]
+    liaisons: list[str]
+
+
+class CoverView(View):
+    provider: str
+    category: str
+    rank: int
+    state: CoverState
+    basis: Basis
+    personnel: int
+    vehicles: int
+    since: Utc
+    decision: str
+    coverage: str
+
+
+class PendingView(View):
+    """An approved decision waiting for its effective time (or for an appeal)."""
+
+    decision: str
+    provider: str
+    action: Action
+    category: str | None
+    effective_at: Utc | None
+    held_by_appeal: str | None
+
+
+class ProposedView(View):
+    decision: str
+    provider: str
+    action: Action
+    category: str | None
+    proposed_by: str
+    proposed_at: Utc
+
+
+class FlagView(View):
+    """A rule's flag; `subject` is withheld (null) from readers of a threat's level alone."""
+
+    rule: str
+    protectee: str | None
+    provider: str | None
+    subject: str | None
+    since: Utc
+    detail: str
+    evidence: list[str]
+
+
+class StatusView(View):
+    protectee: str
+    name: str
+    at: Utc
+    coverages: list[CoverView]
+    totals: Complement
+    pending: list[PendingView]
+    proposed: list[ProposedView]
+    flags: list[FlagView]
+
+
+class AssessmentView(View):
+    """A threat assessment, whole: for intelligence, the committee and auditors."""
+
+    assessment: str
+    protectee: str
+    level: ThreatLevel
+    agency: str
+    assessed_at: Utc
+    valid_until: Utc
+    summary: str
+    entered_by: str
+
+
+class AssessmentLevelView(View):
+    """What an approver of a covering provider sees of an assessment: its level and dates."""
+
+    protectee: str
+    level: ThreatLevel
+    assessed_at: Utc
+    valid_until: Utc
+
+
+class NoticeView(View):
+    """A notice to a protectee or liaison. Beside these keys it carries its body's, as composed
+    in the reader's language when the change was made (domain.notice.decision_body): a document
+    kept in the ledger by its hash, whose keys have grown over time, so they pass through as
+    they were written."""
+
+    model_config = ConfigDict(extra="allow")
+
+    notice: str
+    subject: Annotated[str, OneOf(SUBJECTS)]
+    subject_id: str
+    decision: str
+    recipient: str
+    recipient_kind: str
+    created_at: Utc
+    state: str
+    receipt: Receipt | None
+
+
+class ProviderPage(Page[ProviderView]):
+    pass
+
+
+class ProtecteePage(Page[ProtecteeView]):
+    pass
+
+
+class UserPage(Page[UserView]):
+    pass
+
+
+class NoticePage(Page[NoticeView]):
+    pass
+
+
+class AssessmentPage(Page[AssessmentView | AssessmentLevelView]):
+    pass
