@@ -20,7 +20,7 @@ from hifazat.api.schemas import (
     ReasonBody,
     Receipt,
 )
-from hifazat.domain.decision import Action, Basis, Decision
+from hifazat.domain.decision import Decision
 from hifazat.services import decide, emergencies, ledger, secure, views
 
 router = APIRouter(prefix="/api/v1/decisions", tags=["decisions"], responses=ERRORS)
@@ -34,17 +34,17 @@ def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONRes
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
             secure.gate(uow, user, "decision.propose", body.protectee, body.provider)
-        proposal = decide.Proposal(
-            action=Action(body.action),
-            protectee=body.protectee,
-            provider=body.provider,
-            reason_code=body.reason_code,
-            reason=body.reason,
-            by=user.id,
-            category=body.category,
-            basis=Basis(body.basis) if body.basis else None,
-            emergency=body.emergency,
-            effective_at=body.effective_at,
+        proposal = decide.proposal_of(
+            body.action,
+            body.protectee,
+            body.provider,
+            user.id,
+            body.reason_code,
+            body.reason,
+            body.category,
+            body.basis,
+            body.emergency,
+            body.effective_at,
         )
         proposed = decide.propose(reg.uow(), proposal, reg.clock)
         needs = secure.violations_for(reg.uow(), user, proposed.needs_committee)
