@@ -6,6 +6,7 @@ and every command of the CLI that changes something, opens exactly one."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -188,3 +189,31 @@ def test_a_read_is_one_read_transaction(api: Api, role: str) -> None:
     with counting(api.reg.engine) as begins:
         response = api.call("GET", "/api/v1/protectees", role)
     assert response.status_code == 200 and begins.count == 1
+
+
+def test_the_web_forms_are_one_transaction_each(api: Api) -> None:
+    """The pages share the API's request registry: signing in, a form sent back for what it
+    lacks, and a lawful proposal are one transaction each."""
+    from tests.integration.test_web_decide import WITHDRAW
+    from tests.integration.test_web_pages import PASSWORD, _signed_in
+
+    token = _signed_in(api, "ssu-operator")
+    api.client.cookies.clear()
+    with counting(api.reg.engine) as begins:
+        signed_in = api.client.post(
+            "/login",
+            data={"user": "ssu-operator", "password": PASSWORD, "next": "/"},
+            follow_redirects=False,
+        )
+    assert signed_in.status_code == 303 and begins.count == 1
+    page = api.client.get("/signed-in-check").text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None
+    token = found.group(1)
+    for data, status in (({**WITHDRAW, "reason_code": ""}, 422), (WITHDRAW, 303)):
+        with counting(api.reg.engine) as begins:
+            answer = api.client.post(
+                "/decide", data={**data, "csrf_token": token}, follow_redirects=False
+            )
+        assert answer.status_code == status, answer.text[:300]
+        assert begins.count == 1, f"{status}: {begins.count} transactions"
