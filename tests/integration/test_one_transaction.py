@@ -217,3 +217,33 @@ def test_the_web_forms_are_one_transaction_each(api: Api) -> None:
             )
         assert answer.status_code == status, answer.text[:300]
         assert begins.count == 1, f"{status}: {begins.count} transactions"
+
+
+def _user_ids(reg: Registry) -> set[str]:
+    return {row[0] for row in reg.dump()["users"]}
+
+
+def test_a_unit_that_fails_inside_the_transaction_leaves_nothing(registry: Registry) -> None:
+    """A unit of work that fails rolls back its own part only — rows it held back to write
+    together included — and the transaction keeps what the other units committed."""
+    from hifazat.bootstrap import SharedTransaction, UnitOfWork
+    from hifazat.domain.users import User
+
+    reg = registry
+    shared = SharedTransaction(reg.engine)
+    with pytest.raises(RuntimeError), UnitOfWork(reg.engine, shared) as uow:
+        uow.repo.write_behind()  # as an import holds its rows back
+        uow.repo.add_user(User("held-back", "Held Back", frozenset()), reg.clock(), None)
+        raise RuntimeError("the use case failed")
+    with UnitOfWork(reg.engine, shared) as uow:
+        uow.repo.add_user(User("kept", "Kept", frozenset()), reg.clock(), None)
+        uow.commit()
+    shared.end(commit=True)
+    assert "kept" in _user_ids(reg) and "held-back" not in _user_ids(reg)
+
+    failed = SharedTransaction(reg.engine)
+    with UnitOfWork(reg.engine, failed) as uow:
+        uow.repo.add_user(User("undone", "Undone", frozenset()), reg.clock(), None)
+        uow.commit()
+    failed.end(commit=False)  # the request failed after the unit committed: nothing is kept
+    assert "undone" not in _user_ids(reg)

@@ -148,5 +148,6 @@ class UnitOfWork:
             if exc_type is None:
                 raise
         finally:
+            self.repo.close()
             if not self._joined:
                 self.connection.close()

@@ -50,6 +50,14 @@ class Base:
         if self.pending and not options.get(PENDING_SEEN):
             self.flush()
 
+    def close(self) -> None:
+        """Drops what was held back and stops watching the connection: the unit of work ended
+        (a rolled-back one's rows must not reach a later one sharing the connection)."""
+        if self.pending is not None:
+            event.remove(self.c, "before_execute", self._before_execute)
+            self.pending = None
+            self.pending_ids.clear()
+
     def flush(self) -> None:
         """Writes the held-back rows, parents before children."""
         if not self.pending:
