@@ -129,8 +129,9 @@ def _context(
     )
 
 
-def chain_of(ctx: DecisionContext) -> tuple[str, ...]:
-    """The steps the policy's approval chains ask of this decision."""
+def chain_of(ctx: DecisionContext, needs_committee: bool) -> tuple[str, ...]:
+    """The steps the policy's approval chains ask of this decision; `needs_committee`: a floor
+    says only the committee may decide it (`committee_required`, found once by the caller)."""
     if ctx.ruling:
         return ("committee",)
     assessment = current_assessment(ctx.assessments, ctx.effective_at)
@@ -139,7 +140,7 @@ def chain_of(ctx: DecisionContext) -> tuple[str, ...]:
         ctx.decision.action.value,
         ctx.decision.emergency,
         assessment.level if assessment else None,
-        bool(committee_required(ctx)),
+        needs_committee,
     )
 
 
@@ -177,10 +178,10 @@ def propose_in(uow: UnitOfWork, p: Proposal, now: datetime, ruling: bool = False
         requested_effective_at=p.effective_at,
     )
     ctx = _context(uow, decision, repo.user(p.by), Stage.PROPOSE, now, ruling=ruling)
-    enforce(ctx)
+    needs_committee = enforce(ctx)
     repo.add_decision(decision)
     uow.record("decision.proposed", decision.id)
-    return Proposed(decision, committee_required(ctx), chain_of(ctx))
+    return Proposed(decision, needs_committee, chain_of(ctx, bool(needs_committee)))
 
 
 def default_effective(decision: Decision, uow: UnitOfWork, now: datetime) -> datetime:
@@ -216,7 +217,8 @@ def approve_in(
     effective = effective_at or default_effective(decision, uow, now)
     decided = replace(decision, approved_by=by, decided_at=now, effective_at=effective)
     base = _context(uow, decided, actor, Stage.APPROVE, now, ruling=ruling)
-    steps = chain_of(base)
+    shortfalls = committee_required(base)  # the floors, found once for the chain and the rules
+    steps = chain_of(base, bool(shortfalls))
     index = min(len(decision.steps), len(steps) - 1)
     ctx = replace(
         base,
@@ -229,7 +231,7 @@ def approve_in(
         repo.add_step(decision_id, index + 1, steps[index], by, now)
         uow.record("decision.step_approved", step_key(decision_id, index + 1))
         return repo.decision(decision_id)
-    enforce(ctx)
+    enforce(ctx, shortfalls)
     repo.add_approval(decision_id, by, now, effective)
     uow.record("decision.approved", decision_id)
     if notify:
@@ -247,7 +249,8 @@ def next_role(uow: UnitOfWork, decision_id: str, now: datetime) -> str | None:
     effective = default_effective(decision, uow, now)
     decided = replace(decision, decided_at=now, effective_at=effective)
     proposer = uow.repo.user(decision.proposed_by)
-    steps = chain_of(_context(uow, decided, proposer, Stage.APPROVE, now))
+    ctx = _context(uow, decided, proposer, Stage.APPROVE, now)
+    steps = chain_of(ctx, bool(committee_required(ctx)))
     return steps[min(len(decision.steps), len(steps) - 1)]
 
 

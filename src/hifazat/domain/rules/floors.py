@@ -89,15 +89,17 @@ def threat_shortfall(ctx: DecisionContext) -> Violation | None:
     )
 
 
-def _as_refusal(ctx: DecisionContext, shortfall: Violation | None) -> Violation | None:
+def as_refusal(ctx: DecisionContext, shortfall: Violation | None) -> Violation | None:
+    """A shortfall refuses an approval that is not the committee's; at proposal it only says
+    the committee must decide."""
     if shortfall is None or ctx.stage is not Stage.APPROVE or ctx.actor.is_committee:
         return None
     return shortfall
 
 
 def check_entitlement(ctx: DecisionContext) -> Violation | None:
-    return _as_refusal(ctx, entitlement_shortfall(ctx))
+    return as_refusal(ctx, entitlement_shortfall(ctx))
 
 
 def check_threat(ctx: DecisionContext) -> Violation | None:
-    return _as_refusal(ctx, threat_shortfall(ctx))
+    return as_refusal(ctx, threat_shortfall(ctx))
