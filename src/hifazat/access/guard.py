@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from hifazat.access.permissions import PERMISSIONS
 from hifazat.domain.errors import DomainError
-from hifazat.domain.users import User
+from hifazat.domain.users import User, desk_role
 
 
 class Forbidden(DomainError):
@@ -25,11 +25,10 @@ class Facts:
 
 def kinds(user: User, facts: Facts) -> set[str]:
     """Every holder kind the user is, for these facts."""
-    held = {"any"} | {r for r in user.roles if "@" not in r and r not in {"protectee", "liaison"}}
-    for role in user.roles:
-        if "@" not in role:
-            continue
-        kind, provider = role.split("@", 1)
+    desks = user.desks
+    plain = user.roles - {desk_role(kind, provider) for kind, provider in desks}
+    held = {"any"} | (plain - {"protectee", "liaison"})
+    for kind, provider in desks:
         held.add(kind)
         if provider in facts.covering:
             held.add("covering")
@@ -58,6 +57,5 @@ def require(user: User, action: str, facts: Facts = Facts()) -> None:
 def may_ever(user: User, action: str) -> bool:
     """Whether any record could allow the user this action — the user as a desk covering the
     protectee, the protectee themself, a liaison named by them: what navigation offers."""
-    providers = frozenset(r.split("@", 1)[1] for r in user.roles if "@" in r)
-    best = Facts(user.protectee_id, None, providers, frozenset({user.id}))
+    best = Facts(user.protectee_id, None, user.providers_served, frozenset({user.id}))
     return allowed(user, action, best)

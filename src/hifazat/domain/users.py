@@ -25,6 +25,17 @@ def parse_role(text: str) -> tuple[str, str | None]:
     return match.group(1), match.group(2)
 
 
+def role_parts(role: str) -> tuple[str, str | None]:
+    """A role as its kind and, for a desk, the provider it serves: the one place a role's text
+    is taken apart (`parse_role` checks it first, where it comes from outside)."""
+    kind, _, provider = role.partition("@")
+    return kind, provider or None
+
+
+def desk_role(kind: str, provider_id: str) -> str:
+    return f"{kind}@{provider_id}"
+
+
 @dataclass(frozen=True)
 class User:
     id: str
@@ -38,11 +49,18 @@ class User:
     def is_committee(self) -> bool:
         return "committee" in self.roles
 
+    @property
+    def desks(self) -> tuple[tuple[str, str], ...]:
+        """(kind, provider) of each desk role held: operator or approver, for a provider."""
+        parts = (role_parts(r) for r in sorted(self.roles))
+        return tuple((kind, provider) for kind, provider in parts if provider is not None)
+
+    @property
+    def providers_served(self) -> frozenset[str]:
+        return frozenset(provider for _, provider in self.desks)
+
     def can_approve_for(self, provider_id: str) -> bool:
-        return self.is_committee or f"approver@{provider_id}" in self.roles
+        return self.is_committee or desk_role("approver", provider_id) in self.roles
 
     def can_propose_for(self, provider_id: str) -> bool:
-        return self.can_approve_for(provider_id) or f"operator@{provider_id}" in self.roles
-
-    def is_operator(self) -> bool:
-        return any(r.startswith("operator@") for r in self.roles)
+        return self.can_approve_for(provider_id) or desk_role("operator", provider_id) in self.roles

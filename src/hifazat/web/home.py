@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import allowed
+from hifazat.domain.users import role_parts
 from hifazat.services import desk_views, oversight, secure, views
 from hifazat.serving.requests import Reg
 from hifazat.web.desk_terms import FLAGS, change_phrase
@@ -18,7 +19,6 @@ from hifazat.web.forms import see_other
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who
 from hifazat.web.speech import speaker
-from hifazat.web.terms import role_parts
 
 router = APIRouter(include_in_schema=False)
 #: how far ahead the homes look: reviews falling due, assessments lapsing

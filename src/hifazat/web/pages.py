@@ -18,12 +18,12 @@ from hifazat.access.guard import may_ever
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.fields import DEFAULT_LANGUAGE, LANGUAGES, isolated, shown
 from hifazat.domain.times import parse_instant
+from hifazat.domain.users import role_parts
 from hifazat.i18n import format_date, format_datetime, format_decimal, translator
 from hifazat.services.unit_of_work import UnitOfWork
 from hifazat.serving.requests import of_request
 from hifazat.web import charts
 from hifazat.web.names import Names
-from hifazat.web.terms import role_parts
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Escape everything: the templates end in .j2, which Jinja's extension guess would not escape.

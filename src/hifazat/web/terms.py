@@ -38,10 +38,3 @@ ROLES = [
     NP_("role", "protectee"),
     NP_("role", "liaison"),
 ]
-
-
-def role_parts(role: str) -> tuple[str, str | None]:
-    """A role as its kind and, for a desk, the provider it serves: operator@sindh-police is
-    ("operator", "sindh-police"), shown as the kind's word and the provider's name."""
-    kind, _, provider = role.partition("@")
-    return kind, provider or None

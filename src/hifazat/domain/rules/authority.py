@@ -6,6 +6,7 @@ from __future__ import annotations
 from hifazat.domain.errors import Violation
 from hifazat.domain.rules.context import DecisionContext, Stage
 from hifazat.domain.said import Ref
+from hifazat.domain.users import desk_role
 from hifazat.domain.words import N_
 
 RULE = "R-AUTHORITY"
@@ -43,7 +44,7 @@ def check(ctx: DecisionContext) -> Violation | None:
             who=who,
         )
     strict = ctx.step_role == "approver" and ctx.chain_length > 1
-    if strict and f"approver@{provider}" not in actor.roles:
+    if strict and desk_role("approver", provider) not in actor.roles:
         return Violation.of(
             RULE,
             N_("step {step} of {steps} needs approver@{provider}"),

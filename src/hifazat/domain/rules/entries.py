@@ -26,9 +26,8 @@ def check_reporter(actor: User, protectee: Protectee) -> None:
     allowed = (
         actor.protectee_id == protectee.id
         or actor.id in protectee.liaisons
-        or actor.is_operator()
+        or bool(actor.desks)
         or bool({"committee", "admin"} & actor.roles)
-        or any(role.startswith("approver@") for role in actor.roles)
     )
     if not allowed:
         raise Refusal(
@@ -45,7 +44,7 @@ def check_reporter(actor: User, protectee: Protectee) -> None:
 
 
 def check_resolver(actor: User, provider: str) -> None:
-    if not (f"operator@{provider}" in actor.roles or actor.can_approve_for(provider)):
+    if not actor.can_propose_for(provider):
         raise Refusal(
             Violation.of(
                 "R-AUTHORITY",
