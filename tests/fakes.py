@@ -4,24 +4,35 @@
 A `FakeStore` holds what is committed; each `FakeUnitOfWork` works on a copy of it taken when
 its `with` block opens and puts the copy back at commit, so leaving uncommitted discards every
 change. Records are frozen domain objects, so copying the containers copies the state. The
-ledger stand-in is the list of (kind, key) each commit recorded, in order. Methods the tested
-services do not reach raise NotImplementedError naming themselves."""
+ledger stand-in is the list of (kind, key) each commit recorded, in order, with no checkpoints.
+Methods the tested services do not reach raise NotImplementedError naming themselves."""
 
 from __future__ import annotations
 
 import copy
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, NoReturn
 
 from hifazat.domain.appeal import Appeal, AppealOutcome
 from hifazat.domain.decision import Decision, Hold, Ratification, StepApproval
 from hifazat.domain.discrepancy import DiscrepancyReport
-from hifazat.domain.errors import NotFound
+from hifazat.domain.errors import Conflict, InvalidInput, NotFound
 from hifazat.domain.flags import UndeliveredNotice
 from hifazat.domain.notice import Notice
+from hifazat.domain.outbox import (
+    CHANNEL_KINDS,
+    NO_CHANNEL,
+    OWNER_KINDS,
+    ChannelRecord,
+    ClaimedNotice,
+    DeadLetter,
+    DeliveryRecord,
+    OutboxState,
+)
 from hifazat.domain.policy import Policy
 from hifazat.domain.policy_document import policy_from_document
 from hifazat.domain.protectee import Protectee
@@ -31,7 +42,8 @@ from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.users import User
 from hifazat.ledger.merkle import NodeReader
 from hifazat.services.unit_of_work import Stored, UnitOfWork
-from hifazat.store.outbox_store import ChannelRecord, DeadLetter, OutboxState
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _missing(name: str) -> NoReturn:
@@ -69,6 +81,13 @@ class State:
     attempts: dict[str, Attempt] = field(default_factory=dict)
     #: Idempotency-Key digest -> the answer kept for it
     answers: dict[str, Answer] = field(default_factory=dict)
+    #: the outbox: each notice's delivery state (none yet: pending, never tried), the channels,
+    #: removed ones (by, when), every attempt and every outcome (notice, outcome, at, reason)
+    outbox: dict[str, OutboxState] = field(default_factory=dict)
+    channels: dict[str, ChannelRecord] = field(default_factory=dict)
+    removed_channels: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    deliveries: list[DeliveryRecord] = field(default_factory=list)
+    outcomes: list[tuple[str, str, datetime, str | None]] = field(default_factory=list)
 
     def copy(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
@@ -391,11 +410,87 @@ class FakeAuth:
 
 
 class FakeOutbox:
-    """The notices are the repository's; what the outbox adds (channels, deliveries) is not
-    reached by the tested services."""
+    """Channels, claims, attempts and outcomes over the repository's notices, as the SQL store
+    keeps them: a claim is a lease, and every write after it is fenced on (worker, round)."""
 
     def __init__(self, state: State) -> None:
         self.s = state
+
+    def _row(self, notice_id: str) -> OutboxState:
+        if notice_id in self.s.outbox:
+            return self.s.outbox[notice_id]
+        if not any(n.id == notice_id for n in self.s.notices):
+            raise NotFound("notice", notice_id)
+        return OutboxState(notice_id, "pending", 0, None, None, None, None, None)
+
+    def _notice(self, notice_id: str) -> Notice:
+        found = next((n for n in self.s.notices if n.id == notice_id), None)
+        if found is None:
+            raise NotFound("notice", notice_id)
+        return found
+
+    def _held(self, notice: ClaimedNotice, worker_id: str) -> OutboxState | None:
+        row = self._row(notice.id)
+        fenced = (row.state, row.claimed_by, row.attempts) == (
+            "pending",
+            worker_id,
+            notice.attempts,
+        )
+        return row if fenced else None
+
+    def _put(self, row: OutboxState) -> None:
+        self.s.outbox[row.id] = row
+
+    def _outcome(self, notice_id: str, outcome: str, now: datetime, reason: str | None) -> str:
+        self.s.outcomes.append((notice_id, outcome, now, reason))
+        return str(len(self.s.outcomes))
+
+    # channels
+
+    def add_channel(
+        self, owner: str, owner_kind: str, kind: str, address: str, now: datetime
+    ) -> ChannelRecord:
+        if owner_kind not in OWNER_KINDS or kind not in CHANNEL_KINDS:
+            raise InvalidInput("kind", f"{owner_kind} {kind}")
+        if owner not in (self.s.users if owner_kind == "user" else self.s.protectees):
+            raise NotFound(owner_kind, owner)
+        secret = secrets.token_hex(32) if kind == "webhook" else None
+        made = ChannelRecord(
+            f"ch-{len(self.s.channels) + 1}", owner, owner_kind, kind, address, secret, now
+        )
+        self.s.channels[made.id] = made
+        for n in self.s.notices:  # notices waiting for want of a channel become due at once
+            row = self._row(n.id)
+            if row.state == "pending" and row.last_error == NO_CHANNEL and self._serves(made, n):
+                self._put(replace(row, next_attempt_at=now))
+        return made
+
+    def _serves(self, channel: ChannelRecord, n: Notice | ClaimedNotice) -> bool:
+        if channel.id in self.s.removed_channels:
+            return False
+        if n.recipient_kind != "protectee":
+            return channel.owner == n.recipient
+        logins = {u.id for u in self.s.users.values() if u.protectee_id == n.protectee_id}
+        return channel.owner in {n.recipient, n.protectee_id} | logins
+
+    def channels_of(self, owner: str | None = None) -> list[ChannelRecord]:
+        found = [
+            c
+            for c in self.s.channels.values()
+            if c.id not in self.s.removed_channels and owner in (None, c.owner)
+        ]
+        return sorted(found, key=lambda c: (c.owner, c.created_at, c.id))
+
+    def channel(self, channel_id: str) -> ChannelRecord:
+        if channel_id not in self.s.channels or channel_id in self.s.removed_channels:
+            raise NotFound("channel", channel_id)
+        return self.s.channels[channel_id]
+
+    def remove_channel(self, channel_id: str, by: str, now: datetime) -> None:
+        self.channel(channel_id)
+        self.s.removed_channels[channel_id] = (by, now)
+
+    # notices
 
     def told_of(self, decision_id: str) -> list[tuple[str, str, str]]:
         """Oldest first; notices written at one instant in the order they were written."""
@@ -407,31 +502,222 @@ class FakeOutbox:
     def notice_protectee(self, notice_id: str) -> str | None:
         return next((n.protectee_id for n in self.s.notices if n.id == notice_id), None)
 
-    def add_channel(
-        self, owner: str, owner_kind: str, kind: str, address: str, now: datetime
-    ) -> ChannelRecord:
-        _missing("outbox.add_channel")
-
-    def channels_of(self, owner: str | None = None) -> list[ChannelRecord]:
-        _missing("outbox.channels_of")
-
-    def channel(self, channel_id: str) -> ChannelRecord:
-        _missing("outbox.channel")
-
-    def remove_channel(self, channel_id: str, by: str, now: datetime) -> None:
-        _missing("outbox.remove_channel")
-
     def requeue(self, notice_id: str, by: str, reason: str, now: datetime) -> str:
-        _missing("outbox.requeue")
+        row = self._row(notice_id)
+        if row.state != "dead":
+            raise Conflict(f"notice {notice_id} is {row.state}; only a dead notice can be requeued")
+        self._put(
+            replace(
+                row,
+                state="pending",
+                attempts=0,
+                next_attempt_at=now,
+                last_error=None,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        self.s.outcomes.append((notice_id, "requeued", now, reason))
+        return str(len(self.s.outcomes))
 
     def outbox_state(self, notice_id: str) -> OutboxState:
-        _missing("outbox.outbox_state")
+        return self._row(notice_id)
 
     def undelivered(self, at: datetime, protectee_id: str | None = None) -> list[UndeliveredNotice]:
-        _missing("outbox.undelivered")
+        found = []
+        for n in sorted(self.s.notices, key=lambda n: (n.created_at, n.id)):
+            row = self._row(n.id)
+            served = any(self._serves(c, n) for c in self.s.channels.values())
+            lost = row.state == "dead" or (row.state == "pending" and not served)
+            if n.created_at <= at and lost and protectee_id in (None, n.protectee_id):
+                provider = self.s.decisions[n.decision_id].provider_id
+                found.append(
+                    UndeliveredNotice(
+                        n.id,
+                        n.protectee_id,
+                        provider,
+                        n.recipient,
+                        n.recipient_kind,
+                        n.created_at,
+                        row.state == "dead",
+                    )
+                )
+        return found
 
     def dead_letters(self) -> list[DeadLetter]:
-        _missing("outbox.dead_letters")
+        dead = [(n, self._row(n.id)) for n in self.s.notices if self._row(n.id).state == "dead"]
+        return [
+            DeadLetter(
+                n.id,
+                n.protectee_id,
+                n.recipient,
+                n.recipient_kind,
+                n.subject,
+                n.decision_id,
+                n.created_at,
+                row.attempts,
+                row.last_error,
+            )
+            for n, row in sorted(dead, key=lambda nr: (nr[0].created_at, nr[0].id))
+        ]
+
+    # delivery
+
+    def claim_due(
+        self, worker_id: str, now: datetime, batch: int, lease: timedelta
+    ) -> list[ClaimedNotice]:
+        def due(n: Notice) -> bool:
+            row = self._row(n.id)
+            return (
+                row.state == "pending"
+                and (row.next_attempt_at is None or row.next_attempt_at <= now)
+                and (row.claimed_until is None or row.claimed_until <= now)
+            )
+
+        def order(n: Notice) -> tuple[datetime, str]:
+            return (self._row(n.id).next_attempt_at or n.created_at, n.id)
+
+        taken = sorted((n for n in self.s.notices if due(n)), key=order)[:batch]
+        claimed = []
+        for n in taken:
+            row = self._row(n.id)
+            self._put(replace(row, claimed_by=worker_id, claimed_until=now + lease))
+            claimed.append(
+                ClaimedNotice(
+                    n.id,
+                    n.subject,
+                    n.subject_id,
+                    n.decision_id,
+                    n.protectee_id,
+                    n.recipient,
+                    n.recipient_kind,
+                    n.created_at,
+                    n.body,
+                    row.attempts,
+                )
+            )
+        return claimed
+
+    def channels_for(
+        self, recipient: str, recipient_kind: str, protectee_id: str
+    ) -> list[ChannelRecord]:
+        notice = Notice("", "", "", "", protectee_id, recipient, recipient_kind, _EPOCH, {})
+        found = [c for c in self.s.channels.values() if self._serves(c, notice)]
+        return sorted(found, key=lambda c: (c.created_at, c.id))
+
+    def succeeded_channels(self, notice_id: str) -> set[str]:
+        return {d.channel_id for d in self.s.deliveries if d.notice_id == notice_id and d.ok}
+
+    def extend_claim(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, lease: timedelta
+    ) -> bool:
+        row = self._held(notice, worker_id)
+        if row is not None:
+            self._put(replace(row, claimed_until=now + lease))
+        return row is not None
+
+    def wait_for_channel(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, wait: timedelta
+    ) -> bool:
+        row = self._held(notice, worker_id)
+        if row is not None:
+            self._put(
+                replace(
+                    row,
+                    next_attempt_at=now + wait,
+                    last_error=NO_CHANNEL,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+            )
+        return row is not None
+
+    def record_attempt(
+        self, notice_id: str, channel_id: str, now: datetime, ok: bool, detail: str
+    ) -> str:
+        made = DeliveryRecord(len(self.s.deliveries) + 1, notice_id, channel_id, now, ok, detail)
+        self.s.deliveries.append(made)
+        return str(made.id)
+
+    def delivered(self, notice: ClaimedNotice, worker_id: str, now: datetime) -> str | None:
+        row = self._held(notice, worker_id)
+        if row is None:
+            return None
+        self._put(
+            replace(
+                row,
+                state="delivered",
+                attempts=row.attempts + 1,
+                delivered_at=now,
+                last_error=None,
+                next_attempt_at=None,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        return self._outcome(notice.id, "delivered", now, None)
+
+    def retry_later(self, notice: ClaimedNotice, worker_id: str, due: datetime, error: str) -> bool:
+        row = self._held(notice, worker_id)
+        if row is not None:
+            self._put(
+                replace(
+                    row,
+                    attempts=row.attempts + 1,
+                    next_attempt_at=due,
+                    last_error=error,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+            )
+        return row is not None
+
+    def gave_up_reached(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
+    ) -> str | None:
+        row = self._held(notice, worker_id)
+        if row is None:
+            return None
+        first = min(d.at for d in self.s.deliveries if d.notice_id == notice.id and d.ok)
+        self._put(
+            replace(
+                row,
+                state="delivered",
+                attempts=row.attempts + 1,
+                delivered_at=first,
+                last_error=error,
+                next_attempt_at=None,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        return self._outcome(notice.id, "delivered", now, error)
+
+    def dead(self, notice: ClaimedNotice, worker_id: str, now: datetime, error: str) -> str | None:
+        row = self._held(notice, worker_id)
+        if row is None:
+            return None
+        self._put(
+            replace(
+                row,
+                state="dead",
+                attempts=row.attempts + 1,
+                last_error=error,
+                next_attempt_at=None,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        return self._outcome(notice.id, "dead", now, error)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A ledger entry as the stand-in knows it."""
+
+    seq: int
+    kind: str
+    ref: str
 
 
 class FakeLedger:
@@ -453,7 +739,10 @@ class FakeLedger:
         _missing("ledger.effective_times")
 
     def entries_for(self, ref: str) -> list[Stored]:
-        _missing("ledger.entries_for")
+        """The entries keyed `ref`, by position; a stand-in has no entry text."""
+        return [
+            Entry(seq, kind, key) for seq, (kind, key) in enumerate(self.store.ledger) if key == ref
+        ]
 
     def lock_head(self) -> int:
         _missing("ledger.lock_head")
@@ -465,7 +754,8 @@ class FakeLedger:
         _missing("ledger.add_checkpoint")
 
     def latest_checkpoint(self) -> Stored | None:
-        _missing("ledger.latest_checkpoint")
+        """None: the fake makes no checkpoints, so nothing it holds has a receipt."""
+        return None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hifazat.notify import deliver_due
+from hifazat.cli.delivery import deliver_due
 from tests.conftest import Registry
 from tests.integration.test_notify_support import (
     add_channel,

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from hifazat.cli.delivery import deliver_due
 from hifazat.ledger.keys import load_signer
 from hifazat.ledger.receipt import check_receipt
-from hifazat.notify import SmtpSettings, deliver_due
+from hifazat.notify import SmtpSettings
 from tests.conftest import Registry
 from tests.integration.test_notify_email import Mailbox
 from tests.integration.test_notify_email import smtp as smtp  # the fixture

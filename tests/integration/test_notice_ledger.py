@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, delete, insert, select, text, update
 from sqlalchemy.engine import make_url
 
+from hifazat.cli.delivery import deliver_due
 from hifazat.ledger.note import Signer
-from hifazat.notify import deliver_due
 from hifazat.services.importer import import_scenario
 from hifazat.services.verify import verify
 from hifazat.store import tables as t

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from hifazat.notify import deliver_due
-from hifazat.notify.worker import BATCH
+from hifazat.cli.delivery import deliver_due
+from hifazat.services.delivery import BATCH
 from hifazat.store import outbox_store
 from tests.conftest import Registry
 from tests.integration.test_notify_support import (

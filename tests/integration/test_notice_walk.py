@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from hifazat.domain.outbox import MAX_ATTEMPTS
 from hifazat.notify import SmtpSettings
-from hifazat.store.outbox_store import MAX_ATTEMPTS
 from tests.conftest import Registry
 from tests.integration.test_notify_email import Mailbox, free_port
 from tests.integration.test_notify_email import smtp as smtp  # the fixture

@@ -14,7 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from hifazat.notify import SmtpSettings, deliver_due
+from hifazat.cli.delivery import deliver_due
+from hifazat.notify import SmtpSettings
 from hifazat.services.notices import notices_of
 from hifazat.store import outbox_store
 from tests.conftest import Registry

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from hifazat.domain.decision import Action
+from hifazat.domain.outbox import ChannelRecord
 from hifazat.services import decide
 from hifazat.store import outbox_store
-from hifazat.store.outbox_store import ChannelRecord
 from hifazat.store.tables import notices
 from tests.conftest import Registry
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from hifazat.notify import deliver_due, verify_signature
+from hifazat.cli.delivery import deliver_due
+from hifazat.notify import verify_signature
 from hifazat.services.notices import notices_of
 from hifazat.store import outbox_store
 from tests.conftest import Registry

@@ -11,8 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hifazat.cli.delivery import deliver_due, run_forever
 from hifazat.domain.decision import Action
-from hifazat.notify import DeliveryRun, deliver_due, run_forever
+from hifazat.domain.outbox import LEASE
+from hifazat.services.delivery import DeliveryRun
 from hifazat.store import outbox_store
 from hifazat.store.engine import make_engine
 from hifazat.store.tables import deliveries, notices
@@ -121,7 +123,7 @@ def test_a_claim_excludes_other_workers_until_its_lease_runs_out(demo: Registry)
     with demo.engine.begin() as c:
         assert [n.id for n in outbox_store.claim_due(c, "worker-c", now, batch=5)] == expected
 
-    later = now + outbox_store.LEASE + timedelta(seconds=1)
+    later = now + LEASE + timedelta(seconds=1)
     with demo.engine.begin() as c:
         taken = {n.id for n in outbox_store.claim_due(c, "worker-d", later, batch=5)}
     assert mine.id in taken  # worker-a's lease ran out: it may have died

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from hifazat.notify import deliver_due
+from hifazat.cli.delivery import deliver_due
+from hifazat.domain.outbox import OutboxState
 from hifazat.store import outbox_store
 from hifazat.store import tables as t
 from tests.conftest import Api, Registry
@@ -54,7 +55,7 @@ def _last_entry(reg: Registry) -> dict[str, object]:
         return dict(json.loads(c.execute(query).scalar_one()))
 
 
-def _state(reg: Registry, notice: str) -> outbox_store.OutboxState:
+def _state(reg: Registry, notice: str) -> OutboxState:
     with reg.engine.connect() as c:
         return outbox_store.outbox_state(c, notice)
 

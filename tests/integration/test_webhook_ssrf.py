@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from hifazat.notify import deliver_due
+from hifazat.cli.delivery import deliver_due
 from hifazat.store import outbox_store
 from hifazat.store import tables as t
 from tests.conftest import Registry

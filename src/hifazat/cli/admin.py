@@ -85,8 +85,8 @@ def demo(
     )
     import threading
 
+    from hifazat.cli.delivery import run_forever
     from hifazat.notify.settings import SmtpSettings
-    from hifazat.notify.worker import run_forever
 
     stop = threading.Event()
     notices = threading.Thread(
@@ -303,10 +303,11 @@ def channels_add(
 ) -> None:
     """Where a user's or a protectee's notices are delivered. A webhook gets its own signing
     secret, shown once."""
+    from hifazat.notify.addresses import check_registered
     from hifazat.services.channels import add_channel
 
     s = state(ctx)
-    made = add_channel(s.uow(), owner, kind, address, by, s.clock())
+    made = add_channel(s.uow(), owner, kind, address, by, s.clock(), check_registered)
     typer.echo(f"{made.id}: {made.kind} for {made.owner}")
     if made.secret:
         typer.echo(f"webhook signing secret (shown once): {made.secret}")

@@ -8,9 +8,13 @@ import os
 import socket
 import sys
 import threading
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from hifazat.cli.core import (
     ByOpt,
@@ -22,15 +26,74 @@ from hifazat.cli.core import (
     state,
     translating,
 )
-from hifazat.domain.times import utc_text
+from hifazat.domain.outbox import LEASE, MAX_ATTEMPTS
+from hifazat.domain.times import Clock, utc_text
 from hifazat.ledger.keys import KeyFileError
+from hifazat.ledger.note import Signer
+from hifazat.notify import Channel, sender
 from hifazat.notify.settings import SmtpSettings
-from hifazat.notify.worker import deliver_due, run_forever
-from hifazat.services import channels
+from hifazat.services import channels, delivery
+from hifazat.services.delivery import BATCH, DeliveryRun
 
 #: one line per event, `key=value` fields after the message; never a body, a secret, a recipient
 #: or a channel's address (a failure's reason may name the host it could not reach)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+log = logging.getLogger("hifazat.notify")
+
+
+def deliver_due(
+    engine: Engine,
+    clock: Clock,
+    worker_id: str,
+    smtp_settings: SmtpSettings | None,
+    batch: int = BATCH,
+    *,
+    max_attempts: int = MAX_ATTEMPTS,
+    lease: timedelta = LEASE,
+    transports: Mapping[str, Channel] | None = None,
+    signer: Signer | None = None,
+) -> DeliveryRun:
+    """One pass of `services.delivery.deliver_due`, wired: a unit of work of its own per step
+    on `engine` (never a command's shared transaction), and the real sender from the SMTP
+    settings (`transports` replaces its transports: a fake in a test)."""
+    units = State(clock, _engine=engine).uow  # outside a command: each its own transaction
+    return delivery.deliver_due(
+        units,
+        sender(smtp_settings, transports),
+        clock,
+        worker_id,
+        batch,
+        max_attempts=max_attempts,
+        lease=lease,
+        signer=signer,
+    )
+
+
+def run_forever(
+    engine: Engine,
+    clock: Clock,
+    worker_id: str,
+    smtp_settings: SmtpSettings | None,
+    interval: float,
+    stop_event: threading.Event,
+    batch: int = BATCH,
+    signer: Signer | None = None,
+) -> None:
+    """`hifazat worker`: passes until `stop_event` is set; a full batch goes straight on to the
+    next pass, otherwise it waits `interval` seconds. A lost database connection is waited
+    out rather than fatal, since the next pass reconnects."""
+    log.info("worker started worker=%s batch=%d interval=%gs", worker_id, batch, interval)
+    while not stop_event.is_set():
+        try:
+            run = deliver_due(engine, clock, worker_id, smtp_settings, batch, signer=signer)
+            full = run.counts["claimed"] >= batch
+        except (OperationalError, InterfaceError) as error:
+            log.warning("database unavailable worker=%s error=%s", worker_id, type(error).__name__)
+            full = False
+        if not full:
+            stop_event.wait(interval)
+    log.info("worker stopped worker=%s", worker_id)
 
 
 def run_worker(s: State, interval: float, once: bool, webhooks_only: bool, batch: int) -> None:
@@ -54,7 +117,6 @@ def run_worker(s: State, interval: float, once: bool, webhooks_only: bool, batch
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    log = logging.getLogger("hifazat.notify")
     log.addHandler(handler)
     previous = log.level
     log.setLevel(logging.INFO)

@@ -1,20 +1,22 @@
-"""Notice delivery: the outbox's notices, by e-mail and signed webhook, to each recipient's
-channels, retried with back-off. See `worker` for the delivery guarantees."""
+"""Notice delivery's adapters: e-mail and signed webhooks, the checks on a webhook's address,
+and the rendering of a notice for each. `sender` builds what the delivery use case
+(`services.delivery`, which holds the delivery guarantees) sends through; this package imports
+neither the services nor the store."""
 
-from hifazat.notify.channels import Channel, DeliveryFailed, SmtpChannel, WebhookChannel
+from hifazat.domain.outbox import DeliveryFailed
+from hifazat.notify.channels import Channel, SmtpChannel, WebhookChannel
+from hifazat.notify.sender import Transports, sender
 from hifazat.notify.settings import SmtpSettings
 from hifazat.notify.signature import sign, verify_signature
-from hifazat.notify.worker import DeliveryRun, deliver_due, run_forever
 
 __all__ = [
     "Channel",
     "DeliveryFailed",
-    "DeliveryRun",
     "SmtpChannel",
     "SmtpSettings",
+    "Transports",
     "WebhookChannel",
-    "deliver_due",
-    "run_forever",
+    "sender",
     "sign",
     "verify_signature",
 ]

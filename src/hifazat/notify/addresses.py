@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from urllib.parse import urlsplit
 
+from hifazat.domain.errors import InvalidInput
+
 ALLOW_ENV = "HIFAZAT_WEBHOOK_ALLOW"
 
 IPAddress = IPv4Address | IPv6Address
@@ -147,3 +149,17 @@ def is_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def check_registered(address: str) -> None:
+    """The check made when a webhook is registered (`services.channels.add_channel`'s port): a
+    refused address is bad input; one that does not resolve now passes, as it is checked again,
+    resolved, at every send."""
+    try:
+        check_webhook_url(address)
+    except Unresolvable:
+        pass
+    except AddressRefused as refused:
+        raise InvalidInput("address", str(refused)) from None
+    except ValueError as error:  # the allow setting itself is malformed
+        raise InvalidInput(ALLOW_ENV, str(error).removeprefix(f"{ALLOW_ENV}: ")) from None

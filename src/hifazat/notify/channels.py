@@ -1,5 +1,6 @@
 """Transports: how a notice reaches one channel. A transport either returns (the channel took
-the notice) or raises `DeliveryFailed`; the worker records which, and retries."""
+the notice) or raises `DeliveryFailed` (the domain's, so that the delivery service can tell it
+apart without importing this adapter); the service records which, and retries."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from hifazat.domain.outbox import ChannelRecord, ClaimedNotice, DeliveryFailed
 from hifazat.notify.addresses import (
     AddressRefused,
     IPAddress,
@@ -23,18 +25,12 @@ from hifazat.notify.addresses import (
 from hifazat.notify.addresses import check_webhook_url as check_address
 from hifazat.notify.message import email_message, webhook_document
 from hifazat.notify.signature import sign, verify_signature
-from hifazat.store.outbox_store import ChannelRecord, ClaimedNotice
 
 __all__ = ["Channel", "DeliveryFailed", "SmtpChannel", "WebhookChannel", "verify_signature"]
 
 
-class DeliveryFailed(Exception):
-    """The channel did not take the notice; the message is kept as the attempt's detail, so it
-    must never carry a secret."""
-
-
 class Channel(Protocol):
-    #: the longest one send may take; the worker's claim lease must outlast it
+    #: the longest one send may take; the delivery service's claim lease must outlast it
     timeout: float
 
     def send(self, target: ChannelRecord, notice: ClaimedNotice, now: datetime) -> str:

@@ -12,10 +12,10 @@ from email.utils import format_datetime
 
 from hifazat.domain.notice import email_text as notice_text
 from hifazat.domain.notice import subject_line, words_of
+from hifazat.domain.outbox import ClaimedNotice
 from hifazat.domain.times import utc_text
 from hifazat.domain.words import English, Words
 from hifazat.i18n import words
-from hifazat.store.outbox_store import ClaimedNotice
 
 #: the direction each language is written in
 DIRECTION = {"en": "ltr", "ur": "rtl"}

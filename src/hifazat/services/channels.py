@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.domain.errors import NotFound
+from hifazat.domain.outbox import ChannelRecord
 from hifazat.domain.rules.administration import check_channel_owner
-from hifazat.notify.addresses import ALLOW_ENV, AddressRefused, Unresolvable, check_webhook_url
 from hifazat.services.unit_of_work import UnitOfWork
-from hifazat.store.outbox_store import ChannelRecord
+
+#: the port that checks a webhook's address before it is registered (the adapter's is
+#: `notify.addresses.check_registered`): raises InvalidInput for one the worker may not post to
+AddressCheck = Callable[[str], None]
 
 
 def add_channel(
-    uow: UnitOfWork, owner: str, kind: str, address: str, by: str, now: datetime
+    uow: UnitOfWork,
+    owner: str,
+    kind: str,
+    address: str,
+    by: str,
+    now: datetime,
+    check_webhook: AddressCheck,
 ) -> ChannelRecord:
     """An admin registers anyone's channel; a user their own. A webhook to an address the
-    worker may not post to is refused here already (and again at every send)."""
+    worker may not post to is refused here already (`check_webhook`), and again at every send."""
     if kind == "webhook":
-        _check_webhook(address)
+        check_webhook(address)
     with uow:
         repo = uow.repo
         actor = repo.user(by)
@@ -62,14 +72,3 @@ def remove_channel(uow: UnitOfWork, channel_id: str, by: str, now: datetime) -> 
         uow.outbox.remove_channel(channel_id, by, now)
         uow.commit()
     return found
-
-
-def _check_webhook(address: str) -> None:
-    try:
-        check_webhook_url(address)
-    except Unresolvable:
-        pass  # not resolvable now: the address is checked again, resolved, at every send
-    except AddressRefused as refused:
-        raise InvalidInput("address", str(refused)) from None
-    except ValueError as error:  # the allow setting itself is malformed
-        raise InvalidInput(ALLOW_ENV, str(error).removeprefix(f"{ALLOW_ENV}: ")) from None

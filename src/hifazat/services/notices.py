@@ -13,6 +13,7 @@ from hifazat.domain.decision import Decision
 from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.domain.fields import DEFAULT_LANGUAGE
 from hifazat.domain.notice import Context, Notice, decision_body, recipients
+from hifazat.domain.outbox import ClaimedNotice, DeadLetter, OutboxState
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.users import User
 from hifazat.i18n import words
@@ -23,7 +24,6 @@ from hifazat.services.ids import new_id
 from hifazat.services.ledger import checkpoint_in, keep_checkpoint, receipt_if_covered
 from hifazat.services.unit_of_work import UnitOfWork
 from hifazat.settings import public_url
-from hifazat.store.outbox_store import ClaimedNotice, DeadLetter, OutboxState
 
 #: the longest reason a requeue may give (as the API's reason fields)
 REASON_MAX = 4000

@@ -8,7 +8,7 @@ read them by attribute."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ from hifazat.domain.decision import Decision
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.flags import UndeliveredNotice
 from hifazat.domain.notice import Notice
+from hifazat.domain.outbox import ChannelRecord, ClaimedNotice, DeadLetter, OutboxState
 from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
@@ -24,7 +25,6 @@ from hifazat.domain.review import Review
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.users import User
 from hifazat.ledger.merkle import NodeReader
-from hifazat.store.outbox_store import ChannelRecord, DeadLetter, OutboxState
 
 #: a stored row read by attribute (a SQLAlchemy row in the SQL store)
 Stored = Any
@@ -162,6 +162,50 @@ class OutboxRepository(Protocol):
         self, at: datetime, protectee_id: str | None = None
     ) -> list[UndeliveredNotice]: ...
     def dead_letters(self) -> list[DeadLetter]: ...
+
+    # delivery (`services.delivery`). A claim is a lease; every write after it is fenced on the
+    # claim (worker and round), returning False or None when the claim was lost, and writing
+    # nothing then. The writes that the ledger keeps return its key, for `record`.
+    def claim_due(
+        self, worker_id: str, now: datetime, batch: int, lease: timedelta
+    ) -> list[ClaimedNotice]:
+        """Up to `batch` pending notices that are due and held by no live claim, now held by
+        `worker_id` until `now + lease`; none of them held by another worker's claim."""
+        ...
+
+    def channels_for(
+        self, recipient: str, recipient_kind: str, protectee_id: str
+    ) -> list[ChannelRecord]:
+        """Every channel a notice to `recipient` goes to (a protectee's: those of the record
+        and of each of their logins)."""
+        ...
+
+    def succeeded_channels(self, notice_id: str) -> set[str]: ...
+    def extend_claim(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, lease: timedelta
+    ) -> bool: ...
+    def wait_for_channel(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, wait: timedelta
+    ) -> bool:
+        """Releases a notice no channel serves, due again after `wait`; not a failed round."""
+        ...
+
+    def record_attempt(
+        self, notice_id: str, channel_id: str, now: datetime, ok: bool, detail: str
+    ) -> str: ...
+    def delivered(self, notice: ClaimedNotice, worker_id: str, now: datetime) -> str | None: ...
+    def retry_later(
+        self, notice: ClaimedNotice, worker_id: str, due: datetime, error: str
+    ) -> bool: ...
+    def gave_up_reached(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
+    ) -> str | None:
+        """Gives up on a notice some channel took: delivered, as of its first success."""
+        ...
+
+    def dead(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
+    ) -> str | None: ...
 
 
 class LedgerRepository(Protocol):

@@ -1,6 +1,6 @@
 """The outbox's delivery side: notice channels, claims, attempts, back-off.
 
-Every function runs inside the caller's transaction (`engine.begin()`), and the notify worker
+Every function runs inside the caller's transaction (a unit of work), and the delivery service
 keeps each one short, so that no transaction is ever open while a message is on the wire.
 
 Claims are what keep two workers, on any number of processes, from taking the same notice: on
@@ -11,13 +11,14 @@ dies mid-delivery loses it when `claimed_until` passes, and every later write of
 fenced on (`claimed_by`, `attempts`), so a worker whose lease was taken over writes nothing.
 
 Every attempt and every outcome (delivered, dead, requeued) is entered in the ledger in the
-transaction that writes it, so that an edited or deleted delivery record shows on verification.
+transaction that writes it, so that an edited or deleted delivery record shows on verification:
+the writes return the ledger key, and the unit of work they ran in enters it at its commit.
+The records and the rules (back-off, giving up) are the domain's (`domain.outbox`).
 """
 
 from __future__ import annotations
 
 import secrets as secrets_module
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,83 +27,24 @@ from sqlalchemy import Connection, and_, exists, func, insert, or_, select, upda
 
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound
 from hifazat.domain.flags import UndeliveredNotice
+from hifazat.domain.outbox import (
+    BACKOFF_CAP,
+    CHANNEL_KINDS,
+    LEASE,
+    MAX_ATTEMPTS,
+    NO_CHANNEL,
+    OWNER_KINDS,
+    ChannelRecord,
+    ClaimedNotice,
+    DeadLetter,
+    DeliveryRecord,
+    OutboxState,
+    backoff,
+    failed_round,
+)
 from hifazat.store import ledger_store
 from hifazat.store import tables as t
 from hifazat.store.engine import is_postgres
-
-#: how long a claim holds; longer than any one channel's timeout, renewed before each send
-LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
-BACKOFF_BASE = timedelta(seconds=30)
-BACKOFF_CAP = timedelta(hours=1)
-#: `last_error` of a notice whose recipient has no channel yet (not a failed attempt)
-NO_CHANNEL = "no channel"
-
-OWNER_KINDS = ("user", "protectee")
-CHANNEL_KINDS = ("email", "webhook")
-
-
-@dataclass(frozen=True)
-class ChannelRecord:
-    id: str
-    owner: str
-    owner_kind: str
-    kind: str
-    address: str
-    #: the webhook's HMAC key; kept out of repr so that a logged record never shows it
-    secret: str | None = field(repr=False)
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class ClaimedNotice:
-    """A notice a worker holds: what it needs to deliver it and to fence its later writes."""
-
-    id: str
-    subject: str
-    subject_id: str
-    decision_id: str
-    protectee_id: str
-    recipient: str
-    recipient_kind: str
-    created_at: datetime
-    body: dict[str, Any]
-    attempts: int
-    #: the receipt proving the change, added by the worker before sending (see `notices.proofs`)
-    receipt: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class DeliveryRecord:
-    id: int
-    notice_id: str
-    channel_id: str
-    at: datetime
-    ok: bool
-    detail: str
-
-
-@dataclass(frozen=True)
-class OutboxState:
-    """Where a notice stands in delivery, as a desk or the protectee's page shows it."""
-
-    id: str
-    state: str
-    attempts: int
-    next_attempt_at: datetime | None
-    last_error: str | None
-    delivered_at: datetime | None
-    claimed_by: str | None
-    claimed_until: datetime | None
-
-
-def backoff(attempts: int) -> timedelta:
-    """The wait after the `attempts`-th failed round: 30 s, doubling, at most an hour."""
-    if attempts < 1:
-        return BACKOFF_BASE
-    # cap the exponent first: 2**n grows without bound, timedelta does not
-    doublings: int = min(attempts - 1, 16)
-    return min(BACKOFF_BASE * (1 << doublings), BACKOFF_CAP)
 
 
 # --- channels --------------------------------------------------------------------------------
@@ -306,10 +248,16 @@ def extend_claim(
 
 
 # --- attempts and outcomes -------------------------------------------------------------------
-def record_attempt(
+# Each write returns the ledger key of what it wrote (None: the claim was lost, nothing was
+# written); the caller enters it. The delivery service records it in its unit of work, which
+# enters it at commit; the module-level functions that only the store's tests call enter it
+# at once (`_entered`).
+
+
+def attempt(
     c: Connection, notice_id: str, channel_id: str, now: datetime, ok: bool, detail: str
-) -> int:
-    """Records one send on one channel, with its ledger entry; returns the attempt's id."""
+) -> str:
+    """Writes one send on one channel; returns its ledger key (`notice.attempted`)."""
     result = c.execute(
         insert(t.deliveries).values(
             notice_id=notice_id, channel_id=channel_id, at=now, ok=ok, detail=detail[:2000]
@@ -317,8 +265,16 @@ def record_attempt(
     )
     key = result.inserted_primary_key
     assert key is not None
-    ledger_store.append(c, [("notice.attempted", str(key[0]))])
-    return int(key[0])
+    return str(key[0])
+
+
+def record_attempt(
+    c: Connection, notice_id: str, channel_id: str, now: datetime, ok: bool, detail: str
+) -> int:
+    """Records one send on one channel, with its ledger entry; returns the attempt's id."""
+    key = attempt(c, notice_id, channel_id, now, ok, detail)
+    ledger_store.append(c, [("notice.attempted", key)])
+    return int(key)
 
 
 def add_outcome(
@@ -330,7 +286,7 @@ def add_outcome(
     reason: str | None = None,
 ) -> str:
     """Writes how a notice's delivery ended (or began again); returns the ledger key. The
-    caller enters it: the worker at once (`_outcome`), a unit of work at its commit."""
+    caller enters it (a unit of work at its commit)."""
     result = c.execute(
         insert(t.notice_outcomes).values(
             notice_id=notice_id,
@@ -347,9 +303,14 @@ def add_outcome(
 
 def _outcome(
     c: Connection, notice_id: str, outcome: str, now: datetime, reason: str | None = None
-) -> None:
-    key = add_outcome(c, notice_id, outcome, now, None, None if reason is None else reason[:2000])
-    ledger_store.append(c, [(f"notice.{outcome}", key)])
+) -> str:
+    return add_outcome(c, notice_id, outcome, now, None, None if reason is None else reason[:2000])
+
+
+def _entered(c: Connection, outcome: str, key: str | None) -> bool:
+    if key is not None:
+        ledger_store.append(c, [(f"notice.{outcome}", key)])
+    return key is not None
 
 
 def succeeded_channels(c: Connection, notice_id: str) -> set[str]:
@@ -359,7 +320,8 @@ def succeeded_channels(c: Connection, notice_id: str) -> set[str]:
     return set(c.execute(query).scalars())
 
 
-def mark_delivered(c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime) -> bool:
+def delivered(c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime) -> str | None:
+    """Ends a round in which every channel took the notice; the outcome's ledger key."""
     result = c.execute(
         update(t.notices)
         .where(_held(notice, worker_id))
@@ -374,9 +336,30 @@ def mark_delivered(c: Connection, notice: ClaimedNotice, worker_id: str, now: da
         )
     )
     if result.rowcount != 1:
-        return False
-    _outcome(c, notice.id, "delivered", now)
-    return True
+        return None
+    return _outcome(c, notice.id, "delivered", now)
+
+
+def mark_delivered(c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime) -> bool:
+    return _entered(c, "delivered", delivered(c, notice, worker_id, now))
+
+
+def retry_later(
+    c: Connection, notice: ClaimedNotice, worker_id: str, due: datetime, error: str
+) -> bool:
+    """Counts a failed round and makes the notice due again at `due`."""
+    result = c.execute(
+        update(t.notices)
+        .where(_held(notice, worker_id))
+        .values(
+            attempts=notice.attempts + 1,
+            next_attempt_at=due,
+            last_error=error[:2000],
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    return result.rowcount == 1
 
 
 def schedule_retry(
@@ -387,32 +370,25 @@ def schedule_retry(
     error: str,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> str | None:
-    """Counts a failed round: back off, or give up after `max_attempts` rounds. Giving up
-    makes it dead only if no channel ever took it (as the schema says); a recipient reached on
-    some channel counts as told, so it is delivered, with the failing channel in `last_error`.
+    """Counts a failed round as `domain.outbox.failed_round` says, entering its outcome.
     Returns the new state ('pending', 'delivered' or 'dead'), None when the claim was lost."""
     attempts = notice.attempts + 1
-    if attempts >= max_attempts and succeeded_channels(c, notice.id):
-        return "delivered" if _give_up_reached(c, notice, worker_id, now, error) else None
-    if attempts >= max_attempts:
-        return "dead" if mark_dead(c, notice, worker_id, now, error) else None
-    result = c.execute(
-        update(t.notices)
-        .where(_held(notice, worker_id))
-        .values(
-            attempts=attempts,
-            next_attempt_at=now + backoff(attempts),
-            last_error=error[:2000],
-            claimed_by=None,
-            claimed_until=None,
-        )
-    )
-    return "pending" if result.rowcount == 1 else None
+    reached = attempts >= max_attempts and bool(succeeded_channels(c, notice.id))
+    end = failed_round(attempts, max_attempts, reached)
+    if end == "pending":
+        held = retry_later(c, notice, worker_id, now + backoff(attempts), error)
+    elif end == "delivered":
+        held = _entered(c, "delivered", gave_up_reached(c, notice, worker_id, now, error))
+    else:
+        held = _entered(c, "dead", dead(c, notice, worker_id, now, error))
+    return end if held else None
 
 
-def _give_up_reached(
+def gave_up_reached(
     c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
-) -> bool:
+) -> str | None:
+    """Gives up on a notice some channel took: delivered (when first taken), with the failing
+    channel in `last_error`; the outcome's ledger key."""
     d = t.deliveries.c
     first_ok = (
         select(func.min(d.at)).where(d.notice_id == notice.id, d.ok.is_(True)).scalar_subquery()
@@ -431,15 +407,15 @@ def _give_up_reached(
         )
     )
     if result.rowcount != 1:
-        return False
-    _outcome(c, notice.id, "delivered", now, error)
-    return True
+        return None
+    return _outcome(c, notice.id, "delivered", now, error)
 
 
-def mark_dead(
+def dead(
     c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
-) -> bool:
-    """Gives up: the notice stays readable on the protectee's page, marked undeliverable."""
+) -> str | None:
+    """Gives up: the notice stays readable on the protectee's page, marked undeliverable; the
+    outcome's ledger key."""
     result = c.execute(
         update(t.notices)
         .where(_held(notice, worker_id))
@@ -453,9 +429,14 @@ def mark_dead(
         )
     )
     if result.rowcount != 1:
-        return False
-    _outcome(c, notice.id, "dead", now, error)
-    return True
+        return None
+    return _outcome(c, notice.id, "dead", now, error)
+
+
+def mark_dead(
+    c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
+) -> bool:
+    return _entered(c, "dead", dead(c, notice, worker_id, now, error))
 
 
 def requeue(c: Connection, notice_id: str, by: str, reason: str, now: datetime) -> str:
@@ -480,15 +461,21 @@ def requeue(c: Connection, notice_id: str, by: str, reason: str, now: datetime) 
     return add_outcome(c, notice_id, "requeued", now, by, reason)
 
 
-def wait_for_channel(c: Connection, notice: ClaimedNotice, worker_id: str, now: datetime) -> bool:
+def wait_for_channel(
+    c: Connection,
+    notice: ClaimedNotice,
+    worker_id: str,
+    now: datetime,
+    wait: timedelta = BACKOFF_CAP,
+) -> bool:
     """No channel is not a failed attempt: the notice stays pending, is not counted towards
-    dead, and is looked at again after the longest back-off (or at once when a channel is
-    added, see `add_channel`)."""
+    dead, and is looked at again after `wait` (the longest back-off), or at once when a channel
+    is added (see `add_channel`)."""
     result = c.execute(
         update(t.notices)
         .where(_held(notice, worker_id))
         .values(
-            next_attempt_at=now + BACKOFF_CAP,
+            next_attempt_at=now + wait,
             last_error=NO_CHANNEL,
             claimed_by=None,
             claimed_until=None,
@@ -593,21 +580,6 @@ def undelivered(
     ]
 
 
-@dataclass(frozen=True)
-class DeadLetter:
-    """A notice delivery gave up on, as `hifazat notices dead` lists it."""
-
-    id: str
-    protectee_id: str
-    recipient: str
-    recipient_kind: str
-    subject: str
-    decision_id: str
-    created_at: datetime
-    attempts: int
-    last_error: str | None
-
-
 def dead_letters(c: Connection) -> list[DeadLetter]:
     n = t.notices.c
     query = (
@@ -665,3 +637,47 @@ class OutboxStore:
 
     def dead_letters(self) -> list[DeadLetter]:
         return dead_letters(self.c)
+
+    # delivery: the writes return the ledger key the unit of work enters at its commit
+
+    def claim_due(
+        self, worker_id: str, now: datetime, batch: int, lease: timedelta
+    ) -> list[ClaimedNotice]:
+        return claim_due(self.c, worker_id, now, batch, lease)
+
+    def channels_for(
+        self, recipient: str, recipient_kind: str, protectee_id: str
+    ) -> list[ChannelRecord]:
+        return channels_for(self.c, recipient, recipient_kind, protectee_id)
+
+    def succeeded_channels(self, notice_id: str) -> set[str]:
+        return succeeded_channels(self.c, notice_id)
+
+    def extend_claim(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, lease: timedelta
+    ) -> bool:
+        return extend_claim(self.c, notice, worker_id, now, lease)
+
+    def wait_for_channel(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, wait: timedelta
+    ) -> bool:
+        return wait_for_channel(self.c, notice, worker_id, now, wait)
+
+    def record_attempt(
+        self, notice_id: str, channel_id: str, now: datetime, ok: bool, detail: str
+    ) -> str:
+        return attempt(self.c, notice_id, channel_id, now, ok, detail)
+
+    def delivered(self, notice: ClaimedNotice, worker_id: str, now: datetime) -> str | None:
+        return delivered(self.c, notice, worker_id, now)
+
+    def retry_later(self, notice: ClaimedNotice, worker_id: str, due: datetime, error: str) -> bool:
+        return retry_later(self.c, notice, worker_id, due, error)
+
+    def gave_up_reached(
+        self, notice: ClaimedNotice, worker_id: str, now: datetime, error: str
+    ) -> str | None:
+        return gave_up_reached(self.c, notice, worker_id, now, error)
+
+    def dead(self, notice: ClaimedNotice, worker_id: str, now: datetime, error: str) -> str | None:
+        return dead(self.c, notice, worker_id, now, error)
