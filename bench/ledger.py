@@ -1,7 +1,7 @@
 """The ledger: verification throughput beside the raw SHA-256 leaf-hash rate over the same
 entries, and append throughput with 1, 4 and 16 concurrent writers.
 
-Verification is `hifazat.services.verify.verify`, twice: the log alone (every stored entry read
+Verification is `hifazat.store.ledger_check.verify`, twice: the log alone (every stored entry read
 and leaf-hashed against its stored hash, the tree rebuilt, every checkpoint's signature and root
 checked: what anyone holding an exported log can do), then the default, which also recomputes
 every entry from the domain tables. Its limit is
@@ -24,9 +24,9 @@ from bench.context import Context
 from bench.harness import Figure, Result, Target, Turns, ms, percentile, run_threads
 from bench.load import Database
 from hifazat.services.ledger import make_checkpoint
-from hifazat.services.verify import verify
 from hifazat.store import ledger_store
 from hifazat.store.engine import make_engine
+from hifazat.store.ledger_check import verify
 
 BATCH = 20_000
 

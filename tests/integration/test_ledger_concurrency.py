@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from hifazat.ledger.keys import load_signer
 from hifazat.services import ledger, registry_entries
-from hifazat.services.verify import verify
+from hifazat.store.ledger_check import verify
 from tests.conftest import Registry
 
 WRITERS = 8

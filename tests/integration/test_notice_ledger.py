@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 from hifazat.cli.delivery import deliver_due
 from hifazat.ledger.note import Signer
 from hifazat.services.importer import import_scenario
-from hifazat.services.verify import verify
 from hifazat.store import tables as t
 from hifazat.store.engine import make_engine
+from hifazat.store.ledger_check import verify
 from hifazat.store.migrate import upgrade
 from hifazat.store.uow import UnitOfWork
 from tests.conftest import SCENARIO, Registry

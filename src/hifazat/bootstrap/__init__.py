@@ -12,9 +12,10 @@ from sqlalchemy import Engine
 from hifazat.domain.times import Clock
 from hifazat.ledger.keys import load_signer
 from hifazat.ledger.note import Signer
-from hifazat.services.verify import Report, verify_beside_key
+from hifazat.ledger.report import Report
 from hifazat.settings import ServerSettings
 from hifazat.store.engine import URL_ENV, database_url, make_engine
+from hifazat.store.ledger_check import verify_beside_key
 from hifazat.store.migrate import upgrade
 from hifazat.store.uow import Mode, SharedTransaction, UnitOfWork
 
@@ -26,6 +27,7 @@ __all__ = [
     "database_url",
     "make_engine",
     "upgrade",
+    "verify_beside_key",
 ]
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from hifazat.bootstrap import verify_beside_key
 from hifazat.cli.core import (
     JsonOpt,
     emit,
@@ -25,7 +26,6 @@ from hifazat.ledger.receipt import check_receipt
 from hifazat.services import (
     ledger,
 )
-from hifazat.services.verify import verify_beside_key
 from hifazat.services.yaml_lines import read_text
 
 

@@ -32,6 +32,15 @@ def role_parts(role: str) -> tuple[str, str | None]:
     return kind, provider or None
 
 
+#: between a user and a role in the ledger's key of a grant (user ids and roles hold no spaces)
+ROLE_SEP = " "
+
+
+def role_key(user_id: str, role: str) -> str:
+    """The ledger's key of a role granted to a user."""
+    return f"{user_id}{ROLE_SEP}{role}"
+
+
 def desk_role(kind: str, provider_id: str) -> str:
     return f"{kind}@{provider_id}"
 

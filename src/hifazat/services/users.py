@@ -10,10 +10,9 @@ from hifazat.domain import fields
 from hifazat.domain.errors import Conflict, InvalidInput
 from hifazat.domain.rules.administration import check_user_manager
 from hifazat.domain.times import Clock
-from hifazat.domain.users import User, parse_role
+from hifazat.domain.users import User, parse_role, role_key
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.unit_of_work import UnitOfWork
-from hifazat.store.ledger_records import role_key
 
 
 def check_user(user: User) -> None:

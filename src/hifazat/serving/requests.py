@@ -13,8 +13,8 @@ from fastapi import Depends, Request
 from hifazat.domain.errors import DomainError
 from hifazat.domain.times import Clock
 from hifazat.ledger.note import Signer
+from hifazat.ledger.report import Report
 from hifazat.services.unit_of_work import UnitOfWork
-from hifazat.services.verify import Report
 from hifazat.settings import ServerSettings
 
 SESSION_COOKIE = "hifazat_session"

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import Connection, Select, select
 
 from hifazat.domain.times import utc_text
+from hifazat.domain.users import ROLE_SEP, role_key
 from hifazat.store import tables as t
 
 Record = tuple[datetime, str, dict[str, Any]]
 Loader = Callable[[Connection, Sequence[str] | None], dict[str, Record]]
 SYSTEM = "system"
-ROLE_SEP = " "  # user ids and roles hold no spaces
 
 
 def _time(value: datetime | None) -> str | None:
@@ -117,10 +117,6 @@ def _users(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
         payload = {"user": r.id, "name": r.name, "protectee": r.protectee_id}
         out[r.id] = (r.created_at, r.created_by or SYSTEM, payload)
     return out
-
-
-def role_key(user_id: str, role: str) -> str:
-    return f"{user_id}{ROLE_SEP}{role}"
 
 
 def _roles(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:

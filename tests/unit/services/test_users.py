@@ -6,9 +6,8 @@ import pytest
 
 from hifazat.domain.errors import Conflict, NotFound, Refusal
 from hifazat.domain.times import Clock
-from hifazat.domain.users import User
+from hifazat.domain.users import User, role_key
 from hifazat.services import users
-from hifazat.store.ledger_records import role_key
 from tests.fakes import FakeStore
 
 ANALYST = User("sb-analyst", "Special Branch analyst", frozenset({"intelligence"}))

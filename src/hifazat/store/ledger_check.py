@@ -1,5 +1,8 @@
 """`ledger verify`: recompute every entry from the domain tables, the tree from those entries,
-and check every checkpoint against it, so that an edit made straight in the database is named."""
+and check every checkpoint against it, so that an edit made straight in the database is named.
+
+It reads the tables as they are stored, batch by batch on one read-only snapshot, so it is part
+of the store; the command line and the ledger page reach it through the composition root."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import hashlib
 import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,51 +25,10 @@ from hifazat.ledger.merkle import (
 )
 from hifazat.ledger.note import NoteError, Verifier, open_checkpoint
 from hifazat.ledger.pin import PinError, pin_path, read_pin
+from hifazat.ledger.report import Problem, Report
 from hifazat.store import ledger_store
 from hifazat.store.ledger_records import COMPLETE, KINDS, Record
 from hifazat.store.ledger_store import StoredEntry
-
-
-@dataclass(frozen=True)
-class Problem:
-    seq: int | None
-    kind: str
-    record: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "kind": self.kind, "record": self.record, "message": self.message}
-
-    def __str__(self) -> str:
-        where = f"entry {self.seq} ({self.kind})" if self.seq is not None else self.kind
-        return f"{where}, {self.record}: {self.message}"
-
-
-@dataclass
-class Report:
-    entries: int = 0
-    checkpoints: int = 0
-    seconds: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def rate(self) -> float:
-        return self.entries / self.seconds if self.seconds > 0 else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "entries": self.entries,
-            "checkpoints": self.checkpoints,
-            "seconds": round(self.seconds, 3),
-            "entries_per_second": round(self.rate),
-            "first_problem": self.problems[0].as_dict() if self.problems else None,
-            "problems": [p.as_dict() for p in self.problems],
-        }
 
 
 def _differences(stored: str, expected: bytes) -> str:
