@@ -12,7 +12,7 @@ from datetime import datetime
 from hifazat.domain.appeal import Appeal, AppealOutcome
 from hifazat.domain.errors import Conflict
 from hifazat.domain.rules import appeals as rules
-from hifazat.domain.rules.reason import explained
+from hifazat.domain.rules.reason import check_explained
 from hifazat.domain.times import Clock
 from hifazat.domain.words import N_
 from hifazat.services import decide, notices
@@ -30,7 +30,7 @@ def lodge_in(uow: UnitOfWork, decision_id: str, by: str, grounds: str, now: date
     earlier = repo.appeals(decision_id=decision_id)
     if earlier:
         raise Conflict(f"{decision_id} was already appealed ({earlier[0].id})")
-    explained(repo.policy(), grounds, N_("the grounds of an appeal"))
+    check_explained(repo.policy(), grounds, N_("the grounds of an appeal"))
     appeal = Appeal(new_id("ap"), decision_id, protectee.id, by, now, " ".join(grounds.split()))
     repo.add_appeal(appeal)
     uow.record("appeal.lodged", appeal.id)
@@ -52,7 +52,7 @@ def decide_in(
         raise Conflict(f"appeal {appeal_id} was already decided ({appeal.outcome})")
     decision = repo.decision(appeal.decision_id)
     rules.check_impartial(actor, decision)
-    explained(repo.policy(), reason, N_("the committee's ruling"))
+    check_explained(repo.policy(), reason, N_("the committee's ruling"))
     held = decision.hold is not None
     restoring = None
     if outcome is AppealOutcome.OVERTURNED and not held:

@@ -24,7 +24,7 @@ from hifazat.domain.decision import (
 )
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound, Violation
 from hifazat.domain.rules import DecisionContext, Stage, committee_required, enforce, lifecycle
-from hifazat.domain.rules.reason import explained
+from hifazat.domain.rules.reason import check_explained
 from hifazat.domain.threat import current_assessment
 from hifazat.domain.times import Clock, utc_text
 from hifazat.domain.users import User
@@ -267,7 +267,7 @@ def rescind_in(uow: UnitOfWork, decision_id: str, by: str, reason: str, now: dat
     policy = repo.policy()
     state = decision.state_at(now)
     lifecycle.check_rescinding(actor, decision, state)
-    explained(policy, reason)
+    check_explained(policy, reason)
     if state is DecisionState.APPROVED:
         _check_rest_still_fits(uow, decision)
     repo.add_rescission(decision_id, by, now, reason)

@@ -8,7 +8,7 @@ from datetime import datetime
 from hifazat.domain.decision import Decision
 from hifazat.domain.errors import Conflict
 from hifazat.domain.rules.ratification import check_ratifying
-from hifazat.domain.rules.reason import explained
+from hifazat.domain.rules.reason import check_explained
 from hifazat.domain.times import Clock
 from hifazat.services import decide, notices
 from hifazat.services.attempts import refusals_kept
@@ -24,7 +24,7 @@ def ratify_in(
     check_ratifying(repo.user(by), decision)
     if decision.ratification is not None:
         raise Conflict(f"{decision_id} was already ratified or refused by the committee")
-    explained(repo.policy(), reason)
+    check_explained(repo.policy(), reason)
     restoring = decide.restore_in(uow, decision, by, reason, now).id if refuse else None
     repo.add_ratification(decision_id, by, now, refuse, reason, restoring)
     uow.record("decision.ratified", decision_id)

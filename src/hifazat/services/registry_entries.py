@@ -10,7 +10,7 @@ from hifazat.domain.discrepancy import RESOLUTIONS, DiscrepancyReport
 from hifazat.domain.errors import Conflict, InvalidInput
 from hifazat.domain.policy import THREAT_LEVELS
 from hifazat.domain.rules import entries as rules
-from hifazat.domain.rules.reason import explained
+from hifazat.domain.rules.reason import check_explained
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import Clock, utc_text
 from hifazat.services.attempts import refusals_kept
@@ -148,7 +148,7 @@ def resolve_in(
             )
     elif decision_id is not None:
         raise InvalidInput("decision", "only a decision-recorded resolution names a decision")
-    explained(repo.policy(), reason)
+    check_explained(repo.policy(), reason)
     repo.add_resolution(report_id, outcome, decision_id, " ".join(reason.split()), by, now)
     uow.record("discrepancy.resolved", report_id)
     return repo.discrepancy(report_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 from hifazat.domain.decision import Action, Decision
 from hifazat.domain.errors import InvalidInput, NotFound
 from hifazat.domain.review import CONFIRMED, Review
-from hifazat.domain.rules.reason import explained
+from hifazat.domain.rules.reason import check_explained
 from hifazat.domain.rules.review import check_reviewer
 from hifazat.domain.status import covers_at
 from hifazat.domain.times import Clock
@@ -48,7 +48,7 @@ def review_in(
         raise InvalidInput("outcome", f"{outcome!r} is not one of {', '.join(OUTCOMES)}")
     check_reviewer(repo.user(by), cover)
     policy = repo.policy()
-    explained(policy, reason)
+    check_explained(policy, reason)
     decision = None
     if outcome != CONFIRMED:
         proposal = decide.Proposal(

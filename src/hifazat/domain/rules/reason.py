@@ -12,7 +12,7 @@ from hifazat.domain.words import N_
 RULE = "R-REASON"
 
 
-def explained(policy: Policy, text: str, what: str = N_("the reason")) -> None:
+def check_explained(policy: Policy, text: str, what: str = N_("the reason")) -> None:
     """Refuses (R-REASON) any other act that must say why — a rescission, an appeal, a ruling,
     a review, a resolution — by the same measure as a decision's reason; text that no field
     may hold (domain.fields) is invalid input, before any rule."""
