@@ -26,8 +26,8 @@ from hifazat.api.routers import (
     ledger,
     notices,
     oversight,
+    protectees,
     public,
-    registry,
     users,
 )
 from hifazat.api.schemas import CheckView, Health, Readiness
@@ -86,7 +86,7 @@ def create_app(
     errors.install(app, html=html_error)
     errors.install_faults(app, settings.retry_after_seconds, fault_of, html=html_error)
     ratelimit.install(app, frozenset({principal, visitor}), html=html_error)
-    for module in (auth, registry, decisions, oversight, audits, ledger, users, public, notices):
+    for module in (auth, protectees, decisions, oversight, audits, ledger, users, public, notices):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

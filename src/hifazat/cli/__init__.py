@@ -3,18 +3,18 @@
 A refusal prints `error: RULE-ID: message` on stderr and exits 2, as does input that cannot be
 understood; anything else that fails exits 1."""
 
-from hifazat.cli import admin, delivery, ledger, notices, oversight, registry, workflows
+from hifazat.cli import admin, decisions, delivery, ledger, notices, oversight, workflows
 from hifazat.cli.core import State, app, main
 
 __all__ = [
     "State",
     "admin",
     "app",
+    "decisions",
     "delivery",
     "ledger",
     "main",
     "notices",
     "oversight",
-    "registry",
     "workflows",
 ]
