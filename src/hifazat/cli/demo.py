@@ -21,10 +21,10 @@ SCENARIO_NAME = "karachi-withdrawal.yaml"
 
 def scenario_path() -> Path:
     """The shipped scenario: beside the source in a checkout, inside the package when installed."""
-    here = Path(__file__).resolve()
+    package = Path(__file__).resolve().parents[1]  # src/hifazat, or site-packages/hifazat
     for candidate in (
-        here.parents[2] / "scenarios" / SCENARIO_NAME,
-        here.parent / "data" / "scenarios" / SCENARIO_NAME,
+        package.parents[1] / "scenarios" / SCENARIO_NAME,
+        package / "data" / "scenarios" / SCENARIO_NAME,
     ):
         if candidate.is_file():
             return candidate
