@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hifazat.access.permissions import PERMISSIONS
-from hifazat.domain.errors import DomainError
+from hifazat.domain.errors import DomainError, Outcome
 from hifazat.domain.users import User, desk_role
 
 
 class Forbidden(DomainError):
     """The user may not do this; the message names the action, never the data."""
+
+    outcome = Outcome.FORBIDDEN
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from hifazat.access import redaction
-from hifazat.access.guard import Forbidden
-from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
+from hifazat.domain.errors import DomainError, InvalidInput, Outcome, Refusal
 from hifazat.ledger.keys import KeyFileError
-from hifazat.services.auth import AuthFailed
 from hifazat.serving.errors import error_body
 
 
@@ -52,23 +50,29 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+#: each kind of error (domain.errors.Outcome) as the contract answers it: the status and the
+#: code; None for a refusal, whose code is its first rule's id, which a client acts on
+ANSWERS: dict[Outcome, tuple[int, str | None]] = {
+    Outcome.REFUSED: (422, None),
+    Outcome.INVALID: (422, "INVALID"),
+    Outcome.NOT_FOUND: (404, "NOT_FOUND"),
+    Outcome.CONFLICT: (409, "CONFLICT"),
+    Outcome.FORBIDDEN: (403, "FORBIDDEN"),
+    Outcome.UNAUTHENTICATED: (401, "UNAUTHENTICATED"),
+}
+
+
 def status_and_body(error: DomainError) -> tuple[int, dict[str, Any]]:
-    if isinstance(error, Refusal):
+    status, code = ANSWERS[error.outcome]
+    if code is None:
+        assert isinstance(error, Refusal)
         # a refusal not already redacted for its reader is shown as to anyone
         violations = [redaction.unknown_reader(v) for v in error.violations]
         first = violations[0]
-        return 422, error_body(first["rule"], first["message"], violations=violations)
+        return status, error_body(first["rule"], first["message"], violations=violations)
     if isinstance(error, InvalidInput):
-        return 422, error_body("INVALID", error.message, field=error.field)
-    if isinstance(error, NotFound):
-        return 404, error_body("NOT_FOUND", str(error))
-    if isinstance(error, Conflict):
-        return 409, error_body("CONFLICT", str(error))
-    if isinstance(error, Forbidden):
-        return 403, error_body("FORBIDDEN", str(error))
-    if isinstance(error, AuthFailed):
-        return 401, error_body("UNAUTHENTICATED", str(error))
-    return 400, error_body("ERROR", str(error))
+        return status, error_body(code, error.message, field=error.field)
+    return status, error_body(code, str(error))
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -86,26 +90,29 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class HtmlError(Protocol):
-    """Renders an error as a page; given the domain's error, it can say it in the reader's
-    language (a refusal's rules, redacted as the reader may see them)."""
+    """Renders an error that is not the domain's (an HTTP error, a fault) as a page."""
 
-    def __call__(
-        self, request: Request, status: int, message: str, error: DomainError | None = None
-    ) -> Response: ...
+    def __call__(self, request: Request, status: int, message: str) -> Response: ...
 
 
-def install(app: FastAPI, html: HtmlError | None = None) -> None:
-    """JSON errors under /api; `html` renders them for pages."""
+class DomainPage(Protocol):
+    """Renders the domain's error as a page: the web's own status for its kind, and its words
+    in the reader's language (a refusal's rules, redacted as the reader may see them)."""
+
+    def __call__(self, request: Request, error: DomainError) -> Response: ...
+
+
+def install(app: FastAPI, html: HtmlError | None = None, domain: DomainPage | None = None) -> None:
+    """JSON errors under /api; `html` and `domain` render them for pages."""
 
     def page(request: Request) -> bool:
         return html is not None and not request.url.path.startswith("/api")
 
     @app.exception_handler(DomainError)
     def _domain(request: Request, error: DomainError) -> Response:
+        if domain is not None and not request.url.path.startswith("/api"):
+            return domain(request, error)
         status, body = status_and_body(error)
-        if page(request):
-            assert html is not None
-            return html(request, status, body["error"]["message"], error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
 

@@ -44,7 +44,7 @@ from hifazat.store.engine import make_engine
 from hifazat.store.faults import fault_of
 from hifazat.store.health import database_problem
 from hifazat.web import routes as pages
-from hifazat.web.errors import html_error
+from hifazat.web.errors import domain_error_page, html_error
 from hifazat.web.session import SignInFirst, visitor
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
@@ -83,7 +83,7 @@ def create_app(
         settings.report_cache_size, settings.report_cache_seconds
     )
     app.state.rate_limiter = ratelimit.RateLimiter(ratelimit.Limits.of(settings))
-    errors.install(app, html=html_error)
+    errors.install(app, html=html_error, domain=domain_error_page)
     errors.install_faults(app, settings.retry_after_seconds, fault_of, html=html_error)
     ratelimit.install(app, frozenset({principal, visitor}), html=html_error)
     for module in (auth, protectees, decisions, oversight, audits, ledger, users, public, notices):

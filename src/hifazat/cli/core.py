@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, OperationalError
 
 from hifazat.bootstrap import SharedTransaction, UnitOfWork, database_url, make_engine
-from hifazat.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Refusal
+from hifazat.domain.errors import DomainError, InvalidInput, Outcome, Refusal
 from hifazat.domain.fields import json_escaped, shown
 from hifazat.domain.times import (
     Clock,
@@ -175,6 +175,18 @@ RUN_ALONE = frozenset({"serve", "worker", "demo", "db_upgrade"})
 ENDINGS = (DomainError, typer.Exit, typer.Abort)
 
 
+#: each kind of error (domain.errors.Outcome) as a command ends on it: 2 for what the caller
+#: asked (a rule refused it, or it cannot be understood), 1 for the state of things
+EXIT_CODES: dict[Outcome, int] = {
+    Outcome.REFUSED: 2,
+    Outcome.INVALID: 2,
+    Outcome.NOT_FOUND: 1,
+    Outcome.CONFLICT: 1,
+    Outcome.FORBIDDEN: 1,
+    Outcome.UNAUTHENTICATED: 1,
+}
+
+
 def translating(fn: Callable[P, R]) -> Callable[P, R]:
     """Turns domain errors into the contract's messages and exit codes; the command is one
     transaction (see `committed_then_printed`)."""
@@ -184,16 +196,12 @@ def translating(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             with committed_then_printed(fn, (*args, *kwargs.values())):
                 return fn(*args, **kwargs)
-        except Refusal as refusal:
+        except Refusal as refusal:  # one line for each rule
             for v in refusal.violations:
                 typer.echo(f"error: {v.rule}: {shown(v.message, inline=True)}", err=True)
-            raise typer.Exit(2) from None
-        except InvalidInput as error:
-            raise fail(f"{error.field}: {error.message}", 2) from None
-        except (NotFound, Conflict) as error:
-            raise fail(str(error), 1) from None
+            raise typer.Exit(EXIT_CODES[refusal.outcome]) from None
         except DomainError as error:
-            raise fail(str(error), 1) from None
+            raise fail(str(error), EXIT_CODES[error.outcome]) from None
         except OperationalError as error:
             raise fail(f"database: {error.orig}", 1) from None
         except DataError as error:

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # said.py reads times.py, which raises these errors
     from hifazat.domain.said import Said
 
 
+class Outcome(StrEnum):
+    """What an error means to whoever asked, in one place: each entry point maps these kinds,
+    not the error classes, to its own form (an HTTP status and code, an exit code, a page)."""
+
+    REFUSED = "refused"  # a rule said no
+    INVALID = "invalid"  # the input cannot be understood
+    NOT_FOUND = "not-found"
+    CONFLICT = "conflict"  # it collides with a change made meanwhile
+    FORBIDDEN = "forbidden"  # the caller may not do this
+    UNAUTHENTICATED = "unauthenticated"  # the caller is not known
+
+
 class DomainError(Exception):
-    """Base of every error a caller is expected to show to a person."""
+    """Base of every error a caller is expected to show to a person. Each subclass names its
+    `outcome`; the base names none, so a new error cannot be left unclassified
+    (tests/unit/test_outcomes.py)."""
+
+    outcome: ClassVar[Outcome]
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,8 @@ class Violation:
 class Refusal(DomainError):
     """A policy rule stopped the change: nothing was written but the attempt."""
 
+    outcome = Outcome.REFUSED
+
     def __init__(self, violations: list[Violation] | Violation) -> None:
         self.violations = violations if isinstance(violations, list) else [violations]
         if not self.violations:
@@ -79,6 +98,8 @@ class InvalidInput(DomainError):
     """Input that cannot be understood; `field` names the key, option or line at fault. The
     message may be kept as words (domain.said), for a page to say in its reader's language."""
 
+    outcome = Outcome.INVALID
+
     def __init__(self, field: str, message: str | Said) -> None:
         self.field = field
         self.said = None if isinstance(message, str) else message
@@ -87,6 +108,8 @@ class InvalidInput(DomainError):
 
 
 class NotFound(DomainError):
+    outcome = Outcome.NOT_FOUND
+
     def __init__(self, kind: str, ident: str) -> None:
         self.kind = kind
         self.ident = ident
@@ -95,3 +118,5 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """The change collides with one made meanwhile (a duplicate id, a double approval)."""
+
+    outcome = Outcome.CONFLICT

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from hifazat.domain.errors import DomainError, InvalidInput, NotFound
+from hifazat.domain.errors import DomainError, InvalidInput, NotFound, Outcome
 from hifazat.domain.rules.administration import check_password_setter, check_token_scopes
 from hifazat.domain.users import User
 from hifazat.services.ids import new_id
@@ -29,6 +29,8 @@ _DUMMY = _hasher.hash("not a password of anyone")
 
 class AuthFailed(DomainError):
     """Wrong user or password, or a locked account: the message never says which."""
+
+    outcome = Outcome.UNAUTHENTICATED
 
 
 def digest(secret: str) -> str:

@@ -5,7 +5,7 @@ key or item stands on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,12 +17,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     ValidationError,
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import CoreSchema, core_schema
 
 from hifazat.domain import fields
+from hifazat.domain.chains import APPROVER, COMMITTEE
+from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.policy import PROVIDER_LEVELS, THREAT_LEVELS
 from hifazat.domain.times import parse_duration
@@ -81,10 +85,24 @@ def _items() -> Any:
     return Field(default_factory=list, max_length=fields.MAX_ITEMS)
 
 
-ProviderLevel = Literal["federal", "provincial", "district", "private"]
-ThreatLevel = Literal["none", "low", "moderate", "high", "severe"]
-assert set(PROVIDER_LEVELS) == set(ProviderLevel.__args__)  # type: ignore[attr-defined]
-assert set(THREAT_LEVELS) == set(ThreatLevel.__args__)  # type: ignore[attr-defined]
+class OneOf:
+    """A string field limited to the values the domain names (its enum, or its tuple of them),
+    so the schema's enum is the domain's and is never written out twice; for the scenario file
+    here and the API's bodies and views alike. An enum's members are kept as their values, so
+    that an error names 'grant', not <Action.GRANT: 'grant'>."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.values = tuple(str(v) for v in values)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.literal_schema(list(self.values))
+
+
+ProviderLevel = Annotated[str, OneOf(PROVIDER_LEVELS)]
+ThreatLevel = Annotated[str, OneOf(THREAT_LEVELS)]
+ActionName = Annotated[str, OneOf(Action)]
 
 
 def _duration(text: str) -> str:
@@ -137,9 +155,7 @@ class ThreatFloorModel(Strict):
 
 
 class WhenModel(Strict):
-    actions: (
-        list[Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]] | None
-    ) = None
+    actions: list[ActionName] | None = None
     emergency: bool | None = None
     threat_at_least: ThreatLevel | None = None
     below_floor: bool | None = None
@@ -148,7 +164,9 @@ class WhenModel(Strict):
 class ChainModel(Strict):
     name: Ident
     when: WhenModel = WhenModel()
-    steps: list[Literal["approver", "committee"]] = Field(min_length=1, max_length=MAX_STEPS)
+    steps: list[Annotated[str, OneOf([APPROVER, COMMITTEE])]] = Field(
+        min_length=1, max_length=MAX_STEPS
+    )
 
 
 class PolicyModel(Strict):
@@ -261,9 +279,9 @@ class DecisionModel(Strict):
     id: Ident
     protectee: Ident
     provider: Ident
-    action: Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]
+    action: ActionName
     category: Ident | None = None
-    basis: Literal["positional", "threat"] | None = None
+    basis: Annotated[str, OneOf(Basis)] | None = None
     reason_code: ReasonCode = ""
     reason: Reason = ""
     proposed_by: Ident

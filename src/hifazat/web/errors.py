@@ -7,13 +7,25 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from hifazat.domain.errors import DomainError, InvalidInput, Refusal
+from hifazat.access import redaction
+from hifazat.domain.errors import DomainError, InvalidInput, Outcome, Refusal
 from hifazat.domain.words import N_
 from hifazat.services import secure
 from hifazat.serving.requests import Registry, of_request
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import SignInFirst, Visitor, visitor
 from hifazat.web.speech import speaker
+
+#: each kind of error (domain.errors.Outcome) as a page answers it; a 401 sends the visitor to
+#: sign in
+STATUSES: dict[Outcome, int] = {
+    Outcome.REFUSED: 422,
+    Outcome.INVALID: 422,
+    Outcome.NOT_FOUND: 404,
+    Outcome.CONFLICT: 409,
+    Outcome.FORBIDDEN: 403,
+    Outcome.UNAUTHENTICATED: 401,
+}
 
 #: each page's title, translated where it is shown
 TITLES = {
@@ -38,6 +50,16 @@ EXPLAINED = {
 #: answers given when the database cannot serve, or must be spared: their page does not ask it
 #: for the policy's time zone
 WITHOUT_DATABASE = frozenset({429, 500, 503})
+
+
+def domain_error_page(request: Request, error: DomainError) -> Response:
+    """The domain's error as a page: its kind's status; in words as the service said them, which
+    `html_error` says again in the reader's language where it can."""
+    if isinstance(error, Refusal):  # as anyone may read it, until the reader is known
+        message = redaction.unknown_reader(error.violations[0])["message"]
+    else:
+        message = error.message if isinstance(error, InvalidInput) else str(error)
+    return html_error(request, STATUSES[error.outcome], message, error)
 
 
 def html_error(

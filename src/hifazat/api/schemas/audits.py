@@ -6,8 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from hifazat.api.schemas.common import Complement, Number, OneOf, ThreatLevel, Utc, View
+from hifazat.api.schemas.common import Complement, Number, ThreatLevel, Utc, View
 from hifazat.reports.findings import CLUSTER, DISPARITY
+from hifazat.services.schema import OneOf
 
 FindingKind = Annotated[str, OneOf([DISPARITY, CLUSTER])]
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from hifazat.api.schemas.common import ThreatLevel
 from hifazat.domain import fields
+from hifazat.domain.appeal import AppealOutcome
+from hifazat.domain.decision import Action, Basis
+from hifazat.domain.discrepancy import RESOLUTIONS
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.users import ROLE_PATTERN
+from hifazat.services.auth import SCOPES
+from hifazat.services.reviews import OUTCOMES
+from hifazat.services.schema import OneOf
 from hifazat.serving.instants import Instant
 
 
@@ -56,9 +63,6 @@ def free_text(max_length: int | fields.TextRule, min_length: int = 0, default: A
     return info
 
 
-Action = Literal["grant", "upgrade", "downgrade", "suspend", "resume", "withdraw"]
-
-
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -69,7 +73,7 @@ class LoginBody(Body):
 
 
 #: what a token may do (access.permissions.scope_needed)
-Scope = Literal["read", "write", "admin"]
+Scope = Annotated[str, OneOf(SCOPES)]
 
 
 class TokenBody(Body):
@@ -78,11 +82,11 @@ class TokenBody(Body):
 
 
 class ProposalBody(Body):
-    action: Action
+    action: Annotated[str, OneOf(Action)]
     protectee: Ident
     provider: Ident
     category: Ident | None = None
-    basis: Literal["positional", "threat"] | None = None
+    basis: Annotated[str, OneOf(Basis)] | None = None
     reason_code: str = free_text(64, default="")
     reason: str = free_text(4000, default="")
     emergency: bool = False
@@ -104,7 +108,7 @@ class RatifyBody(Body):
 
 class AssessmentBody(Body):
     protectee: Ident
-    level: Literal["none", "low", "moderate", "high", "severe"]
+    level: ThreatLevel
     agency: str = free_text(200, 1)
     assessed_at: Instant | None = None
     valid_until: Instant
@@ -113,7 +117,7 @@ class AssessmentBody(Body):
 
 class ReviewBody(Body):
     coverage: Ident
-    outcome: Literal["confirmed", "upgrade", "downgrade", "suspend", "withdraw"]
+    outcome: Annotated[str, OneOf(OUTCOMES)]
     reason: str = free_text(4000, 1)
     category: Ident | None = None
 
@@ -124,7 +128,7 @@ class AppealBody(Body):
 
 
 class AppealRulingBody(Body):
-    outcome: Literal["upheld", "overturned"]
+    outcome: Annotated[str, OneOf(AppealOutcome)]
     reason: str = free_text(4000, 1)
 
 
@@ -136,7 +140,7 @@ class ReportBody(Body):
 
 
 class ResolveBody(Body):
-    outcome: Literal["restored", "decision-recorded", "unfounded"]
+    outcome: Annotated[str, OneOf(RESOLUTIONS)]
     reason: str = free_text(4000, 1)
     decision: Ident | None = None
 
@@ -149,7 +153,7 @@ class UserBody(Body):
     name: str = free_text(200, 1)
     roles: list[Role] = []
     protectee: Ident | None = None
-    language: Literal["en", "ur"] = "en"
+    language: Annotated[str, OneOf(fields.LANGUAGES)] = "en"
 
 
 class RoleBody(Body):

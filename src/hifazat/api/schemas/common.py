@@ -3,15 +3,14 @@ pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, PlainSerializer, WithJsonSchema
-from pydantic_core import CoreSchema, core_schema
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
 from hifazat.domain.policy import THREAT_LEVELS
 from hifazat.domain.times import utc_text
+from hifazat.services.schema import OneOf
 
 T = TypeVar("T")
 
@@ -36,19 +35,6 @@ Utc = Annotated[
 
 #: a computed number: an integer stays an integer on the wire (0, not 0.0)
 Number = int | float
-
-
-class OneOf:
-    """A string field limited to the values the domain names (its tuple of them), so the
-    schema's enum is the domain's and is never written out twice."""
-
-    def __init__(self, values: Iterable[str]) -> None:
-        self.values = tuple(values)
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        return core_schema.literal_schema(list(self.values))
 
 
 ThreatLevel = Annotated[str, OneOf(THREAT_LEVELS)]

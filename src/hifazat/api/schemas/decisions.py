@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
 from hifazat.api.schemas.common import Page, Utc, View
 from hifazat.domain.decision import Action, Basis, DecisionState
+from hifazat.services.schema import OneOf
 
 
 class StepView(View):
@@ -66,7 +67,7 @@ class DecisionRead(DecisionView):
 
 class Proposed(View):
     decision: str
-    state: Literal["proposed"]
+    state: Annotated[str, OneOf([DecisionState.PROPOSED])]
     #: the rules that send it to the committee, as this user may read them
     needs_committee: list[str]
     #: the roles of the approvals it needs, in order

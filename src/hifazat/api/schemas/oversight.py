@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from hifazat.api.schemas.common import OneOf, Page, Utc, View
+from hifazat.api.schemas.common import Page, Utc, View
 from hifazat.api.schemas.registry import CoverView, FlagView
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import Action
 from hifazat.domain.discrepancy import RESOLUTIONS
 from hifazat.domain.review import CONFIRMED
+from hifazat.services.schema import OneOf
 
 #: a review confirms the cover, or names the action of the decision it proposes
 ReviewOutcome = Annotated[str, OneOf([CONFIRMED, *Action])]

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from hifazat.api.schemas.audits import CohortView, FindingKind
-from hifazat.api.schemas.common import Complement, Number, OneOf, Utc, View
+from hifazat.api.schemas.common import Complement, Number, Utc, View
 from hifazat.domain.policy import PROVIDER_LEVELS
 from hifazat.reports.transparency.suppression import SMALL, WITHHELD
+from hifazat.services.schema import OneOf
 
 
 class Label(View):

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from hifazat.api.schemas.common import Complement, OneOf, Page, ThreatLevel, Utc, View
+from hifazat.api.schemas.common import Complement, Page, ThreatLevel, Utc, View
 from hifazat.api.schemas.decisions import Receipt
 from hifazat.domain.coverage import CoverState
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.notice import SUBJECTS
 from hifazat.domain.policy import PROVIDER_LEVELS
+from hifazat.services.schema import OneOf
 
 ProviderLevel = Annotated[str, OneOf(PROVIDER_LEVELS)]
 
