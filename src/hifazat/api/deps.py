@@ -68,7 +68,7 @@ def principal(request: Request, reg: Reg) -> Principal:
         user, csrf = session
         if request.method in UNSAFE and request.headers.get(CSRF_HEADER) != csrf:
             raise Forbidden(f"a signed-in form or request must carry the {CSRF_HEADER} header")
-        return Principal(user, "session", frozenset({"read", "write", "admin"}), secret)
+        return Principal(user, "session", frozenset(auth.SCOPES), secret)  # a session may all
     raise auth.AuthFailed("sign in, or send a bearer token")
 
 
