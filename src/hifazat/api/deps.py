@@ -16,7 +16,7 @@ from hifazat.access.permissions import scope_needed
 from hifazat.api.errors import status_and_body
 from hifazat.domain.errors import DomainError, Refusal
 from hifazat.domain.users import User
-from hifazat.services import auth, secure
+from hifazat.services import auth, guarded
 from hifazat.services.unit_of_work import KeptAnswer
 from hifazat.serving.requests import SESSION_COOKIE, UNSAFE, Reg, Registry
 
@@ -126,7 +126,7 @@ def _respond(run: Callable[[], tuple[int, Any]], reg: Registry, user: User) -> J
     try:
         status, body = run()
     except Refusal as refusal:  # the rules' messages, as this user may read them
-        status, body = status_and_body(secure.refusal_for(reg.uow(), user, refusal))
+        status, body = status_and_body(guarded.refusal_for(reg.uow(), user, refusal))
     except DomainError as error:
         status, body = status_and_body(error)
     return JSONResponse(body, status_code=status)

@@ -27,9 +27,9 @@ from hifazat.domain.users import User
 from hifazat.ledger.keys import KeyFileError, ensure_key, load_signer
 from hifazat.services import (
     auth,
+    json_shapes,
     oversight,
     users,
-    views,
 )
 from hifazat.services.status import protectee_status
 from hifazat.settings import KEY_ENV, ledger_key_path, ledger_name
@@ -255,7 +255,7 @@ def users_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Every user and their roles."""
     with state(ctx).uow() as uow:
         found = uow.repo.users()
-    rows = [views.user_view(u) for u in found.values()]
+    rows = [json_shapes.user_view(u) for u in found.values()]
     if json_:
         emit(rows)
         return

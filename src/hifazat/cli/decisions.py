@@ -28,8 +28,8 @@ from hifazat.domain.times import (
 from hifazat.services import (
     decide,
     importer,
+    json_shapes,
     registry_entries,
-    views,
 )
 from hifazat.services.status import protectee_status
 
@@ -62,7 +62,7 @@ def status(
     when = instant(at, "--at") or s.clock()
     result = protectee_status(s.uow(), protectee, when)
     if json_:
-        emit(views.status_view(result))
+        emit(json_shapes.status_view(result))
     else:
         from hifazat.cli import console
 
@@ -131,7 +131,7 @@ def approve(
     s = state(ctx)
     decided = decide.approve(s.uow(), decision, by, s.clock, instant(effective, "--effective"))
     if json_:
-        emit(views.decision_view(decided, s.clock()))
+        emit(json_shapes.decision_view(decided, s.clock()))
         return
     if decided.effective_at is None:
         with s.uow() as uow:
@@ -220,7 +220,7 @@ def decision_show(ctx: typer.Context, decision: str, json_: JsonOpt = False) -> 
     with s.uow() as uow:
         found = uow.repo.decision(decision)
         waiting = decide.next_role(uow, decision, now)
-    view = {**views.decision_view(found, now), "waiting_on": waiting}
+    view = {**json_shapes.decision_view(found, now), "waiting_on": waiting}
     if json_:
         emit(view)
         return

@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 from hifazat.cli.core import ByOpt, JsonOpt, app, emit, state, translating
 from hifazat.domain.fields import shown
 from hifazat.domain.times import utc_text
-from hifazat.services import notices, views
+from hifazat.services import json_shapes, notices
 
 
 class _ShowUnlessCommand(TyperGroup):
@@ -37,7 +37,7 @@ def notices_show(ctx: typer.Context, protectee: str, json_: JsonOpt = False) -> 
     s = state(ctx)
     found = notices.notices_of(s.uow(), protectee)
     if json_:
-        emit([views.notice_view(n, r) for n, r in found])
+        emit([json_shapes.notice_view(n, r) for n, r in found])
         return
     for n, receipt in found:
         b: dict[str, Any] = n.body

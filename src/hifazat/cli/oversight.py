@@ -25,8 +25,8 @@ from hifazat.domain import fields
 from hifazat.domain.times import parse_duration, period
 from hifazat.services import (
     audits,
+    json_shapes,
     oversight,
-    views,
 )
 
 
@@ -43,7 +43,7 @@ def flags(
     with s.uow() as uow:
         found = oversight.flags_at(uow, when)
     if json_:
-        emit([views.flag_view(f) for f in found])
+        emit([json_shapes.flag_view(f) for f in found])
     else:
         from hifazat.cli import console
 
@@ -61,7 +61,7 @@ def reviews_due(
     s = state(ctx)
     queue = oversight.reviews_due(s.uow(), s.clock(), parse_duration(within, "--within"))
     if json_:
-        emit([views.review_view(item) for item in queue])
+        emit([json_shapes.review_view(item) for item in queue])
     else:
         from hifazat.cli import console
 

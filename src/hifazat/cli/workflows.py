@@ -23,9 +23,9 @@ from hifazat.domain.times import (
 from hifazat.services import (
     appeals,
     emergencies,
+    json_shapes,
     registry_entries,
     reviews,
-    views,
 )
 
 
@@ -72,7 +72,7 @@ def appeal_lodge(
     s = state(ctx)
     appeal = appeals.lodge(s.uow(), decision, by, grounds, s.clock)
     if json_:
-        emit(views.appeal_view(appeal))
+        emit(json_shapes.appeal_view(appeal))
     else:
         typer.echo(appeal.id)
 
@@ -91,7 +91,7 @@ def appeal_decide(
     s = state(ctx)
     decided = appeals.decide_appeal(s.uow(), appeal, outcome, reason, by, s.clock)
     if json_:
-        emit(views.appeal_view(decided))
+        emit(json_shapes.appeal_view(decided))
         return
     undone = f"; restored by {decided.restoring_decision}" if decided.restoring_decision else ""
     typer.echo(f"{appeal} {outcome.value} by {by}{undone}")
@@ -108,7 +108,7 @@ def appeal_list(
     with state(ctx).uow() as uow:
         found = uow.repo.appeals(protectee)
     if json_:
-        emit([views.appeal_view(a) for a in found])
+        emit([json_shapes.appeal_view(a) for a in found])
         return
     for a in found:
         typer.echo(

@@ -1,4 +1,4 @@
-"""What each role's home and desk pages read, guarded as services/secure.py's readers are: each
+"""What each role's home and desk pages read, guarded as services/guarded.py's readers are: each
 function requires its permission (deny by default) and shows a record only to a reader
 allowed it for that protectee, with threat assessments redacted in access/redaction.py."""
 
@@ -12,9 +12,9 @@ from hifazat.access import redaction
 from hifazat.access.guard import Facts, allowed, may_ever, require
 from hifazat.domain.decision import DecisionState
 from hifazat.domain.users import User
-from hifazat.services import oversight, views
+from hifazat.services import json_shapes, oversight
 from hifazat.services.channels import list_channels
-from hifazat.services.secure import facts_for
+from hifazat.services.guarded import facts_for
 from hifazat.services.unit_of_work import UnitOfWork
 
 
@@ -30,7 +30,7 @@ def _cover(cover: Any) -> dict[str, Any]:
 def cover_now(uow: UnitOfWork, user: User, at: datetime) -> dict[str, list[dict[str, Any]] | None]:
     """Each protectee's open cover now, for those whose status this user may read; None for a
     protectee whose cover is not theirs to see (the list says so rather than showing none).
-    Guarded row by row: status.read for that protectee, as secure.read_status is."""
+    Guarded row by row: status.read for that protectee, as guarded.read_status is."""
     with uow.reading():
         snap = oversight.snapshot(uow, at)
         out: dict[str, list[dict[str, Any]] | None] = {}
@@ -47,7 +47,7 @@ def my_proposals(uow: UnitOfWork, user: User, now: datetime) -> list[dict[str, A
     require(user, "decision.propose")
     with uow.reading():
         return [
-            views.decision_view(d, now)
+            json_shapes.decision_view(d, now)
             for d in uow.repo.decisions()
             if d.proposed_by == user.id and d.state_at(now) is DecisionState.PROPOSED
         ]
@@ -64,7 +64,9 @@ def appeals_awaiting(uow: UnitOfWork, user: User, now: datetime) -> list[dict[st
             if not allowed(user, "appeal.read", facts_for(uow, appeal.protectee_id)):
                 continue
             decision = uow.repo.decision(appeal.decision_id)
-            out.append({**views.appeal_view(appeal), "d": views.decision_view(decision, now)})
+            out.append(
+                {**json_shapes.appeal_view(appeal), "d": json_shapes.decision_view(decision, now)}
+            )
         return sorted(out, key=lambda a: a["lodged_at"])
 
 
@@ -79,7 +81,7 @@ def ratifications_awaiting(uow: UnitOfWork, user: User, now: datetime) -> list[d
                 continue
             if not allowed(user, "decision.read", facts_for(uow, d.protectee_id)):
                 continue
-            view = views.decision_view(d, now)
+            view = json_shapes.decision_view(d, now)
             due = (d.decided_at or d.proposed_at) + policy.emergency_ratification_within
             out.append({**view, "ratify_by": due})
         return out
@@ -137,7 +139,7 @@ def assessments_due(
             facts = facts_for(uow, pid)
             if not allowed(user, "threat.read", facts):
                 continue
-            shown = redaction.assessment(user, facts, views.assessment_view(a))
+            shown = redaction.assessment(user, facts, json_shapes.assessment_view(a))
             if shown is None:
                 continue
             if a.valid_until <= now:
@@ -180,7 +182,7 @@ def registry_view(uow: UnitOfWork, user: User) -> dict[str, Any]:
         people = sorted(uow.repo.users().values(), key=lambda u: u.name)
         policy = uow.repo.policy()
     return {
-        "users": [{**views.user_view(u), "language": u.language} for u in people],
+        "users": [{**json_shapes.user_view(u), "language": u.language} for u in people],
         "channels": channels,
         "policy": policy,
     }

@@ -1,7 +1,7 @@
 """What the charts read: one protectee's cover over time, and the fairness audit made ready for
 a reader (each rate with its interval, each finding's evidence resolved to its record).
 
-Guarded like every read in services/secure.py: the cover history is status (status.read for
+Guarded like every read in services/guarded.py: the cover history is status (status.read for
 that protectee); the audit is oversight's (audit.read), and a finding's evidence is offered as
 a link only to a reader who may open the protectee's page it leads to. The cover is replayed
 with the reports' own timelines, so the chart can never disagree with the status page."""
@@ -18,7 +18,7 @@ from hifazat.reports.findings import CLUSTER, AffiliationRow, Audit, CohortTable
 from hifazat.reports.history import in_force, timelines
 from hifazat.reports.intervals import wilson
 from hifazat.services import audits
-from hifazat.services.secure import facts_for, gate
+from hifazat.services.guarded import facts_for, gate
 from hifazat.services.unit_of_work import UnitOfWork
 
 

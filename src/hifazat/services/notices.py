@@ -190,7 +190,7 @@ def dead_letters(uow: UnitOfWork) -> list[DeadLetter]:
 
 
 def _facts(uow: UnitOfWork, protectee_id: str) -> Facts:
-    """As `secure.facts_for` (which imports this module): the providers that decided on the
+    """As `guarded.facts_for` (which imports this module): the providers that decided on the
     protectee, and their liaisons."""
     protectee = uow.repo.protectee(protectee_id)
     covering = frozenset(d.provider_id for d in uow.repo.decisions(protectee_id))

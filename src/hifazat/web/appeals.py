@@ -16,8 +16,8 @@ from hifazat.domain.words import N_
 from hifazat.i18n import translator
 from hifazat.services import (
     appeals,
-    secure,
-    views,
+    guarded,
+    json_shapes,
 )
 from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, see_other
@@ -54,10 +54,10 @@ def _list_page(
     with reg.uow() as uow:
         found = []
         for a in uow.repo.appeals():
-            if not allowed(who.user, "appeal.read", secure.facts_for(uow, a.protectee_id)):
+            if not allowed(who.user, "appeal.read", guarded.facts_for(uow, a.protectee_id)):
                 continue
             d = uow.repo.decision(a.decision_id)
-            found.append({**views.appeal_view(a), "d": views.decision_view(d, now)})
+            found.append({**json_shapes.appeal_view(a), "d": json_shapes.decision_view(d, now)})
     found.sort(key=lambda a: (a["outcome"] is not None, a["lodged_at"]), reverse=False)
     return render(
         request,
@@ -92,9 +92,9 @@ def _form(
 ) -> Response:
     now = reg.clock()
     with reg.uow() as uow:
-        facts = secure.gate_decision(uow, who.user, "appeal.lodge", decision_id)
+        facts = guarded.gate_decision(uow, who.user, "appeal.lodge", decision_id)
         decision = uow.repo.decision(decision_id)
-        d = views.decision_view(decision, now)
+        d = json_shapes.decision_view(decision, now)
         earlier = uow.repo.appeals(decision_id=decision_id)
         within = uow.repo.policy().appeal_decide_within
     if not may_lodge(who.user, decision.protectee_id, facts):
@@ -109,7 +109,7 @@ def _form(
         who=who,
         d=d,
         open=appealable(d) and not earlier,
-        earlier=views.appeal_view(earlier[0]) if earlier else None,
+        earlier=json_shapes.appeal_view(earlier[0]) if earlier else None,
         deadline=effect if waits else None,
         within_days=max(1, round(within.total_seconds() / 86400)),
         grounds=grounds,
@@ -124,7 +124,7 @@ def appeal_lodge(
 ) -> Response:
     check_csrf(who, csrf_token)
     with reg.uow() as uow:
-        facts = secure.gate_decision(uow, who.user, "appeal.lodge", decision)
+        facts = guarded.gate_decision(uow, who.user, "appeal.lodge", decision)
         protectee = uow.repo.decision(decision).protectee_id
     errors: dict[str, list[str]] = {}
     if not may_lodge(who.user, protectee, facts):
@@ -133,7 +133,7 @@ def appeal_lodge(
     try:
         lodged = appeals.lodge(reg.uow(), decision, who.user.id, grounds, reg.clock)
     except Refusal as refusal:
-        for v in secure.violations_for(reg.uow(), who.user, refusal.violations, speak):
+        for v in guarded.violations_for(reg.uow(), who.user, refusal.violations, speak):
             field = "grounds" if v["rule"] == "R-REASON" else "form"
             errors.setdefault(field, []).append(f"{v['rule']}: {v['message']}")
     except (InvalidInput, Conflict) as error:
@@ -157,7 +157,7 @@ def appeal_decide(
 ) -> Response:
     check_csrf(who, csrf_token)
     with reg.uow() as uow:
-        secure.gate_appeal(uow, who.user, "appeal.decide", appeal_id)
+        guarded.gate_appeal(uow, who.user, "appeal.decide", appeal_id)
     errors: dict[str, list[str]] = {}
     speak = speaker(request, who, zone_of(reg.uow()))
     try:
@@ -167,7 +167,7 @@ def appeal_decide(
     except ValueError:
         errors[f"outcome-{appeal_id}"] = [_choose(request, who)]
     except Refusal as refusal:
-        for v in secure.violations_for(reg.uow(), who.user, refusal.violations, speak):
+        for v in guarded.violations_for(reg.uow(), who.user, refusal.violations, speak):
             field = f"reason-{appeal_id}" if v["rule"] == "R-REASON" else f"outcome-{appeal_id}"
             errors.setdefault(field, []).append(f"{v['rule']}: {v['message']}")
     except InvalidInput as error:

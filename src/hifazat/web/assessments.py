@@ -14,7 +14,7 @@ from hifazat.access.guard import Forbidden, allowed, require
 from hifazat.domain.errors import InvalidInput, NotFound, Refusal
 from hifazat.domain.policy import THREAT_LEVELS
 from hifazat.domain.words import N_
-from hifazat.services import desk_views, registry_entries, secure
+from hifazat.services import desk_views, guarded, registry_entries
 from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of
@@ -99,7 +99,7 @@ def add_assessment(
     zone, now = zone_of(reg.uow()), reg.clock()
     try:
         with reg.uow() as uow:
-            secure.gate(uow, who.user, "threat.add", protectee)
+            guarded.gate(uow, who.user, "threat.add", protectee)
         made = registry_entries.add_assessment(
             reg.uow(),
             registry_entries.NewAssessment(

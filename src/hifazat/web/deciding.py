@@ -14,8 +14,8 @@ from hifazat.domain.errors import InvalidInput, NotFound, Refusal
 from hifazat.domain.words import N_
 from hifazat.services import (
     decide,
-    secure,
-    views,
+    guarded,
+    json_shapes,
 )
 from hifazat.serving.requests import Reg
 from hifazat.web.desk_terms import change_phrase, field_of, span
@@ -57,7 +57,7 @@ def _decide_page(
     with reg.uow() as uow:
         policy = uow.repo.policy()
         providers = [
-            views.provider_view(p)
+            json_shapes.provider_view(p)
             for p in uow.repo.providers().values()
             if who.user.can_propose_for(p.id)
         ]
@@ -151,8 +151,8 @@ def decide_submit(
         with reg.uow() as uow:
             policy = uow.repo.policy()
         speak = speaker(request, who, policy.timezone)
-        english = secure.violations_for(reg.uow(), who.user, refusal.violations)
-        spoken = secure.violations_for(reg.uow(), who.user, refusal.violations, speak)
+        english = guarded.violations_for(reg.uow(), who.user, refusal.violations)
+        spoken = guarded.violations_for(reg.uow(), who.user, refusal.violations, speak)
         for said, v in zip(english, spoken, strict=True):
             field = field_of(said["rule"], said["message"])
             shown: dict[str, Any] = dict(v)
@@ -200,7 +200,7 @@ def _confirm_page(
 ) -> Response:
     now = reg.clock()
     with reg.uow() as uow:
-        secure.gate_decision(uow, who.user, "decision.approve", decision_id)
+        guarded.gate_decision(uow, who.user, "decision.approve", decision_id)
         decision = uow.repo.decision(decision_id)
         person = uow.repo.protectee(decision.protectee_id)
         provider = uow.repo.provider(decision.provider_id)
@@ -211,7 +211,7 @@ def _confirm_page(
             or decide.default_effective(decision, uow, now)
         )
     category = next((c.name for c in provider.categories if c.id == decision.category_id), None)
-    view = views.decision_view(decision, now)
+    view = json_shapes.decision_view(decision, now)
     return render(
         request,
         "approve.html.j2",
@@ -235,11 +235,11 @@ def _confirm_page(
 def approve(request: Request, decision_id: str, reg: Reg, who: Who, csrf_token: Field) -> Response:
     check_csrf(who, csrf_token)
     with reg.uow() as uow:
-        secure.gate_decision(uow, who.user, "decision.approve", decision_id)
+        guarded.gate_decision(uow, who.user, "decision.approve", decision_id)
     try:
         decided = decide.approve(reg.uow(), decision_id, who.user.id, reg.clock)
     except Refusal as refusal:  # shown on the page, as this approver may read it
         speak = speaker(request, who, zone_of(reg.uow()))
-        shown = secure.violations_for(reg.uow(), who.user, refusal.violations, speak)
+        shown = guarded.violations_for(reg.uow(), who.user, refusal.violations, speak)
         return _confirm_page(request, reg, who, decision_id, shown)
     return see_other(f"/protectees/{decided.protectee_id}?approved={decided.id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from hifazat.services import desk_views, secure
+from hifazat.services import desk_views, guarded
 from hifazat.serving.requests import Reg
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who
@@ -15,7 +15,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/protectees", response_class=HTMLResponse)
 def protectee_list(request: Request, reg: Reg, who: Who) -> Response:
-    people = sorted(secure.list_protectees(reg.uow(), who.user), key=lambda p: p["name"])
+    people = sorted(guarded.list_protectees(reg.uow(), who.user), key=lambda p: p["name"])
     cover = desk_views.cover_now(reg.uow(), who.user, reg.clock())
     return render(
         request, "protectees.html.j2", zone_of(reg.uow()), who=who, people=people, cover=cover

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from hifazat.access import redaction
 from hifazat.domain.errors import DomainError, InvalidInput, Outcome, Refusal
 from hifazat.domain.words import N_
-from hifazat.services import secure
+from hifazat.services import guarded
 from hifazat.serving.requests import Registry, of_request
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import SignInFirst, Visitor, visitor
@@ -93,7 +93,7 @@ def _spoken(
     reader may see them (redacted), a field's error; anything else as the service said it."""
     speak = speaker(request, who, zone)
     if isinstance(error, Refusal) and who is not None:
-        shown = secure.violations_for(reg.uow(), who.user, error.violations, speak)
+        shown = guarded.violations_for(reg.uow(), who.user, error.violations, speak)
         return "; ".join(f"{v['rule']}: {v['message']}" for v in shown)
     if isinstance(error, InvalidInput) and error.said is not None:
         return speak(error.said)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import allowed
 from hifazat.domain.users import role_parts
-from hifazat.services import desk_views, oversight, secure, views
+from hifazat.services import desk_views, guarded, json_shapes, oversight
 from hifazat.serving.requests import Reg
 from hifazat.web.desk_terms import FLAGS, change_phrase
 from hifazat.web.forms import see_other
@@ -38,11 +38,13 @@ def home(request: Request, reg: Reg, who: Who) -> Response:
         page["mine"] = desk_views.my_proposals(reg.uow(), user, now)
     if allowed(user, "flag.read") and kinds & {"operator", "approver", "committee"}:
         speak = speaker(request, who, zone_of(reg.uow()))
-        page["flags"] = secure.read_flags(reg.uow(), user, now, speak)
+        page["flags"] = guarded.read_flags(reg.uow(), user, now, speak)
     if allowed(user, "review.due") and kinds & {"operator", "approver", "committee"}:
-        page["due"] = [views.review_view(r) for r in oversight.reviews_due(reg.uow(), now, AHEAD)]
+        page["due"] = [
+            json_shapes.review_view(r) for r in oversight.reviews_due(reg.uow(), now, AHEAD)
+        ]
     if kinds & {"approver", "committee"}:
-        page["waiting"] = secure.decision_queues(reg.uow(), user, now)[0]
+        page["waiting"] = guarded.decision_queues(reg.uow(), user, now)[0]
     if allowed(user, "appeal.decide"):
         page["appeals"] = desk_views.appeals_awaiting(reg.uow(), user, now)
     if allowed(user, "decision.ratify"):

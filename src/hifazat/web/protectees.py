@@ -18,10 +18,10 @@ from hifazat.domain.times import local_text, parse_instant
 from hifazat.domain.users import User
 from hifazat.i18n import words
 from hifazat.services import (
+    guarded,
     history,
+    json_shapes,
     ledger,
-    secure,
-    views,
 )
 from hifazat.services.notices import requeue as requeue_notice
 from hifazat.serving.requests import Reg
@@ -53,16 +53,16 @@ def protectee_page(
         when = local_input(at, zone, "at") or now
     except InvalidInput as error:
         errors["at"], when = [speak(error.said or error.message)], now
-    status = secure.read_status(reg.uow(), who.user, pid, when, speak)
-    person = secure.read_protectee(reg.uow(), who.user, pid)
-    decisions = secure.read_decisions(reg.uow(), who.user, pid, now)
-    notices = own_copies(who.user, pid, secure.read_notices(reg.uow(), who.user, pid))
+    status = guarded.read_status(reg.uow(), who.user, pid, when, speak)
+    person = guarded.read_protectee(reg.uow(), who.user, pid)
+    decisions = guarded.read_decisions(reg.uow(), who.user, pid, now)
+    notices = own_copies(who.user, pid, guarded.read_notices(reg.uow(), who.user, pid))
     for n in notices:  # whether the change is still ahead, for the headline's tense
         n["ahead"] = parse_instant(n["effective_at"], "effective_at") > now
-    facts = secure.facts_for_page(reg.uow(), pid)
+    facts = guarded.facts_for_page(reg.uow(), pid)
     with reg.uow() as uow:
-        reports = [views.report_view(r) for r in uow.repo.discrepancies(pid)]
-        appealed = {a.decision_id: views.appeal_view(a) for a in uow.repo.appeals(pid)}
+        reports = [json_shapes.report_view(r) for r in uow.repo.discrepancies(pid)]
+        appealed = {a.decision_id: json_shapes.appeal_view(a) for a in uow.repo.appeals(pid)}
     cover_history = history.cover_history(reg.uow(), who.user, pid, now)
     by_id = {d["decision"]: d for d in decisions}
     timeline = sorted(
@@ -165,7 +165,7 @@ def coming_body(
 
 @router.get("/decisions/{decision_id}/receipt.json")
 def receipt(decision_id: str, reg: Reg, who: Who) -> Response:
-    secure.read_decision(reg.uow(), who.user, decision_id, reg.clock())
+    guarded.read_decision(reg.uow(), who.user, decision_id, reg.clock())
     with reg.uow() as uow:
         found = ledger.receipt_if_covered(uow, decision_id)
     if found is None:

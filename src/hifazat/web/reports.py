@@ -12,8 +12,8 @@ from hifazat.access.guard import Facts, allowed
 from hifazat.domain.errors import InvalidInput, Refusal
 from hifazat.domain.users import User
 from hifazat.services import (
+    guarded,
     registry_entries,
-    secure,
 )
 from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, local_input, see_other
@@ -29,7 +29,7 @@ FIELD = {"observed": "observed_at", "observed_at": "observed_at", "text": "text"
 def reportable(reg: Reg, user: User) -> list[dict[str, Any]]:
     """The protectees this user may report on: a protectee's login just themself, a liaison
     those who named them, a desk or the committee everyone they may see."""
-    people = secure.list_protectees(reg.uow(), user)
+    people = guarded.list_protectees(reg.uow(), user)
     desk = bool({"committee", "admin"} & user.roles) or bool(user.desks)
     out = []
     for p in people:
@@ -96,7 +96,7 @@ def report_submit(
         "observed_at": observed_at,
     }
     with reg.uow() as uow:  # a liaison files for the protectees who named them
-        secure.gate(uow, who.user, "report.file", protectee)
+        guarded.gate(uow, who.user, "report.file", protectee)
     errors: dict[str, list[str]] = {}
     speak = speaker(request, who, zone)
     try:
@@ -109,7 +109,7 @@ def report_submit(
     except InvalidInput as error:
         errors[FIELD.get(error.field, "text")] = [speak(error.said or error.message)]
     except Refusal as refusal:
-        for v in secure.violations_for(reg.uow(), who.user, refusal.violations, speak):
+        for v in guarded.violations_for(reg.uow(), who.user, refusal.violations, speak):
             errors.setdefault("protectee", []).append(f"{v['rule']}: {v['message']}")
     if errors:
         return _page(request, reg, who, values, errors, status=422)

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from hifazat.access.guard import require
 from hifazat.domain.errors import InvalidInput, Refusal
 from hifazat.services import (
+    guarded,
+    json_shapes,
     oversight,
     reviews,
-    secure,
-    views,
 )
 from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, see_other
@@ -41,7 +41,7 @@ def _queue_page(
         zone_of(reg.uow()),
         status=422 if errors else 200,
         who=who,
-        queue=[views.review_view(q) for q in queue],
+        queue=[json_shapes.review_view(q) for q in queue],
         confirmed=confirmed,
         failed=failed,
         typed=typed,
@@ -60,12 +60,12 @@ def review_confirm(
 ) -> Response:
     check_csrf(who, csrf_token)
     with reg.uow() as uow:
-        secure.gate_decision(uow, who.user, "review.record", coverage)
+        guarded.gate_decision(uow, who.user, "review.record", coverage)
     speak = speaker(request, who, zone_of(reg.uow()))
     try:
         reviews.review(reg.uow(), coverage, "confirmed", reason, who.user.id, reg.clock)
     except Refusal as refusal:
-        shown = secure.violations_for(reg.uow(), who.user, refusal.violations, speak)
+        shown = guarded.violations_for(reg.uow(), who.user, refusal.violations, speak)
         said = [f"{v['rule']}: {v['message']}" for v in shown]
         return _queue_page(request, reg, who, failed=coverage, typed=reason, errors=said)
     except InvalidInput as error:

@@ -8,7 +8,7 @@ from hifazat.api.deps import Reg, Who
 from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import CapacityView, CostView, FairnessAudit
 from hifazat.domain.times import period
-from hifazat.services import audits, secure
+from hifazat.services import audits, guarded
 from hifazat.serving.instants import From, To
 
 router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
@@ -23,7 +23,7 @@ def fairness(
 ) -> FairnessAudit:
     """Withdrawals and downgrades by affiliation within cohorts, the exact test, clusters."""
     with reg.uow() as uow:
-        secure.gate(uow, who.need("audit.read"), "audit.read")
+        guarded.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
     return FairnessAudit.model_validate(
         audits.fairness(reg.uow(), begin, stop, reg.clock()).as_dict()
@@ -33,7 +33,7 @@ def fairness(
 @router.get("/capacity")
 def capacity(reg: Reg, who: Who) -> CapacityView:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("capacity.read"), "capacity.read")
+        guarded.gate(uow, who.need("capacity.read"), "capacity.read")
     found = audits.capacity_at(reg.uow(), reg.clock())
     return CapacityView.model_validate({"providers": [c.as_dict() for c in found]})
 
@@ -46,6 +46,6 @@ def cost(
     end: To = None,
 ) -> CostView:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("audit.read"), "audit.read")
+        guarded.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
     return CostView.model_validate(audits.cost_over(reg.uow(), begin, stop, reg.clock()).as_dict())

@@ -20,7 +20,7 @@ from hifazat.api.schemas import (
     TokenRevoked,
     UserView,
 )
-from hifazat.services import auth, views
+from hifazat.services import auth, json_shapes
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=ERRORS)
 
@@ -41,7 +41,7 @@ def login(body: LoginBody, response: Response, reg: Reg) -> SessionStarted:
         path="/",
     )
     return SessionStarted(
-        user=UserView.model_validate(views.user_view(session.user)),
+        user=UserView.model_validate(json_shapes.user_view(session.user)),
         csrf_token=session.csrf,
         expires_at=session.expires_at,
     )
@@ -57,7 +57,7 @@ def logout(response: Response, reg: Reg, who: Who) -> SignedOut:
 
 @router.get("/me")
 def me(who: Who) -> Me:
-    user = views.user_view(who.user)
+    user = json_shapes.user_view(who.user)
     return Me.model_validate({"user": user, "via": who.via, "scopes": sorted(who.scopes)})
 
 

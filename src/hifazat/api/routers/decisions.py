@@ -21,7 +21,7 @@ from hifazat.api.schemas import (
     Receipt,
 )
 from hifazat.domain.decision import Decision
-from hifazat.services import decide, emergencies, ledger, secure, views
+from hifazat.services import decide, emergencies, guarded, json_shapes, ledger
 
 router = APIRouter(prefix="/api/v1/decisions", tags=["decisions"], responses=ERRORS)
 
@@ -33,7 +33,7 @@ def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONRes
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "decision.propose", body.protectee, body.provider)
+            guarded.gate(uow, user, "decision.propose", body.protectee, body.provider)
         proposal = decide.proposal_of(
             body.action,
             body.protectee,
@@ -47,7 +47,7 @@ def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONRes
             body.effective_at,
         )
         proposed = decide.propose(reg.uow(), proposal, reg.clock)
-        needs = secure.violations_for(reg.uow(), user, proposed.needs_committee)
+        needs = guarded.violations_for(reg.uow(), user, proposed.needs_committee)
         made = Proposed(
             decision=proposed.decision.id,
             state="proposed",
@@ -61,7 +61,7 @@ def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONRes
 
 @router.get("/{decision_id}")
 def read(decision_id: str, reg: Reg, who: Who) -> DecisionRead:
-    found = secure.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
+    found = guarded.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
     return DecisionRead.model_validate(found)
 
 
@@ -75,7 +75,7 @@ def approve(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate_decision(uow, user, "decision.approve", decision_id)
+            guarded.gate_decision(uow, user, "decision.approve", decision_id)
         decided = decide.approve(reg.uow(), decision_id, user.id, reg.clock, body.effective_at)
         return 200, _view(decided, reg.clock()).wire()
 
@@ -90,7 +90,7 @@ def rescind(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate_decision(uow, user, "decision.rescind", decision_id)
+            guarded.gate_decision(uow, user, "decision.rescind", decision_id)
         done = decide.rescind(reg.uow(), decision_id, user.id, body.reason, reg.clock)
         return 200, _view(done, reg.clock()).wire()
 
@@ -106,7 +106,7 @@ def ratify(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate_decision(uow, user, "decision.ratify", decision_id)
+            guarded.gate_decision(uow, user, "decision.ratify", decision_id)
         done = emergencies.ratify(
             reg.uow(), decision_id, user.id, body.refuse, body.reason, reg.clock
         )
@@ -118,10 +118,10 @@ def ratify(
 @router.get("/{decision_id}/receipt")
 def receipt(decision_id: str, reg: Reg, who: Who) -> Receipt:
     """The decision's ledger receipt, checkable offline with the ledger's public key."""
-    secure.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
+    guarded.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
     return Receipt.model_validate(ledger.receipt(reg.uow(), decision_id, reg.signer(), reg.clock()))
 
 
 def _view(decision: Decision, now: datetime) -> DecisionView:
     """A decision as a write answers with it, through its model."""
-    return DecisionView.model_validate(views.decision_view(decision, now))
+    return DecisionView.model_validate(json_shapes.decision_view(decision, now))

@@ -11,7 +11,7 @@ from hifazat.api.deps import Reg, Who
 from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import Checkpoint, CheckpointMade
 from hifazat.domain.errors import NotFound
-from hifazat.services import ledger, secure
+from hifazat.services import guarded, ledger
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERRORS)
 
@@ -25,7 +25,7 @@ def public_key(reg: Reg) -> str:
 @router.get("/checkpoint")
 def latest(reg: Reg, who: Who) -> Checkpoint:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("ledger.read"), "ledger.read")
+        guarded.gate(uow, who.need("ledger.read"), "ledger.read")
         row = uow.ledger.latest_checkpoint()
     if row is None:
         raise NotFound("checkpoint", "latest")
@@ -40,7 +40,7 @@ def latest(reg: Reg, who: Who) -> Checkpoint:
 @router.post("/checkpoints", status_code=201)
 def make(reg: Reg, who: Who) -> CheckpointMade:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("ledger.checkpoint"), "ledger.checkpoint")
+        guarded.gate(uow, who.need("ledger.checkpoint"), "ledger.checkpoint")
     made = ledger.make_checkpoint(reg.uow(), reg.signer(), reg.clock())
     return CheckpointMade(
         tree_size=made.size,

@@ -26,7 +26,7 @@ from hifazat.api.schemas import (
     ReviewRecorded,
 )
 from hifazat.domain.appeal import AppealOutcome
-from hifazat.services import appeals, oversight, registry_entries, reviews, secure, views
+from hifazat.services import appeals, guarded, json_shapes, oversight, registry_entries, reviews
 
 router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
 
@@ -34,7 +34,7 @@ router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
 @router.get("/flags")
 def flags(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> FlagPage:
     """Every open flag the user may see."""
-    found = secure.read_flags(reg.uow(), who.need("flag.read"), reg.clock())
+    found = guarded.read_flags(reg.uow(), who.need("flag.read"), reg.clock())
     return FlagPage.model_validate(page(found, limit, offset))
 
 
@@ -47,10 +47,10 @@ def reviews_due(
     offset: Offset = 0,
 ) -> ReviewDuePage:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("review.due"), "review.due")
+        guarded.gate(uow, who.need("review.due"), "review.due")
     queue = oversight.reviews_due(reg.uow(), reg.clock(), timedelta(days=within_days))
     return ReviewDuePage.model_validate(
-        page([views.review_view(item) for item in queue], limit, offset)
+        page([json_shapes.review_view(item) for item in queue], limit, offset)
     )
 
 
@@ -60,7 +60,7 @@ def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONRespon
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate_decision(uow, user, "review.record", body.coverage)
+            guarded.gate_decision(uow, user, "review.record", body.coverage)
         done = reviews.review(
             reg.uow(), body.coverage, body.outcome, body.reason, user.id, reg.clock, body.category
         )
@@ -79,9 +79,9 @@ def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONRespon
 @router.get("/protectees/{pid}/appeals")
 def appeal_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> AppealPage:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("appeal.read"), "appeal.read", pid)
+        guarded.gate(uow, who.need("appeal.read"), "appeal.read", pid)
         uow.repo.protectee(pid)
-        found = [views.appeal_view(a) for a in uow.repo.appeals(pid)]
+        found = [json_shapes.appeal_view(a) for a in uow.repo.appeals(pid)]
     return AppealPage.model_validate(page(found, limit, offset))
 
 
@@ -92,9 +92,9 @@ def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONRespons
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate_decision(uow, user, "appeal.lodge", body.decision)
+            guarded.gate_decision(uow, user, "appeal.lodge", body.decision)
         appeal = appeals.lodge(reg.uow(), body.decision, user.id, body.grounds, reg.clock)
-        return 201, AppealView.model_validate(views.appeal_view(appeal)).wire()
+        return 201, AppealView.model_validate(json_shapes.appeal_view(appeal)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
@@ -107,11 +107,11 @@ def rule(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate_appeal(uow, user, "appeal.decide", appeal_id)
+            guarded.gate_appeal(uow, user, "appeal.decide", appeal_id)
         decided = appeals.decide_appeal(
             reg.uow(), appeal_id, AppealOutcome(body.outcome), body.reason, user.id, reg.clock
         )
-        return 200, AppealView.model_validate(views.appeal_view(decided)).wire()
+        return 200, AppealView.model_validate(json_shapes.appeal_view(decided)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
@@ -119,9 +119,9 @@ def rule(
 @router.get("/protectees/{pid}/ground-reports")
 def report_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ReportPage:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("report.read"), "report.read", pid)
+        guarded.gate(uow, who.need("report.read"), "report.read", pid)
         uow.repo.protectee(pid)
-        found = [views.report_view(r) for r in uow.repo.discrepancies(pid)]
+        found = [json_shapes.report_view(r) for r in uow.repo.discrepancies(pid)]
     return ReportPage.model_validate(page(found, limit, offset))
 
 
@@ -132,12 +132,12 @@ def report(body: ReportBody, request: Request, reg: Reg, who: Who) -> JSONRespon
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "report.file", body.protectee)
+            guarded.gate(uow, user, "report.file", body.protectee)
         new = registry_entries.NewReport(
             body.protectee, body.provider, user.id, body.observed_at, body.text
         )
         filed = registry_entries.report_discrepancy(reg.uow(), new, reg.clock)
-        return 201, ReportView.model_validate(views.report_view(filed)).wire()
+        return 201, ReportView.model_validate(json_shapes.report_view(filed)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
@@ -150,10 +150,10 @@ def resolve(
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate_report(uow, user, "report.resolve", report_id)
+            guarded.gate_report(uow, user, "report.resolve", report_id)
         done = registry_entries.resolve(
             reg.uow(), report_id, body.outcome, body.reason, user.id, reg.clock, body.decision
         )
-        return 200, ReportView.model_validate(views.report_view(done)).wire()
+        return 200, ReportView.model_validate(json_shapes.report_view(done)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)

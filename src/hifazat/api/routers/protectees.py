@@ -23,7 +23,7 @@ from hifazat.api.schemas import (
     StatusView,
 )
 from hifazat.domain.errors import InvalidInput
-from hifazat.services import registry_entries, secure, views
+from hifazat.services import guarded, json_shapes, registry_entries
 from hifazat.serving.instants import At
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=ERRORS)
@@ -32,29 +32,31 @@ router = APIRouter(prefix="/api/v1", tags=["registry"], responses=ERRORS)
 @router.get("/providers")
 def providers(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ProviderPage:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("provider.read"), "provider.read")
+        guarded.gate(uow, who.need("provider.read"), "provider.read")
         found = uow.repo.providers()
     return ProviderPage.model_validate(
-        page([views.provider_view(p) for p in found.values()], limit, offset)
+        page([json_shapes.provider_view(p) for p in found.values()], limit, offset)
     )
 
 
 @router.get("/providers/{provider_id}")
 def provider(provider_id: str, reg: Reg, who: Who) -> ProviderView:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("provider.read"), "provider.read")
-        return ProviderView.model_validate(views.provider_view(uow.repo.provider(provider_id)))
+        guarded.gate(uow, who.need("provider.read"), "provider.read")
+        return ProviderView.model_validate(
+            json_shapes.provider_view(uow.repo.provider(provider_id))
+        )
 
 
 @router.get("/protectees")
 def protectees(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ProtecteePage:
-    found = secure.list_protectees(reg.uow(), who.need("protectee.read"))
+    found = guarded.list_protectees(reg.uow(), who.need("protectee.read"))
     return ProtecteePage.model_validate(page(found, limit, offset))
 
 
 @router.get("/protectees/{pid}")
 def protectee(pid: str, reg: Reg, who: Who) -> ProtecteeView:
-    found = secure.read_protectee(reg.uow(), who.need("protectee.read"), pid)
+    found = guarded.read_protectee(reg.uow(), who.need("protectee.read"), pid)
     return ProtecteeView.model_validate(found)
 
 
@@ -68,19 +70,19 @@ def status(
     """Layered cover now, or at `at`, as it was known then."""
     when = at if at is not None else reg.clock()
     return StatusView.model_validate(
-        secure.read_status(reg.uow(), who.need("status.read"), pid, when)
+        guarded.read_status(reg.uow(), who.need("status.read"), pid, when)
     )
 
 
 @router.get("/protectees/{pid}/decisions")
 def decisions(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> DecisionPage:
-    found = secure.read_decisions(reg.uow(), who.need("decision.read"), pid, reg.clock())
+    found = guarded.read_decisions(reg.uow(), who.need("decision.read"), pid, reg.clock())
     return DecisionPage.model_validate(page(found, limit, offset))
 
 
 @router.get("/protectees/{pid}/notices")
 def notices(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> NoticePage:
-    found = secure.read_notices(reg.uow(), who.need("notice.read"), pid)
+    found = guarded.read_notices(reg.uow(), who.need("notice.read"), pid)
     return NoticePage.model_validate(page(found, limit, offset))
 
 
@@ -90,7 +92,7 @@ def assessments(
 ) -> AssessmentPage:
     """Summaries for intelligence, the committee and auditors; the level alone for approvers of
     a provider covering the protectee; nothing for anyone else."""
-    found = secure.read_assessments(reg.uow(), who.need("threat.read"), pid)
+    found = guarded.read_assessments(reg.uow(), who.need("threat.read"), pid)
     return AssessmentPage.model_validate(page(found, limit, offset))
 
 
@@ -100,7 +102,7 @@ def add_assessment(body: AssessmentBody, request: Request, reg: Reg, who: Who) -
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "threat.add", body.protectee)
+            guarded.gate(uow, user, "threat.add", body.protectee)
         now = reg.clock()
         if body.valid_until <= (body.assessed_at or now):
             raise InvalidInput("valid_until", "must be after assessed_at")
@@ -114,6 +116,6 @@ def add_assessment(body: AssessmentBody, request: Request, reg: Reg, who: Who) -
             user.id,
         )
         assessment = registry_entries.add_assessment(reg.uow(), new, lambda: now)
-        return 201, AssessmentView.model_validate(views.assessment_view(assessment)).wire()
+        return 201, AssessmentView.model_validate(json_shapes.assessment_view(assessment)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)

@@ -19,7 +19,7 @@ from hifazat.api.schemas import (
     UserView,
 )
 from hifazat.domain.users import User
-from hifazat.services import auth, secure, users, views
+from hifazat.services import auth, guarded, json_shapes, users
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=ERRORS)
 
@@ -27,10 +27,10 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=ERRORS)
 @router.get("")
 def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> UserPage:
     with reg.uow() as uow:
-        secure.gate(uow, who.need("user.list"), "user.list")
+        guarded.gate(uow, who.need("user.list"), "user.list")
         found = uow.repo.users()
     return UserPage.model_validate(
-        page([views.user_view(u) for u in found.values()], limit, offset)
+        page([json_shapes.user_view(u) for u in found.values()], limit, offset)
     )
 
 
@@ -40,10 +40,10 @@ def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "user.manage")
+            guarded.gate(uow, user, "user.manage")
         new = User(body.id, body.name, frozenset(body.roles), body.protectee, body.language)
         added = users.add_user(reg.uow(), new, user.id, reg.clock)
-        return 201, UserView.model_validate(views.user_view(added)).wire()
+        return 201, UserView.model_validate(json_shapes.user_view(added)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
@@ -55,9 +55,9 @@ def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) ->
 
     def run() -> tuple[int, Any]:
         with reg.uow() as uow:
-            secure.gate(uow, user, "user.manage")
+            guarded.gate(uow, user, "user.manage")
         granted = users.grant_role(reg.uow(), user_id, body.role, user.id, reg.clock)
-        return 200, UserView.model_validate(views.user_view(granted)).wire()
+        return 200, UserView.model_validate(json_shapes.user_view(granted)).wire()
 
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
@@ -68,6 +68,6 @@ def set_password(user_id: str, body: PasswordBody, reg: Reg, who: Who) -> Passwo
     end."""
     user = who.need_session("user.manage")
     with reg.uow() as uow:
-        secure.gate(uow, user, "user.manage")
+        guarded.gate(uow, user, "user.manage")
     auth.set_password(reg.uow(), user_id, body.password, user.id, reg.clock())
     return PasswordChanged(changed=True)

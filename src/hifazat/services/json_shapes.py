@@ -1,4 +1,5 @@
-"""The JSON shapes of DESIGN.md's contract, built once for the command line and the API."""
+"""The JSON shapes of DESIGN.md's contract, built once for the command line, the API (whose
+response models validate them) and the pages."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The service layer as the API sees it: every read checked against the permission table and
-redacted, every write gated, in one place. The writes themselves are the same use cases the
+"""Guarded reads and gates: the service layer as the API and the pages see it, every read checked
+against the permission table and redacted, every write gated, in one place. The writes themselves are the same use cases the
 command line calls; the reads build on the same queries."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hifazat.domain.decision import DecisionState
 from hifazat.domain.errors import NotFound, Refusal, Violation
 from hifazat.domain.said import text_of
 from hifazat.domain.users import User
-from hifazat.services import decide, notices, oversight, views
+from hifazat.services import decide, json_shapes, notices, oversight
 from hifazat.services.status import status_in
 from hifazat.services.unit_of_work import UnitOfWork
 
@@ -160,7 +160,7 @@ def read_status(
     """The status; with `speak`, its flags' details as a page tells them."""
     with uow.reading():
         facts = gate(uow, user, "status.read", pid)
-        view = views.status_view(status_in(uow, pid, at), speak)
+        view = json_shapes.status_view(status_in(uow, pid, at), speak)
     view["flags"] = redaction.flags(user, facts, view["flags"])
     return view
 
@@ -169,7 +169,7 @@ def read_decisions(uow: UnitOfWork, user: User, pid: str, now: datetime) -> list
     with uow.reading():
         gate(uow, user, "decision.read", pid)
         uow.repo.protectee(pid)
-        return [views.decision_view(d, now) for d in uow.repo.decisions(pid)]
+        return [json_shapes.decision_view(d, now) for d in uow.repo.decisions(pid)]
 
 
 def read_decision(uow: UnitOfWork, user: User, decision_id: str, now: datetime) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def read_decision(uow: UnitOfWork, user: User, decision_id: str, now: datetime) 
             raise
         gate(uow, user, "decision.read", decision.protectee_id)
         return {
-            **views.decision_view(decision, now),
+            **json_shapes.decision_view(decision, now),
             "waiting_on": decide.next_role(uow, decision_id, now),
         }
 
@@ -189,7 +189,7 @@ def read_decision(uow: UnitOfWork, user: User, decision_id: str, now: datetime) 
 def read_notices(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, Any]]:
     with uow.reading():
         gate(uow, user, "notice.read", pid)
-    return [views.notice_view(n, r) for n, r in notices.notices_of(uow, pid)]
+    return [json_shapes.notice_view(n, r) for n, r in notices.notices_of(uow, pid)]
 
 
 def read_assessments(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, Any]]:
@@ -198,7 +198,7 @@ def read_assessments(uow: UnitOfWork, user: User, pid: str) -> list[dict[str, An
         uow.repo.protectee(pid)
         out = []
         for a in uow.repo.assessments(pid):
-            shown = redaction.assessment(user, facts, views.assessment_view(a))
+            shown = redaction.assessment(user, facts, json_shapes.assessment_view(a))
             if shown is not None:
                 out.append(shown)
         return out
@@ -223,7 +223,7 @@ def read_flags(
                 role.endswith(f"@{flag.provider}") for role in user.roles
             )
             if allowed(user, "status.read", facts) or desk:
-                visible += redaction.flags(user, facts, [views.flag_view(flag, speak)])
+                visible += redaction.flags(user, facts, [json_shapes.flag_view(flag, speak)])
         return visible
 
 
@@ -236,7 +236,7 @@ def decision_queues(
         for d in uow.repo.decisions():
             if not allowed(user, "decision.read", facts_for(uow, d.protectee_id)):
                 continue
-            seen.append(views.decision_view(d, now))
+            seen.append(json_shapes.decision_view(d, now))
             if d.state_at(now) is not DecisionState.PROPOSED or user.id == d.proposed_by:
                 continue
             role = decide.next_role(uow, d.id, now)
@@ -244,7 +244,7 @@ def decision_queues(
                 role == "approver" and user.can_approve_for(d.provider_id)
             )
             if mine:
-                waiting.append({**views.decision_view(d, now), "waiting_on": role})
+                waiting.append({**json_shapes.decision_view(d, now), "waiting_on": role})
     seen.sort(key=lambda d: d["proposed_at"], reverse=True)
     return waiting, seen[:recent]
 
