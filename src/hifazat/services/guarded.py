@@ -1,6 +1,6 @@
 """Guarded reads and gates: the service layer as the API and the pages see it, every read checked
-against the permission table and redacted, every write gated, in one place. The writes themselves are the same use cases the
-command line calls; the reads build on the same queries."""
+against the permission table and redacted, every write gated, in one place. The writes
+themselves are the same use cases the command line calls; the reads build on the same queries."""
 
 from __future__ import annotations
 
