@@ -107,7 +107,7 @@ def create_app(
         )
         return response
 
-    @app.get("/api/v1/health", tags=["meta"], response_model=Health)
+    @app.get("/api/v1/health", tags=["meta"], response_model=Health, operation_id="meta_health")
     def health() -> Health:
         """Liveness: the process answers. It asks nothing of the database (see /api/v1/ready)."""
         return Health(ok=True, version=__version__)
@@ -115,6 +115,7 @@ def create_app(
     @app.get(
         "/api/v1/ready",
         tags=["meta"],
+        operation_id="meta_ready",
         response_model=Readiness,
         responses={503: {"description": "Not ready: a check failed, and says which"}},
     )

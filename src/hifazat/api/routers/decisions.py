@@ -23,10 +23,16 @@ from hifazat.api.schemas import (
 from hifazat.domain.decision import Decision
 from hifazat.services import decide, emergencies, ledger, secure, views
 
-router = APIRouter(prefix="/api/v1/decisions", tags=["decisions"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/decisions", responses=ERRORS)
 
 
-@router.post("", status_code=201, response_model=Proposed)
+@router.post(
+    "",
+    status_code=201,
+    response_model=Proposed,
+    operation_id="decisions_propose",
+    tags=["decisions"],
+)
 def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """Proposes a decision; the acting user is the proposer."""
     user = who.need("decision.propose")
@@ -59,13 +65,18 @@ def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONRes
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.get("/{decision_id}")
+@router.get("/{decision_id}", operation_id="decisions_read", tags=["decisions"])
 def read(decision_id: str, reg: Reg, who: Who) -> DecisionRead:
     found = secure.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
     return DecisionRead.model_validate(found)
 
 
-@router.post("/{decision_id}/approve", response_model=DecisionView)
+@router.post(
+    "/{decision_id}/approve",
+    response_model=DecisionView,
+    operation_id="decisions_approve",
+    tags=["decisions"],
+)
 def approve(
     decision_id: str, body: ApproveBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -82,7 +93,12 @@ def approve(
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{decision_id}/rescind", response_model=DecisionView)
+@router.post(
+    "/{decision_id}/rescind",
+    response_model=DecisionView,
+    operation_id="decisions_rescind",
+    tags=["decisions"],
+)
 def rescind(
     decision_id: str, body: ReasonBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -97,7 +113,12 @@ def rescind(
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{decision_id}/ratify", response_model=DecisionView)
+@router.post(
+    "/{decision_id}/ratify",
+    response_model=DecisionView,
+    operation_id="decisions_ratify",
+    tags=["decisions"],
+)
 def ratify(
     decision_id: str, body: RatifyBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -115,7 +136,7 @@ def ratify(
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.get("/{decision_id}/receipt")
+@router.get("/{decision_id}/receipt", operation_id="decisions_receipt", tags=["decisions"])
 def receipt(decision_id: str, reg: Reg, who: Who) -> Receipt:
     """The decision's ledger receipt, checkable offline with the ledger's public key."""
     secure.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())

@@ -12,10 +12,15 @@ from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import NoticeRequeued, ReasonBody
 from hifazat.services import notices
 
-router = APIRouter(prefix="/api/v1/notices", tags=["notices"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/notices", responses=ERRORS)
 
 
-@router.post("/{notice_id}/requeue", response_model=NoticeRequeued)
+@router.post(
+    "/{notice_id}/requeue",
+    response_model=NoticeRequeued,
+    operation_id="notices_requeue",
+    tags=["notices"],
+)
 def requeue(notice_id: str, body: ReasonBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """A dead notice, pending again and due at once; entered in the ledger with the reason.
     403 for anyone who may not (whether or not the notice exists)."""

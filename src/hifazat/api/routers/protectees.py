@@ -26,10 +26,10 @@ from hifazat.domain.errors import InvalidInput
 from hifazat.services import registry_entries, secure, views
 from hifazat.serving.instants import At
 
-router = APIRouter(prefix="/api/v1", tags=["registry"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 
-@router.get("/providers")
+@router.get("/providers", operation_id="providers_list", tags=["providers"])
 def providers(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ProviderPage:
     with reg.uow() as uow:
         secure.gate(uow, who.need("provider.read"), "provider.read")
@@ -39,26 +39,26 @@ def providers(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> Prov
     )
 
 
-@router.get("/providers/{provider_id}")
+@router.get("/providers/{provider_id}", operation_id="providers_read", tags=["providers"])
 def provider(provider_id: str, reg: Reg, who: Who) -> ProviderView:
     with reg.uow() as uow:
         secure.gate(uow, who.need("provider.read"), "provider.read")
         return ProviderView.model_validate(views.provider_view(uow.repo.provider(provider_id)))
 
 
-@router.get("/protectees")
+@router.get("/protectees", operation_id="protectees_list", tags=["protectees"])
 def protectees(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ProtecteePage:
     found = secure.list_protectees(reg.uow(), who.need("protectee.read"))
     return ProtecteePage.model_validate(page(found, limit, offset))
 
 
-@router.get("/protectees/{pid}")
+@router.get("/protectees/{pid}", operation_id="protectees_read", tags=["protectees"])
 def protectee(pid: str, reg: Reg, who: Who) -> ProtecteeView:
     found = secure.read_protectee(reg.uow(), who.need("protectee.read"), pid)
     return ProtecteeView.model_validate(found)
 
 
-@router.get("/protectees/{pid}/status")
+@router.get("/protectees/{pid}/status", operation_id="protectees_status", tags=["protectees"])
 def status(
     pid: str,
     reg: Reg,
@@ -72,19 +72,23 @@ def status(
     )
 
 
-@router.get("/protectees/{pid}/decisions")
+@router.get("/protectees/{pid}/decisions", operation_id="decisions_list", tags=["decisions"])
 def decisions(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> DecisionPage:
     found = secure.read_decisions(reg.uow(), who.need("decision.read"), pid, reg.clock())
     return DecisionPage.model_validate(page(found, limit, offset))
 
 
-@router.get("/protectees/{pid}/notices")
+@router.get("/protectees/{pid}/notices", operation_id="notices_list", tags=["notices"])
 def notices(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> NoticePage:
     found = secure.read_notices(reg.uow(), who.need("notice.read"), pid)
     return NoticePage.model_validate(page(found, limit, offset))
 
 
-@router.get("/protectees/{pid}/threat-assessments")
+@router.get(
+    "/protectees/{pid}/threat-assessments",
+    operation_id="assessments_list",
+    tags=["threat-assessments"],
+)
 def assessments(
     pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
 ) -> AssessmentPage:
@@ -94,7 +98,13 @@ def assessments(
     return AssessmentPage.model_validate(page(found, limit, offset))
 
 
-@router.post("/threat-assessments", status_code=201, response_model=AssessmentView)
+@router.post(
+    "/threat-assessments",
+    status_code=201,
+    response_model=AssessmentView,
+    operation_id="assessments_add",
+    tags=["threat-assessments"],
+)
 def add_assessment(body: AssessmentBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("threat.add")
 

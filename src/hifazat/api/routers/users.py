@@ -21,10 +21,10 @@ from hifazat.api.schemas import (
 from hifazat.domain.users import User
 from hifazat.services import auth, secure, users, views
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/users", responses=ERRORS)
 
 
-@router.get("")
+@router.get("", operation_id="users_list", tags=["users"])
 def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> UserPage:
     with reg.uow() as uow:
         secure.gate(uow, who.need("user.list"), "user.list")
@@ -34,7 +34,7 @@ def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> Us
     )
 
 
-@router.post("", status_code=201, response_model=UserView)
+@router.post("", status_code=201, response_model=UserView, operation_id="users_add", tags=["users"])
 def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("user.manage")
 
@@ -48,7 +48,9 @@ def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{user_id}/roles", response_model=UserView)
+@router.post(
+    "/{user_id}/roles", response_model=UserView, operation_id="users_role_grant", tags=["users"]
+)
 def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """Grants a role; the change is entered in the ledger."""
     user = who.need("user.manage")
@@ -62,7 +64,7 @@ def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) ->
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{user_id}/password")
+@router.post("/{user_id}/password", operation_id="users_password_set", tags=["users"])
 def set_password(user_id: str, body: PasswordBody, reg: Reg, who: Who) -> PasswordChanged:
     """An admin sets a password, from a signed-in session; the account's sessions and tokens
     end."""
