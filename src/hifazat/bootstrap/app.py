@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from hifazat import __version__
-from hifazat.api import errors
+from hifazat.api import contract, errors
 from hifazat.api.deps import principal
 from hifazat.api.routers import (
     audits,
@@ -89,6 +89,7 @@ def create_app(
     for module in (auth, protectees, decisions, oversight, audits, ledger, users, public, notices):
         app.include_router(module.router)
     app.include_router(pages.router)
+    contract.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.exception_handler(SignInFirst)

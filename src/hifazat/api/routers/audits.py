@@ -5,13 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hifazat.api.deps import Reg, Who
-from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import CapacityView, CostView, FairnessAudit
 from hifazat.domain.times import period
 from hifazat.services import audits, secure
 from hifazat.serving.instants import From, To
 
-router = APIRouter(prefix="/api/v1", responses=ERRORS)
+router = APIRouter(prefix="/api/v1")
 
 
 @router.get("/audit/fairness", operation_id="audits_fairness", tags=["audits"])

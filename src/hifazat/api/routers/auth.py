@@ -7,7 +7,6 @@ from datetime import timedelta
 from fastapi import APIRouter, Response
 
 from hifazat.api.deps import SESSION_COOKIE, Reg, Who
-from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import (
     LoginBody,
     Me,
@@ -22,10 +21,15 @@ from hifazat.api.schemas import (
 )
 from hifazat.services import auth, views
 
-router = APIRouter(prefix="/api/v1/auth", responses=ERRORS)
+router = APIRouter(prefix="/api/v1/auth")
 
 
-@router.post("/login", operation_id="auth_login", tags=["auth"])
+@router.post(
+    "/login",
+    operation_id="auth_login",
+    tags=["auth"],
+    responses={401: {"description": "Wrong user name or password, or the account is locked"}},
+)
 def login(body: LoginBody, response: Response, reg: Reg) -> SessionStarted:
     """Starts a session: an HttpOnly, SameSite=Strict cookie, and the CSRF token that every
     unsafe request of the session must echo in the X-CSRF-Token header."""

@@ -8,8 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.schemas import (
     ApproveBody,
     DecisionRead,
@@ -23,7 +22,7 @@ from hifazat.api.schemas import (
 from hifazat.domain.decision import Decision
 from hifazat.services import decide, emergencies, ledger, secure, views
 
-router = APIRouter(prefix="/api/v1/decisions", responses=ERRORS)
+router = APIRouter(prefix="/api/v1/decisions")
 
 
 @router.post(
@@ -31,6 +30,7 @@ router = APIRouter(prefix="/api/v1/decisions", responses=ERRORS)
     status_code=201,
     response_model=Proposed,
     operation_id="decisions_propose",
+    dependencies=[IDEMPOTENT],
     tags=["decisions"],
 )
 def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
@@ -75,6 +75,7 @@ def read(decision_id: str, reg: Reg, who: Who) -> DecisionRead:
     "/{decision_id}/approve",
     response_model=DecisionView,
     operation_id="decisions_approve",
+    dependencies=[IDEMPOTENT],
     tags=["decisions"],
 )
 def approve(
@@ -97,6 +98,7 @@ def approve(
     "/{decision_id}/rescind",
     response_model=DecisionView,
     operation_id="decisions_rescind",
+    dependencies=[IDEMPOTENT],
     tags=["decisions"],
 )
 def rescind(
@@ -117,6 +119,7 @@ def rescind(
     "/{decision_id}/ratify",
     response_model=DecisionView,
     operation_id="decisions_ratify",
+    dependencies=[IDEMPOTENT],
     tags=["decisions"],
 )
 def ratify(

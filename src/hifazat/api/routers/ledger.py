@@ -8,12 +8,11 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from hifazat.api.deps import Reg, Who
-from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import Checkpoint, CheckpointMade
 from hifazat.domain.errors import NotFound
 from hifazat.services import ledger, secure
 
-router = APIRouter(prefix="/api/v1/ledger", responses=ERRORS)
+router = APIRouter(prefix="/api/v1/ledger")
 
 
 @router.get(
@@ -27,7 +26,12 @@ def public_key(reg: Reg) -> str:
     return reg.signer().verifier().text() + "\n"
 
 
-@router.get("/checkpoint", operation_id="ledger_checkpoint_latest", tags=["ledger"])
+@router.get(
+    "/checkpoint",
+    operation_id="ledger_checkpoint_latest",
+    tags=["ledger"],
+    responses={404: {"description": "No checkpoint has been made yet"}},
+)
 def latest(reg: Reg, who: Who) -> Checkpoint:
     with reg.uow() as uow:
         secure.gate(uow, who.need("ledger.read"), "ledger.read")

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import (
     AppealBody,
@@ -28,7 +27,7 @@ from hifazat.api.schemas import (
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.services import appeals, oversight, registry_entries, reviews, secure, views
 
-router = APIRouter(prefix="/api/v1", responses=ERRORS)
+router = APIRouter(prefix="/api/v1")
 
 
 @router.get("/flags", operation_id="flags_list", tags=["flags"])
@@ -59,6 +58,7 @@ def reviews_due(
     status_code=201,
     response_model=ReviewRecorded,
     operation_id="reviews_record",
+    dependencies=[IDEMPOTENT],
     tags=["reviews"],
 )
 def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
@@ -96,6 +96,7 @@ def appeal_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset 
     status_code=201,
     response_model=AppealView,
     operation_id="appeals_lodge",
+    dependencies=[IDEMPOTENT],
     tags=["appeals"],
 )
 def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
@@ -115,6 +116,7 @@ def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONRespons
     "/appeals/{appeal_id}/decide",
     response_model=AppealView,
     operation_id="appeals_rule",
+    dependencies=[IDEMPOTENT],
     tags=["appeals"],
 )
 def rule(
@@ -149,6 +151,7 @@ def report_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset 
     status_code=201,
     response_model=ReportView,
     operation_id="ground_reports_file",
+    dependencies=[IDEMPOTENT],
     tags=["ground-reports"],
 )
 def report(body: ReportBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
@@ -171,6 +174,7 @@ def report(body: ReportBody, request: Request, reg: Reg, who: Who) -> JSONRespon
     "/ground-reports/{report_id}/resolve",
     response_model=ReportView,
     operation_id="ground_reports_resolve",
+    dependencies=[IDEMPOTENT],
     tags=["ground-reports"],
 )
 def resolve(

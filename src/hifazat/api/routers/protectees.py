@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import (
     AssessmentBody,
@@ -26,7 +25,7 @@ from hifazat.domain.errors import InvalidInput
 from hifazat.services import registry_entries, secure, views
 from hifazat.serving.instants import At
 
-router = APIRouter(prefix="/api/v1", responses=ERRORS)
+router = APIRouter(prefix="/api/v1")
 
 
 @router.get("/providers", operation_id="providers_list", tags=["providers"])
@@ -103,6 +102,7 @@ def assessments(
     status_code=201,
     response_model=AssessmentView,
     operation_id="assessments_add",
+    dependencies=[IDEMPOTENT],
     tags=["threat-assessments"],
 )
 def add_assessment(body: AssessmentBody, request: Request, reg: Reg, who: Who) -> JSONResponse:

@@ -9,13 +9,12 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import TransparencyView
 from hifazat.serving.instants import From, To
 from hifazat.serving.public_reports import PublicReports, Published
 from hifazat.serving.requests import Reg
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter()
 
 
 def _report(request: Request, reg: Reg, start: datetime | None, end: datetime | None) -> Published:

@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import (
     PasswordBody,
@@ -21,7 +20,7 @@ from hifazat.api.schemas import (
 from hifazat.domain.users import User
 from hifazat.services import auth, secure, users, views
 
-router = APIRouter(prefix="/api/v1/users", responses=ERRORS)
+router = APIRouter(prefix="/api/v1/users")
 
 
 @router.get("", operation_id="users_list", tags=["users"])
@@ -34,7 +33,14 @@ def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> Us
     )
 
 
-@router.post("", status_code=201, response_model=UserView, operation_id="users_add", tags=["users"])
+@router.post(
+    "",
+    status_code=201,
+    response_model=UserView,
+    operation_id="users_add",
+    dependencies=[IDEMPOTENT],
+    tags=["users"],
+)
 def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("user.manage")
 
@@ -49,7 +55,11 @@ def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
 
 
 @router.post(
-    "/{user_id}/roles", response_model=UserView, operation_id="users_role_grant", tags=["users"]
+    "/{user_id}/roles",
+    response_model=UserView,
+    operation_id="users_role_grant",
+    dependencies=[IDEMPOTENT],
+    tags=["users"],
 )
 def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """Grants a role; the change is entered in the ledger."""
