@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock assets demo test lint unit integration clean bench bench-national
+.PHONY: install lock assets demo test lint unit integration clean bench bench-national openapi
 
 install: $(STAMP) assets
 
@@ -53,6 +53,18 @@ $(ASSETS): $(NODE_STAMP) $(wildcard src/hifazat/web/assets/*.scss) src/hifazat/w
 	cp node_modules/govuk-frontend/dist/govuk/assets/images/favicon.svg $(BUILD)/images/
 	cp node_modules/@fontsource/noto-nastaliq-urdu/files/noto-nastaliq-urdu-arabic-*-normal.woff2 $(BUILD)/fonts/
 	mv $(BUILD)/hifazat.tmp.css $(ASSETS)
+
+# The OpenAPI document as the app serves it, committed as docs/openapi-v1.json: a route or schema
+# change fails tests/integration/api/test_openapi_contract.py until this is run again (and the
+# API section of CHANGELOG.md says what changed).
+openapi: install
+	$(BIN)/python -c 'import sys, sqlalchemy; \
+		from hifazat.api.contract import text; from hifazat.bootstrap.app import create_app; \
+		from hifazat.settings import ServerSettings; \
+		app = create_app(ServerSettings(database_url="sqlite://"), \
+			engine=sqlalchemy.create_engine("sqlite://"), periodic=False); \
+		sys.stdout.write(text(app.openapi()))' > docs/openapi-v1.json.tmp
+	mv docs/openapi-v1.json.tmp docs/openapi-v1.json
 
 demo: install
 	$(BIN)/hifazat demo

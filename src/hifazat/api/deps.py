@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from hifazat.access.guard import Forbidden
 from hifazat.access.permissions import scope_needed
@@ -21,6 +22,29 @@ from hifazat.services.unit_of_work import KeptAnswer
 from hifazat.serving.requests import SESSION_COOKIE, UNSAFE, Reg, Registry
 
 CSRF_HEADER = "X-CSRF-Token"
+
+# The credentials as the OpenAPI document names them (components.securitySchemes). None of them
+# refuses a request itself (auto_error=False): `principal` decides, as it always has.
+BEARER = HTTPBearer(
+    scheme_name="BearerToken",
+    description="An API token (POST /api/v1/auth/tokens), sent as `Authorization: Bearer …`.",
+    auto_error=False,
+)
+SESSION = APIKeyCookie(
+    name=SESSION_COOKIE,
+    scheme_name="SessionCookie",
+    description="The session cookie that POST /api/v1/auth/login sets.",
+    auto_error=False,
+)
+CSRF = APIKeyHeader(
+    name=CSRF_HEADER,
+    scheme_name="CsrfHeader",
+    description=(
+        "The session's `csrf_token` (from the login answer): a session's POST and DELETE "
+        "must carry it with the cookie."
+    ),
+    auto_error=False,
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +76,16 @@ class Principal:
         return user
 
 
-def principal(request: Request, reg: Reg) -> Principal:
+def principal(
+    request: Request,
+    reg: Reg,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+    secret: Annotated[str | None, Depends(SESSION)],
+    csrf_sent: Annotated[str | None, Depends(CSRF)],
+) -> Principal:
+    """The signed-in caller: a bearer token, else the session cookie (with its CSRF header on
+    unsafe methods). The header is read as it always was (any `Bearer ` prefix, the token
+    stripped), which HTTPBearer's parsing is not; BEARER only names the scheme."""
     now = reg.clock()
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -60,16 +93,36 @@ def principal(request: Request, reg: Reg) -> Principal:
         if found is None:
             raise auth.AuthFailed("the token is unknown, expired or revoked")
         return Principal(found[0], "token", found[1])
-    secret = request.cookies.get(SESSION_COOKIE)
     if secret:
         session = auth.session_user(reg.uow(), secret, now)
         if session is None:
             raise auth.AuthFailed("the session has ended; sign in again")
         user, csrf = session
-        if request.method in UNSAFE and request.headers.get(CSRF_HEADER) != csrf:
+        if request.method in UNSAFE and csrf_sent != csrf:
             raise Forbidden(f"a signed-in form or request must carry the {CSRF_HEADER} header")
         return Principal(user, "session", frozenset(auth.SCOPES), secret)  # a session may all
     raise auth.AuthFailed("sign in, or send a bearer token")
+
+
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description=(
+                "Any string unique to this request, e.g. a UUID: a retry with the same key gets "
+                "the first response (with `Idempotent-Replayed: true`) and stores nothing twice; "
+                "the same key with a different request is refused (422 IDEMPOTENCY_KEY_REUSED)."
+            ),
+        ),
+    ] = None,
+) -> str | None:
+    """Declares the header in the document; `idempotent` reads it from the request."""
+    return key
+
+
+#: the dependency of every route that runs through `idempotent`
+IDEMPOTENT = Depends(idempotency_key)
 
 
 def _digest(*parts: str) -> str:
@@ -133,4 +186,13 @@ def _respond(run: Callable[[], tuple[int, Any]], reg: Registry, user: User) -> J
 
 
 Who = Annotated[Principal, Depends(principal)]
-__all__ = ["SESSION_COOKIE", "Principal", "Reg", "Registry", "Who", "idempotent", "principal"]
+__all__ = [
+    "IDEMPOTENT",
+    "SESSION_COOKIE",
+    "Principal",
+    "Reg",
+    "Registry",
+    "Who",
+    "idempotent",
+    "principal",
+]

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from hifazat import __version__
-from hifazat.api import errors
+from hifazat.api import contract, errors
 from hifazat.api.deps import principal
 from hifazat.api.routers import (
     audits,
@@ -89,6 +89,7 @@ def create_app(
     for module in (auth, protectees, decisions, oversight, audits, ledger, users, public, notices):
         app.include_router(module.router)
     app.include_router(pages.router)
+    contract.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.exception_handler(SignInFirst)
@@ -107,7 +108,7 @@ def create_app(
         )
         return response
 
-    @app.get("/api/v1/health", tags=["meta"], response_model=Health)
+    @app.get("/api/v1/health", tags=["meta"], response_model=Health, operation_id="meta_health")
     def health() -> Health:
         """Liveness: the process answers. It asks nothing of the database (see /api/v1/ready)."""
         return Health(ok=True, version=__version__)
@@ -115,6 +116,7 @@ def create_app(
     @app.get(
         "/api/v1/ready",
         tags=["meta"],
+        operation_id="meta_ready",
         response_model=Readiness,
         responses={503: {"description": "Not ready: a check failed, and says which"}},
     )

@@ -5,16 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hifazat.api.deps import Reg, Who
-from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import CapacityView, CostView, FairnessAudit
 from hifazat.domain.times import period
 from hifazat.services import audits, guarded
 from hifazat.serving.instants import From, To
 
-router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/audit/fairness")
+@router.get("/audit/fairness", operation_id="audits_fairness", tags=["audits"])
 def fairness(
     reg: Reg,
     who: Who,
@@ -30,7 +29,7 @@ def fairness(
     )
 
 
-@router.get("/capacity")
+@router.get("/capacity", operation_id="audits_capacity", tags=["audits"])
 def capacity(reg: Reg, who: Who) -> CapacityView:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("capacity.read"), "capacity.read")
@@ -38,7 +37,7 @@ def capacity(reg: Reg, who: Who) -> CapacityView:
     return CapacityView.model_validate({"providers": [c.as_dict() for c in found]})
 
 
-@router.get("/cost")
+@router.get("/cost", operation_id="audits_cost", tags=["audits"])
 def cost(
     reg: Reg,
     who: Who,

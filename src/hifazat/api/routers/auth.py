@@ -7,7 +7,6 @@ from datetime import timedelta
 from fastapi import APIRouter, Response
 
 from hifazat.api.deps import SESSION_COOKIE, Reg, Who
-from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import (
     LoginBody,
     Me,
@@ -22,10 +21,15 @@ from hifazat.api.schemas import (
 )
 from hifazat.services import auth, json_shapes
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/auth")
 
 
-@router.post("/login")
+@router.post(
+    "/login",
+    operation_id="auth_login",
+    tags=["auth"],
+    responses={401: {"description": "Wrong user name or password, or the account is locked"}},
+)
 def login(body: LoginBody, response: Response, reg: Reg) -> SessionStarted:
     """Starts a session: an HttpOnly, SameSite=Strict cookie, and the CSRF token that every
     unsafe request of the session must echo in the X-CSRF-Token header."""
@@ -47,7 +51,7 @@ def login(body: LoginBody, response: Response, reg: Reg) -> SessionStarted:
     )
 
 
-@router.post("/logout")
+@router.post("/logout", operation_id="auth_logout", tags=["auth"])
 def logout(response: Response, reg: Reg, who: Who) -> SignedOut:
     if who.session_secret:
         auth.logout(reg.uow(), who.session_secret, reg.clock())
@@ -55,13 +59,13 @@ def logout(response: Response, reg: Reg, who: Who) -> SignedOut:
     return SignedOut(signed_out=True)
 
 
-@router.get("/me")
+@router.get("/me", operation_id="auth_me", tags=["auth"])
 def me(who: Who) -> Me:
     user = json_shapes.user_view(who.user)
     return Me.model_validate({"user": user, "via": who.via, "scopes": sorted(who.scopes)})
 
 
-@router.post("/password")
+@router.post("/password", operation_id="auth_password_change", tags=["auth"])
 def change_password(body: PasswordChangeBody, reg: Reg, who: Who) -> PasswordChanged:
     """Changes the signed-in user's password, given the current one; only from a session. The
     user's other sessions and all their tokens end."""
@@ -73,7 +77,7 @@ def change_password(body: PasswordChangeBody, reg: Reg, who: Who) -> PasswordCha
     return PasswordChanged(changed=True)
 
 
-@router.post("/tokens", status_code=201)
+@router.post("/tokens", status_code=201, operation_id="auth_token_create", tags=["auth"])
 def create_token(body: TokenBody, reg: Reg, who: Who) -> TokenMade:
     """A bearer token for a program, shown this once; only its digest is kept. Made only from a
     signed-in session: a token never mints another."""
@@ -91,7 +95,7 @@ def create_token(body: TokenBody, reg: Reg, who: Who) -> TokenMade:
     )
 
 
-@router.delete("/tokens/{token_id}")
+@router.delete("/tokens/{token_id}", operation_id="auth_token_revoke", tags=["auth"])
 def revoke_token(token_id: str, reg: Reg, who: Who) -> TokenRevoked:
     auth.revoke_token(reg.uow(), token_id, who.user, reg.clock())
     return TokenRevoked(revoked=token_id)

@@ -8,8 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.schemas import (
     ApproveBody,
     DecisionRead,
@@ -23,10 +22,17 @@ from hifazat.api.schemas import (
 from hifazat.domain.decision import Decision
 from hifazat.services import decide, emergencies, guarded, json_shapes, ledger
 
-router = APIRouter(prefix="/api/v1/decisions", tags=["decisions"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/decisions")
 
 
-@router.post("", status_code=201, response_model=Proposed)
+@router.post(
+    "",
+    status_code=201,
+    response_model=Proposed,
+    operation_id="decisions_propose",
+    dependencies=[IDEMPOTENT],
+    tags=["decisions"],
+)
 def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """Proposes a decision; the acting user is the proposer."""
     user = who.need("decision.propose")
@@ -59,13 +65,19 @@ def propose(body: ProposalBody, request: Request, reg: Reg, who: Who) -> JSONRes
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.get("/{decision_id}")
+@router.get("/{decision_id}", operation_id="decisions_read", tags=["decisions"])
 def read(decision_id: str, reg: Reg, who: Who) -> DecisionRead:
     found = guarded.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())
     return DecisionRead.model_validate(found)
 
 
-@router.post("/{decision_id}/approve", response_model=DecisionView)
+@router.post(
+    "/{decision_id}/approve",
+    response_model=DecisionView,
+    operation_id="decisions_approve",
+    dependencies=[IDEMPOTENT],
+    tags=["decisions"],
+)
 def approve(
     decision_id: str, body: ApproveBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -82,7 +94,13 @@ def approve(
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{decision_id}/rescind", response_model=DecisionView)
+@router.post(
+    "/{decision_id}/rescind",
+    response_model=DecisionView,
+    operation_id="decisions_rescind",
+    dependencies=[IDEMPOTENT],
+    tags=["decisions"],
+)
 def rescind(
     decision_id: str, body: ReasonBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -97,7 +115,13 @@ def rescind(
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{decision_id}/ratify", response_model=DecisionView)
+@router.post(
+    "/{decision_id}/ratify",
+    response_model=DecisionView,
+    operation_id="decisions_ratify",
+    dependencies=[IDEMPOTENT],
+    tags=["decisions"],
+)
 def ratify(
     decision_id: str, body: RatifyBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -115,7 +139,7 @@ def ratify(
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.get("/{decision_id}/receipt")
+@router.get("/{decision_id}/receipt", operation_id="decisions_receipt", tags=["decisions"])
 def receipt(decision_id: str, reg: Reg, who: Who) -> Receipt:
     """The decision's ledger receipt, checkable offline with the ledger's public key."""
     guarded.read_decision(reg.uow(), who.need("decision.read"), decision_id, reg.clock())

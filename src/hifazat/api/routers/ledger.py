@@ -8,21 +8,30 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from hifazat.api.deps import Reg, Who
-from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import Checkpoint, CheckpointMade
 from hifazat.domain.errors import NotFound
 from hifazat.services import guarded, ledger
 
-router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/ledger")
 
 
-@router.get("/public-key", response_class=PlainTextResponse)
+@router.get(
+    "/public-key",
+    response_class=PlainTextResponse,
+    operation_id="ledger_public_key",
+    tags=["ledger"],
+)
 def public_key(reg: Reg) -> str:
     """The signed-note verifier key that checks every checkpoint and receipt. Public."""
     return reg.signer().verifier().text() + "\n"
 
 
-@router.get("/checkpoint")
+@router.get(
+    "/checkpoint",
+    operation_id="ledger_checkpoint_latest",
+    tags=["ledger"],
+    responses={404: {"description": "No checkpoint has been made yet"}},
+)
 def latest(reg: Reg, who: Who) -> Checkpoint:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("ledger.read"), "ledger.read")
@@ -37,7 +46,9 @@ def latest(reg: Reg, who: Who) -> Checkpoint:
     )
 
 
-@router.post("/checkpoints", status_code=201)
+@router.post(
+    "/checkpoints", status_code=201, operation_id="ledger_checkpoint_make", tags=["ledger"]
+)
 def make(reg: Reg, who: Who) -> CheckpointMade:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("ledger.checkpoint"), "ledger.checkpoint")

@@ -7,15 +7,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.schemas import NoticeRequeued, ReasonBody
 from hifazat.services import notices
 
-router = APIRouter(prefix="/api/v1/notices", tags=["notices"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/notices")
 
 
-@router.post("/{notice_id}/requeue", response_model=NoticeRequeued)
+@router.post(
+    "/{notice_id}/requeue",
+    response_model=NoticeRequeued,
+    operation_id="notices_requeue",
+    dependencies=[IDEMPOTENT],
+    tags=["notices"],
+)
 def requeue(notice_id: str, body: ReasonBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """A dead notice, pending again and due at once; entered in the ledger with the reason.
     403 for anyone who may not (whether or not the notice exists)."""

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import (
     AppealBody,
@@ -28,17 +27,17 @@ from hifazat.api.schemas import (
 from hifazat.domain.appeal import AppealOutcome
 from hifazat.services import appeals, guarded, json_shapes, oversight, registry_entries, reviews
 
-router = APIRouter(prefix="/api/v1", tags=["oversight"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/flags")
+@router.get("/flags", operation_id="flags_list", tags=["flags"])
 def flags(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> FlagPage:
     """Every open flag the user may see."""
     found = guarded.read_flags(reg.uow(), who.need("flag.read"), reg.clock())
     return FlagPage.model_validate(page(found, limit, offset))
 
 
-@router.get("/reviews/due")
+@router.get("/reviews/due", operation_id="reviews_due", tags=["reviews"])
 def reviews_due(
     reg: Reg,
     who: Who,
@@ -54,7 +53,14 @@ def reviews_due(
     )
 
 
-@router.post("/reviews", status_code=201, response_model=ReviewRecorded)
+@router.post(
+    "/reviews",
+    status_code=201,
+    response_model=ReviewRecorded,
+    operation_id="reviews_record",
+    dependencies=[IDEMPOTENT],
+    tags=["reviews"],
+)
 def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("review.record")
 
@@ -76,7 +82,7 @@ def review(body: ReviewBody, request: Request, reg: Reg, who: Who) -> JSONRespon
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.get("/protectees/{pid}/appeals")
+@router.get("/protectees/{pid}/appeals", operation_id="appeals_list", tags=["appeals"])
 def appeal_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> AppealPage:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("appeal.read"), "appeal.read", pid)
@@ -85,7 +91,14 @@ def appeal_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset 
     return AppealPage.model_validate(page(found, limit, offset))
 
 
-@router.post("/appeals", status_code=201, response_model=AppealView)
+@router.post(
+    "/appeals",
+    status_code=201,
+    response_model=AppealView,
+    operation_id="appeals_lodge",
+    dependencies=[IDEMPOTENT],
+    tags=["appeals"],
+)
 def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """The protectee, or a liaison with their consent, appeals a decision."""
     user = who.need("appeal.lodge")
@@ -99,7 +112,13 @@ def lodge(body: AppealBody, request: Request, reg: Reg, who: Who) -> JSONRespons
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/appeals/{appeal_id}/decide", response_model=AppealView)
+@router.post(
+    "/appeals/{appeal_id}/decide",
+    response_model=AppealView,
+    operation_id="appeals_rule",
+    dependencies=[IDEMPOTENT],
+    tags=["appeals"],
+)
 def rule(
     appeal_id: str, body: AppealRulingBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:
@@ -116,7 +135,9 @@ def rule(
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.get("/protectees/{pid}/ground-reports")
+@router.get(
+    "/protectees/{pid}/ground-reports", operation_id="ground_reports_list", tags=["ground-reports"]
+)
 def report_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ReportPage:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("report.read"), "report.read", pid)
@@ -125,7 +146,14 @@ def report_list(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset 
     return ReportPage.model_validate(page(found, limit, offset))
 
 
-@router.post("/ground-reports", status_code=201, response_model=ReportView)
+@router.post(
+    "/ground-reports",
+    status_code=201,
+    response_model=ReportView,
+    operation_id="ground_reports_file",
+    dependencies=[IDEMPOTENT],
+    tags=["ground-reports"],
+)
 def report(body: ReportBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """A ground report: what is deployed differs from what is authorised."""
     user = who.need("report.file")
@@ -142,7 +170,13 @@ def report(body: ReportBody, request: Request, reg: Reg, who: Who) -> JSONRespon
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/ground-reports/{report_id}/resolve", response_model=ReportView)
+@router.post(
+    "/ground-reports/{report_id}/resolve",
+    response_model=ReportView,
+    operation_id="ground_reports_resolve",
+    dependencies=[IDEMPOTENT],
+    tags=["ground-reports"],
+)
 def resolve(
     report_id: str, body: ResolveBody, request: Request, reg: Reg, who: Who
 ) -> JSONResponse:

@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import (
     AssessmentBody,
@@ -26,10 +25,10 @@ from hifazat.domain.errors import InvalidInput
 from hifazat.services import guarded, json_shapes, registry_entries
 from hifazat.serving.instants import At
 
-router = APIRouter(prefix="/api/v1", tags=["registry"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/providers")
+@router.get("/providers", operation_id="providers_list", tags=["providers"])
 def providers(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ProviderPage:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("provider.read"), "provider.read")
@@ -39,7 +38,7 @@ def providers(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> Prov
     )
 
 
-@router.get("/providers/{provider_id}")
+@router.get("/providers/{provider_id}", operation_id="providers_read", tags=["providers"])
 def provider(provider_id: str, reg: Reg, who: Who) -> ProviderView:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("provider.read"), "provider.read")
@@ -48,19 +47,19 @@ def provider(provider_id: str, reg: Reg, who: Who) -> ProviderView:
         )
 
 
-@router.get("/protectees")
+@router.get("/protectees", operation_id="protectees_list", tags=["protectees"])
 def protectees(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> ProtecteePage:
     found = guarded.list_protectees(reg.uow(), who.need("protectee.read"))
     return ProtecteePage.model_validate(page(found, limit, offset))
 
 
-@router.get("/protectees/{pid}")
+@router.get("/protectees/{pid}", operation_id="protectees_read", tags=["protectees"])
 def protectee(pid: str, reg: Reg, who: Who) -> ProtecteeView:
     found = guarded.read_protectee(reg.uow(), who.need("protectee.read"), pid)
     return ProtecteeView.model_validate(found)
 
 
-@router.get("/protectees/{pid}/status")
+@router.get("/protectees/{pid}/status", operation_id="protectees_status", tags=["protectees"])
 def status(
     pid: str,
     reg: Reg,
@@ -74,19 +73,23 @@ def status(
     )
 
 
-@router.get("/protectees/{pid}/decisions")
+@router.get("/protectees/{pid}/decisions", operation_id="decisions_list", tags=["decisions"])
 def decisions(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> DecisionPage:
     found = guarded.read_decisions(reg.uow(), who.need("decision.read"), pid, reg.clock())
     return DecisionPage.model_validate(page(found, limit, offset))
 
 
-@router.get("/protectees/{pid}/notices")
+@router.get("/protectees/{pid}/notices", operation_id="notices_list", tags=["notices"])
 def notices(pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> NoticePage:
     found = guarded.read_notices(reg.uow(), who.need("notice.read"), pid)
     return NoticePage.model_validate(page(found, limit, offset))
 
 
-@router.get("/protectees/{pid}/threat-assessments")
+@router.get(
+    "/protectees/{pid}/threat-assessments",
+    operation_id="assessments_list",
+    tags=["threat-assessments"],
+)
 def assessments(
     pid: str, reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0
 ) -> AssessmentPage:
@@ -96,7 +99,14 @@ def assessments(
     return AssessmentPage.model_validate(page(found, limit, offset))
 
 
-@router.post("/threat-assessments", status_code=201, response_model=AssessmentView)
+@router.post(
+    "/threat-assessments",
+    status_code=201,
+    response_model=AssessmentView,
+    operation_id="assessments_add",
+    dependencies=[IDEMPOTENT],
+    tags=["threat-assessments"],
+)
 def add_assessment(body: AssessmentBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("threat.add")
 

@@ -9,13 +9,12 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from hifazat.api.errors import ERRORS
 from hifazat.api.schemas import TransparencyView
 from hifazat.serving.instants import From, To
 from hifazat.serving.public_reports import PublicReports, Published
 from hifazat.serving.requests import Reg
 
-router = APIRouter(tags=["public"], responses=ERRORS)
+router = APIRouter()
 
 
 def _report(request: Request, reg: Reg, start: datetime | None, end: datetime | None) -> Published:
@@ -24,7 +23,7 @@ def _report(request: Request, reg: Reg, start: datetime | None, end: datetime | 
     return reports.get(reg.uow, reg.clock, start, end)
 
 
-@router.get("/api/v1/reports/transparency")
+@router.get("/api/v1/reports/transparency", operation_id="reports_transparency", tags=["reports"])
 def transparency_json(
     request: Request,
     reg: Reg,
@@ -40,6 +39,8 @@ def transparency_json(
     include_in_schema=False,
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "The report as a PDF"}},
+    operation_id="reports_transparency_pdf",
+    tags=["reports"],
 )
 def transparency_pdf(
     request: Request,

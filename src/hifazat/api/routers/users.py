@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hifazat.api.deps import Reg, Who, idempotent
-from hifazat.api.errors import ERRORS
+from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import (
     PasswordBody,
@@ -21,10 +20,10 @@ from hifazat.api.schemas import (
 from hifazat.domain.users import User
 from hifazat.services import auth, guarded, json_shapes, users
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/users")
 
 
-@router.get("")
+@router.get("", operation_id="users_list", tags=["users"])
 def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> UserPage:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("user.list"), "user.list")
@@ -34,7 +33,14 @@ def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> Us
     )
 
 
-@router.post("", status_code=201, response_model=UserView)
+@router.post(
+    "",
+    status_code=201,
+    response_model=UserView,
+    operation_id="users_add",
+    dependencies=[IDEMPOTENT],
+    tags=["users"],
+)
 def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     user = who.need("user.manage")
 
@@ -48,7 +54,13 @@ def add(body: UserBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{user_id}/roles", response_model=UserView)
+@router.post(
+    "/{user_id}/roles",
+    response_model=UserView,
+    operation_id="users_role_grant",
+    dependencies=[IDEMPOTENT],
+    tags=["users"],
+)
 def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) -> JSONResponse:
     """Grants a role; the change is entered in the ledger."""
     user = who.need("user.manage")
@@ -62,7 +74,7 @@ def grant(user_id: str, body: RoleBody, request: Request, reg: Reg, who: Who) ->
     return idempotent(request, reg, user, body.model_dump(mode="json"), run)
 
 
-@router.post("/{user_id}/password")
+@router.post("/{user_id}/password", operation_id="users_password_set", tags=["users"])
 def set_password(user_id: str, body: PasswordBody, reg: Reg, who: Who) -> PasswordChanged:
     """An admin sets a password, from a signed-in session; the account's sessions and tokens
     end."""
