@@ -639,37 +639,25 @@ class FakeOutbox:
         self.s.deliveries.append(made)
         return str(made.id)
 
+    def _round_over(self, row: OutboxState, **changes: Any) -> None:
+        """A claimed round ends: one more attempt, the claim let go, and what came of it."""
+        self._put(
+            replace(row, attempts=row.attempts + 1, claimed_by=None, claimed_until=None, **changes)
+        )
+
     def delivered(self, notice: ClaimedNotice, worker_id: str, now: datetime) -> str | None:
         row = self._held(notice, worker_id)
         if row is None:
             return None
-        self._put(
-            replace(
-                row,
-                state="delivered",
-                attempts=row.attempts + 1,
-                delivered_at=now,
-                last_error=None,
-                next_attempt_at=None,
-                claimed_by=None,
-                claimed_until=None,
-            )
+        self._round_over(
+            row, state="delivered", delivered_at=now, last_error=None, next_attempt_at=None
         )
         return self._outcome(notice.id, "delivered", now, None)
 
     def retry_later(self, notice: ClaimedNotice, worker_id: str, due: datetime, error: str) -> bool:
         row = self._held(notice, worker_id)
         if row is not None:
-            self._put(
-                replace(
-                    row,
-                    attempts=row.attempts + 1,
-                    next_attempt_at=due,
-                    last_error=error,
-                    claimed_by=None,
-                    claimed_until=None,
-                )
-            )
+            self._round_over(row, next_attempt_at=due, last_error=error)
         return row is not None
 
     def gave_up_reached(
@@ -679,17 +667,8 @@ class FakeOutbox:
         if row is None:
             return None
         first = min(d.at for d in self.s.deliveries if d.notice_id == notice.id and d.ok)
-        self._put(
-            replace(
-                row,
-                state="delivered",
-                attempts=row.attempts + 1,
-                delivered_at=first,
-                last_error=error,
-                next_attempt_at=None,
-                claimed_by=None,
-                claimed_until=None,
-            )
+        self._round_over(
+            row, state="delivered", delivered_at=first, last_error=error, next_attempt_at=None
         )
         return self._outcome(notice.id, "delivered", now, error)
 
@@ -697,17 +676,7 @@ class FakeOutbox:
         row = self._held(notice, worker_id)
         if row is None:
             return None
-        self._put(
-            replace(
-                row,
-                state="dead",
-                attempts=row.attempts + 1,
-                last_error=error,
-                next_attempt_at=None,
-                claimed_by=None,
-                claimed_until=None,
-            )
-        )
+        self._round_over(row, state="dead", last_error=error, next_attempt_at=None)
         return self._outcome(notice.id, "dead", now, error)
 
 
