@@ -3,10 +3,12 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TOOLS := $(VENV)/tools/openapi-client
+CLIENT_GENERATOR := $(TOOLS)/.installed
 
 .PHONY: install lock assets demo test lint unit integration clean bench bench-national openapi
 
-install: $(STAMP) assets
+install: $(STAMP) $(CLIENT_GENERATOR) assets
 
 # Python packages: exactly the versions (and hashes) in requirements/dev.lock, synced by uv at the
 # version that lock pins (pip installs it, by hash, into a new .venv). `make lock` recompiles both
@@ -30,6 +32,16 @@ $(STAMP): pyproject.toml requirements/dev.lock | $(UV)
 lock: | $(UV)
 	$(COMPILE) --extra dev -o requirements/dev.lock
 	$(COMPILE) -c requirements/dev.lock -o requirements/runtime.lock
+	UV_PYTHON_DOWNLOADS=never $(UV) pip compile --quiet requirements/openapi-client.in \
+		--generate-hashes --python-version 3.11 --python $(BIN)/python \
+		--custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements/openapi-client.lock
+
+# The generator of the typed API client (tests/integration/api/test_generated_client.py), in a
+# venv of its own: openapi-python-client pins typer below the range the product needs.
+$(CLIENT_GENERATOR): requirements/openapi-client.lock | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) venv --quiet --allow-existing --python $(BIN)/python $(TOOLS)
+	$(UV) pip sync --quiet --python $(TOOLS)/bin/python --require-hashes requirements/openapi-client.lock
+	touch $(CLIENT_GENERATOR)
 
 # The web's front-end assets, from the npm registry at the versions in package-lock.json:
 # GOV.UK Frontend compiled into the app's stylesheet, its script, the Nastaliq face; axe-core
@@ -70,8 +82,8 @@ demo: install
 	$(BIN)/hifazat demo
 
 lint: install
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts docs/examples
+	$(BIN)/ruff format --check src tests bench scripts docs/examples
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 

@@ -23,6 +23,44 @@ BEARER_NAME, SESSION_NAME, CSRF_NAME = BEARER.scheme_name, SESSION.scheme_name, 
 ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorResponse"}
 #: operations that ask nothing of the database, so cannot answer 503
 NO_DATABASE = frozenset({"meta_health"})
+#: signed-in writes whose body names a record, which may be unknown (404)
+BODY_NAMES_A_RECORD = frozenset(
+    {
+        "assessments_add",
+        "decisions_propose",
+        "reviews_record",
+        "appeals_lodge",
+        "ground_reports_file",
+        "users_add",
+    }
+)
+#: signed-in writes that change only a caller's own credentials, which no unique key guards,
+#: so cannot collide with a change made meanwhile (409)
+CANNOT_COLLIDE = frozenset(
+    {
+        "auth_logout",
+        "auth_password_change",
+        "auth_token_create",
+        "auth_token_revoke",
+        "users_password_set",
+    }
+)
+#: the header a session's unsafe request echoes its CSRF token in, as a parameter a generated
+#: client takes (the CsrfHeader scheme says it is required; this says how to send it)
+CSRF_PARAMETER: Document = {
+    "name": CSRF.model.name,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": (
+        "With the session cookie: the `csrf_token` the sign-in answered. Not needed with a "
+        "bearer token."
+    ),
+}
+ETAG_HEADER: Document = {
+    "description": "A tag of this answer, to send back in If-None-Match",
+    "schema": {"type": "string"},
+}
 
 
 def install(app: FastAPI) -> None:
@@ -47,6 +85,7 @@ def refine(document: Document) -> None:
     for operations in document.get("paths", {}).values():
         for method, operation in operations.items():
             _credentials(method, operation)
+            _conditional(operation)
             _errors(method, operation)
     for unused in ("HTTPValidationError", "ValidationError"):  # FastAPI's 422, never sent
         schemas.pop(unused, None)
@@ -61,25 +100,33 @@ def _credentials(method: str, operation: Document) -> None:
         {SESSION_NAME: [], CSRF_NAME: []} if method in UNSAFE else {SESSION_NAME: []}
     )
     operation["security"] = [{BEARER_NAME: []}, session]
+    if method in UNSAFE:
+        operation.setdefault("parameters", []).append(dict(CSRF_PARAMETER))
+
+
+def _conditional(operation: Document) -> None:
+    """An operation that honours If-None-Match answers with an ETag (its 304 is not listed:
+    see api/conditional.py)."""
+    if any(p.get("name") == "If-None-Match" for p in operation.get("parameters", [])):
+        operation["responses"]["200"].setdefault("headers", {})["ETag"] = dict(ETAG_HEADER)
 
 
 def errors_of(method: str, operation: Document) -> set[int]:
     """The errors an operation can answer, from its route: a record named by the path, or by
-    a signed-in body, can be unknown (404); a signed-in operation can lack or exceed its
-    credentials (401, 403), and a signed-in write can collide (409); a public one is
-    rate-limited by address (429); input can be invalid or a rule can refuse it (422); the
-    database or the ledger key can be unavailable (503). Codes a route declares itself
-    (login's 401, the latest checkpoint's 404) are kept."""
+    a signed-in body that names one, can be unknown (404); a signed-in operation can lack or
+    exceed its credentials (401, 403), and a signed-in write other than to one's own
+    credentials can collide (409); a public one is rate-limited by address (429); input can be
+    invalid or a rule can refuse it (422); the database or the ledger key can be unavailable
+    (503). Codes a route declares itself (login's 401, the latest checkpoint's 404) are kept."""
     parameters = [p for p in operation.get("parameters", []) if p.get("in") != "header"]
     signed_in = bool(operation.get("security"))
+    name = operation.get("operationId")
     codes = {int(code) for code in operation.get("responses", {}) if code[0] in "45"}
     codes.discard(422)  # FastAPI's, for any route with input; put back below if so
-    if any(p.get("in") == "path" for p in parameters):
-        codes.add(404)
-    if signed_in and "requestBody" in operation:
+    if any(p.get("in") == "path" for p in parameters) or name in BODY_NAMES_A_RECORD:
         codes.add(404)
     codes |= {401, 403} if signed_in else {429}
-    if signed_in and method in UNSAFE:
+    if signed_in and method in UNSAFE and name not in CANNOT_COLLIDE:
         codes.add(409)
     if parameters or "requestBody" in operation:
         codes.add(422)

@@ -115,12 +115,71 @@ def test_every_route_that_runs_idempotent_declares_its_key() -> None:
     assert len(idempotent) >= 10
     for route in idempotent:
         assert route.operation_id is not None
-        headers = [p for p in ids[route.operation_id].get("parameters", []) if p["in"] == "header"]
-        assert [(h["name"], h["required"]) for h in headers] == [("Idempotency-Key", False)]
-        assert headers[0]["description"]
+        headers = _headers(ids[route.operation_id])
+        assert headers["Idempotency-Key"]["required"] is False
+        assert headers["Idempotency-Key"]["description"]
     others = {op for op in ids if op not in {r.operation_id for r in idempotent}}
     for op in others:
-        assert all(p["in"] != "header" for p in ids[op].get("parameters", [])), op
+        assert "Idempotency-Key" not in _headers(ids[op]), op
+
+
+def _headers(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+
+
+def test_a_sessions_csrf_header_is_a_parameter_of_every_signed_in_write() -> None:
+    """So a generated client takes it as an argument (the scheme alone it ignores)."""
+    for method, path, operation in _operations():
+        csrf = _headers(operation).get("X-CSRF-Token")
+        if method == "get" or operation["operationId"] in PUBLIC:
+            assert csrf is None, (method, path)
+        else:
+            assert csrf is not None and csrf["required"] is False, (method, path)
+
+
+def test_what_a_monitor_polls_answers_with_an_etag() -> None:
+    polled = {"protectees_status", "audits_fairness", "audits_capacity", "audits_cost"}
+    polled.add("reports_transparency")
+    for operation_id, operation in _by_id().items():
+        conditional = "If-None-Match" in _headers(operation)
+        assert conditional == (operation_id in polled), operation_id
+        if conditional:
+            responses = operation["responses"]
+            assert "ETag" in responses["200"]["headers"]
+            assert "304" not in responses  # untyped in a generated client: api/conditional.py
+            assert "304 Not Modified" in _headers(operation)["If-None-Match"]["description"]
+
+
+def test_every_list_pages_alike() -> None:
+    """One style for every list: `limit` (1 to 500, 50 unless given) and `offset`, and an
+    answer of items, total, limit and offset."""
+    schemas = _document()["components"]["schemas"]
+    lists = 0
+    for _method, path, operation in _operations():
+        ref = operation["responses"].get("200", {}).get("content", {})
+        ref = ref.get("application/json", {}).get("schema", {}).get("$ref", "")
+        query = {
+            p["name"]: p["schema"] for p in operation.get("parameters", []) if p["in"] == "query"
+        }
+        if not ref.endswith("Page"):
+            assert "limit" not in query and "offset" not in query, path
+            continue
+        lists += 1
+        assert set(schemas[ref.rsplit("/", 1)[1]]["required"]) == {
+            "items",
+            "total",
+            "limit",
+            "offset",
+        }
+        assert query["limit"] == {
+            "type": "integer",
+            "maximum": 500,
+            "minimum": 1,
+            "default": 50,
+            "title": "Limit",
+        }, path
+        assert query["offset"]["minimum"] == 0 and query["offset"]["default"] == 0, path
+    assert lists >= 10
 
 
 def _errors(operation_id: str) -> set[int]:
@@ -137,6 +196,12 @@ def test_each_operation_lists_only_the_errors_it_can_answer() -> None:
     assert _errors("protectees_status") == {401, 403, 404, 422, 503}
     assert _errors("decisions_approve") == {401, 403, 404, 409, 422, 503}
     assert _errors("ledger_checkpoint_make") == {401, 403, 409, 503}
+    # one's own credentials: nothing named to be unknown, no unique key to collide on
+    assert _errors("auth_logout") == {401, 403, 503}
+    assert _errors("auth_password_change") == {401, 403, 422, 503}
+    assert _errors("auth_token_create") == {401, 403, 422, 503}
+    assert _errors("auth_token_revoke") == {401, 403, 404, 422, 503}
+    assert _errors("decisions_propose") == {401, 403, 404, 409, 422, 503}
     for method, path, operation in _operations():
         codes = {int(c) for c in operation["responses"] if c[0] in "45"}
         if method == "get":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
+from hifazat.api.conditional import CONDITIONAL, conditional
 from hifazat.api.deps import Reg, Who
 from hifazat.api.schemas import CapacityView, CostView, FairnessAudit
 from hifazat.domain.times import period
@@ -13,38 +15,59 @@ from hifazat.serving.instants import From, To
 router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/audit/fairness", operation_id="audits_fairness", tags=["audits"])
+@router.get(
+    "/audit/fairness",
+    operation_id="audits_fairness",
+    tags=["audits"],
+    response_model=FairnessAudit,
+    dependencies=[CONDITIONAL],
+)
 def fairness(
+    request: Request,
     reg: Reg,
     who: Who,
     start: From = None,
     end: To = None,
-) -> FairnessAudit:
+) -> Response:
     """Withdrawals and downgrades by affiliation within cohorts, the exact test, clusters."""
     with reg.uow() as uow:
         guarded.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
-    return FairnessAudit.model_validate(
-        audits.fairness(reg.uow(), begin, stop, reg.clock()).as_dict()
-    )
+    found = audits.fairness(reg.uow(), begin, stop, reg.clock())
+    return conditional(request, FairnessAudit.model_validate(found.as_dict()))
 
 
-@router.get("/capacity", operation_id="audits_capacity", tags=["audits"])
-def capacity(reg: Reg, who: Who) -> CapacityView:
+@router.get(
+    "/capacity",
+    operation_id="audits_capacity",
+    tags=["audits"],
+    response_model=CapacityView,
+    dependencies=[CONDITIONAL],
+)
+def capacity(request: Request, reg: Reg, who: Who) -> Response:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("capacity.read"), "capacity.read")
     found = audits.capacity_at(reg.uow(), reg.clock())
-    return CapacityView.model_validate({"providers": [c.as_dict() for c in found]})
+    view = CapacityView.model_validate({"providers": [c.as_dict() for c in found]})
+    return conditional(request, view)
 
 
-@router.get("/cost", operation_id="audits_cost", tags=["audits"])
+@router.get(
+    "/cost",
+    operation_id="audits_cost",
+    tags=["audits"],
+    response_model=CostView,
+    dependencies=[CONDITIONAL],
+)
 def cost(
+    request: Request,
     reg: Reg,
     who: Who,
     start: From = None,
     end: To = None,
-) -> CostView:
+) -> Response:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
-    return CostView.model_validate(audits.cost_over(reg.uow(), begin, stop, reg.clock()).as_dict())
+    found = audits.cost_over(reg.uow(), begin, stop, reg.clock())
+    return conditional(request, CostView.model_validate(found.as_dict()))

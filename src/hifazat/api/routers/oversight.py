@@ -31,7 +31,7 @@ router = APIRouter(prefix="/api/v1")
 
 
 @router.get("/flags", operation_id="flags_list", tags=["flags"])
-def flags(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> FlagPage:
+def flags(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> FlagPage:
     """Every open flag the user may see."""
     found = guarded.read_flags(reg.uow(), who.need("flag.read"), reg.clock())
     return FlagPage.model_validate(page(found, limit, offset))
@@ -42,7 +42,7 @@ def reviews_due(
     reg: Reg,
     who: Who,
     within_days: Annotated[int, Query(ge=0, le=3650)] = 30,
-    limit: Limit = 100,
+    limit: Limit = 50,
     offset: Offset = 0,
 ) -> ReviewDuePage:
     with reg.uow() as uow:

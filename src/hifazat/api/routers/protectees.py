@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from hifazat.api.conditional import CONDITIONAL, conditional
 from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
 from hifazat.api.paging import Limit, Offset, page
 from hifazat.api.schemas import (
@@ -59,18 +60,26 @@ def protectee(pid: str, reg: Reg, who: Who) -> ProtecteeView:
     return ProtecteeView.model_validate(found)
 
 
-@router.get("/protectees/{pid}/status", operation_id="protectees_status", tags=["protectees"])
+@router.get(
+    "/protectees/{pid}/status",
+    operation_id="protectees_status",
+    tags=["protectees"],
+    response_model=StatusView,
+    dependencies=[CONDITIONAL],
+)
 def status(
     pid: str,
+    request: Request,
     reg: Reg,
     who: Who,
     at: At = None,
-) -> StatusView:
-    """Layered cover now, or at `at`, as it was known then."""
+) -> Response:
+    """Layered cover now, or at `at`, as it was known then; with an ETag, for a monitor."""
     when = at if at is not None else reg.clock()
-    return StatusView.model_validate(
+    view = StatusView.model_validate(
         guarded.read_status(reg.uow(), who.need("status.read"), pid, when)
     )
+    return conditional(request, view)
 
 
 @router.get("/protectees/{pid}/decisions", operation_id="decisions_list", tags=["decisions"])

@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from hifazat.api.conditional import CONDITIONAL, conditional
 from hifazat.api.schemas import TransparencyView
 from hifazat.serving.instants import From, To
 from hifazat.serving.public_reports import PublicReports, Published
@@ -23,15 +24,23 @@ def _report(request: Request, reg: Reg, start: datetime | None, end: datetime | 
     return reports.get(reg.uow, reg.clock, start, end)
 
 
-@router.get("/api/v1/reports/transparency", operation_id="reports_transparency", tags=["reports"])
+@router.get(
+    "/api/v1/reports/transparency",
+    operation_id="reports_transparency",
+    tags=["reports"],
+    response_model=TransparencyView,
+    dependencies=[CONDITIONAL],
+)
 def transparency_json(
     request: Request,
     reg: Reg,
     start: From = None,
     end: To = None,
-) -> TransparencyView:
-    """The data behind the public report: aggregates, small cells suppressed. Public."""
-    return _report(request, reg, start, end).view(TransparencyView.model_validate)
+) -> Response:
+    """The data behind the public report: aggregates, small cells suppressed. Public, with an
+    ETag for a monitor."""
+    view = _report(request, reg, start, end).view(TransparencyView.model_validate)
+    return conditional(request, view, public=True)
 
 
 @router.get(

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1/users")
 
 
 @router.get("", operation_id="users_list", tags=["users"])
-def list_users(reg: Reg, who: Who, limit: Limit = 100, offset: Offset = 0) -> UserPage:
+def list_users(reg: Reg, who: Who, limit: Limit = 50, offset: Offset = 0) -> UserPage:
     with reg.uow() as uow:
         guarded.gate(uow, who.need("user.list"), "user.list")
         found = uow.repo.users()
