@@ -6,7 +6,6 @@ later must not be seen and approved decisions are still pending."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from bench.load import Database, apply_operations, read_operations
