@@ -193,7 +193,7 @@ class DecisionRecords(Base):
             .order_by(a.c.lodged_at, a.c.id)
         )
         overturned = AppealOutcome.OVERTURNED.value
-        for decision_id, lodged_at, decided_at, outcome in self.c.execute(query):
+        for decision_id, lodged_at, decided_at, outcome in self.c.execute(query).all():
             if decision_id not in holds:
                 holds[decision_id] = (
                     lodged_at,
@@ -219,7 +219,7 @@ class DecisionRecords(Base):
         actions, bases = _ACTIONS, _BASES
         none: Hold3 = (None, None, None)
         facts = []
-        rows: Iterable[Any] = self.c.execute(query)
+        rows: Iterable[Any] = self.c.execute(query).all()  # one fetch, not one per row
         for row in rows:
             i, pid, prov, action, cat, basis, proposed, decided, effective, rescinded, seq = row
             hold = holds.get(i)
