@@ -28,17 +28,22 @@ def load_history(uow: UnitOfWork, now: datetime) -> History:
     )
 
 
-def load_lean(uow: UnitOfWork, now: datetime) -> LeanHistory:
+def load_lean(
+    uow: UnitOfWork, now: datetime, assessments: bool = True, reports: bool = True
+) -> LeanHistory:
     """`load_history` with decision facts for decisions: what the oversight reports read,
-    without assembling whole decisions (their reasons, steps, appeals) they never look at."""
+    without assembling whole decisions (their reasons, steps, appeals) they never look at.
+    Cost reads neither assessments nor ground reports, capacity no ground reports."""
     repo = uow.repo
     return LeanHistory(
         policy=repo.policy(),
         providers=repo.providers(),
         protectees=repo.protectees(),
         facts=repo.decision_facts(),
-        assessments=tuple(a for a in repo.assessments() if a.entered_at <= now),
-        reports=tuple(r for r in repo.discrepancies() if r.reported_at <= now),
+        assessments=tuple(a for a in repo.assessments() if a.entered_at <= now)
+        if assessments
+        else (),
+        reports=tuple(r for r in repo.discrepancies() if r.reported_at <= now) if reports else (),
     )
 
 
@@ -50,7 +55,7 @@ def fairness(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> 
 
 def capacity_at(uow: UnitOfWork, now: datetime) -> tuple[ProviderCapacity, ...]:
     with uow.reading():
-        history = load_lean(uow, now)
+        history = load_lean(uow, now, reports=False)
     return capacity_lean(history, now)
 
 
@@ -63,7 +68,7 @@ def cost_over(
     vehicle_day_rate: float | None = None,
 ) -> Cost:
     with uow.reading():
-        history = load_lean(uow, now)
+        history = load_lean(uow, now, assessments=False, reports=False)
     return cost_lean(history, start, end, now, officer_day_rate, vehicle_day_rate)
 
 
