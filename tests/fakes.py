@@ -41,6 +41,7 @@ from hifazat.domain.review import Review
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.users import User
 from hifazat.ledger.merkle import NodeReader
+from hifazat.reports.lean import DecisionFact, fact_of
 from hifazat.services.unit_of_work import Stored, UnitOfWork
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -240,6 +241,9 @@ class FakeRepository:
         if decision_id not in self.s.decisions:
             raise NotFound("decision", decision_id)
         return self._enriched(self.s.decisions[decision_id])
+
+    def decision_facts(self) -> list[DecisionFact]:
+        return [fact_of(d) for d in self.decisions()]
 
     def deciders(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}

@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from hifazat.domain.coverage import Cover, replay
-from hifazat.domain.decision import Decision
+from hifazat.domain.decision import LAST, Decision
 from hifazat.domain.flags import basis_flags
 from hifazat.domain.provider import Provider
 from hifazat.domain.times import require_aware
 from hifazat.reports.cost import Cost, CostLine, committed_days, cost
 from hifazat.reports.history import History, as_known
+from hifazat.reports.lean import LeanHistory, Timed, effect_known, final_cover
 
 __all__ = [
     "Complement",
@@ -28,6 +29,7 @@ __all__ = [
     "History",
     "ProviderCapacity",
     "capacity",
+    "capacity_lean",
     "committed_days",
     "cost",
 ]
@@ -105,6 +107,46 @@ def capacity(history: History, now: datetime) -> tuple[ProviderCapacity, ...]:
         provider = history.providers[key[1]]
         covers[key] = replay(known[key], provider)
         later[key] = replay([*known[key], *waiting[key]], provider)
+    return _capacity(
+        history, covers, later, {k: [d.id for d in ds] for k, ds in waiting.items()}, now
+    )
+
+
+def capacity_lean(history: LeanHistory, now: datetime) -> tuple[ProviderCapacity, ...]:
+    """`capacity` over decision facts."""
+    require_aware(now, "now")
+    known: dict[tuple[str, str], list[Timed]] = defaultdict(list)
+    waiting: dict[tuple[str, str], list[Timed]] = defaultdict(list)
+    for f in history.facts:
+        at, bitten = effect_known(f, now)
+        if at is None:
+            continue
+        assert f.decided_at is not None
+        seq = f.approval_seq if f.approval_seq is not None else LAST
+        timed = (at, f.decided_at, seq, f.id, f)
+        (known if bitten else waiting)[(f.protectee_id, f.provider_id)].append(timed)
+    covers: dict[tuple[str, str], Cover | None] = {}
+    later: dict[tuple[str, str], Cover | None] = {}
+    for key in sorted(known.keys() | waiting.keys()):
+        provider = history.providers[key[1]]
+        mine = sorted(known[key], key=lambda t: t[:4])
+        covers[key] = final_cover(mine, provider)
+        later[key] = (
+            final_cover(sorted([*mine, *waiting[key]], key=lambda t: t[:4]), provider)
+            if waiting[key]
+            else covers[key]
+        )
+    pending = {k: [t[3] for t in ts] for k, ts in waiting.items()}
+    return _capacity(history, covers, later, pending, now)
+
+
+def _capacity(
+    history: History | LeanHistory,
+    covers: dict[tuple[str, str], Cover | None],
+    later: dict[tuple[str, str], Cover | None],
+    waiting: dict[tuple[str, str], list[str]],
+    now: datetime,
+) -> tuple[ProviderCapacity, ...]:
     unbased = _unbased(history, [c for c in covers.values() if c is not None and c.open], now)
     return tuple(
         _provider(history.providers[p], covers, later, waiting, unbased)
@@ -112,7 +154,7 @@ def capacity(history: History, now: datetime) -> tuple[ProviderCapacity, ...]:
     )
 
 
-def _unbased(history: History, covers: list[Cover], now: datetime) -> list[Cover]:
+def _unbased(history: History | LeanHistory, covers: list[Cover], now: datetime) -> list[Cover]:
     """R-BASIS as the flag rule judges it, so capacity and the flag list agree."""
     threats = history.assessments_by_protectee()
     by_protectee: dict[str, list[Cover]] = defaultdict(list)
@@ -131,7 +173,7 @@ def _provider(
     provider: Provider,
     covers: dict[tuple[str, str], Cover | None],
     later: dict[tuple[str, str], Cover | None],
-    waiting: dict[tuple[str, str], list[Decision]],
+    waiting: dict[tuple[str, str], list[str]],
     unbased: list[Cover],
 ) -> ProviderCapacity:
     def total(values: dict[tuple[str, str], Cover | None]) -> Complement:
@@ -141,7 +183,7 @@ def _provider(
     without_basis = sorted(
         (c for c in unbased if c.provider_id == provider.id), key=lambda c: c.coverage
     )
-    pending = sorted(d.id for key, ds in waiting.items() if key[1] == provider.id for d in ds)
+    pending = sorted(d for key, ds in waiting.items() if key[1] == provider.id for d in ds)
     return ProviderCapacity(
         provider.id,
         Complement(provider.pool_personnel, provider.pool_vehicles),

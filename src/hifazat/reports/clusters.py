@@ -4,14 +4,17 @@ flag can never disagree about what a cluster is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import NamedTuple
 
+from hifazat.domain.decision import Action
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.flags import ADVERSE_KINDS, AdverseEvent, cluster_flags
+from hifazat.domain.policy import Policy
+from hifazat.domain.protectee import Protectee
 from hifazat.reports.cohorts import NONE, affiliation_at
 from hifazat.reports.findings import CLUSTER, Finding
-from hifazat.reports.history import History, Step
 
 
 def _counts(report: DiscrepancyReport, now: datetime) -> bool:
@@ -33,25 +36,41 @@ def reports_in(
     ]
 
 
+class Event(NamedTuple):
+    """An adverse decision biting: when, which, what it did, to whom, by which provider."""
+
+    at: datetime
+    decision: str
+    action: Action
+    protectee_id: str
+    provider_id: str
+
+
 def cluster_findings(
-    history: History, events: Iterable[Step], reports: Iterable[DiscrepancyReport]
+    policy: Policy,
+    protectees: Mapping[str, Protectee],
+    events: Iterable[Event],
+    reports: Iterable[DiscrepancyReport],
 ) -> list[Finding]:
     """The domain's cluster rule, over the period's adverse decisions and ground reports;
     unaffiliated protectees form no cluster, as in the registry's own CLUSTER flag."""
-    policy = history.policy
     adverse = []
-    for step in events:
-        cover = step.cover
-        name = affiliation_at(policy, history.protectees[cover.protectee_id], step.at)
+    for event in events:
+        name = affiliation_at(policy, protectees[event.protectee_id], event.at)
         if name != NONE:
-            kind = ADVERSE_KINDS[step.decision.action]
+            kind = ADVERSE_KINDS[event.action]
             adverse.append(
                 AdverseEvent(
-                    step.decision.id, kind, cover.protectee_id, cover.provider_id, name, step.at
+                    event.decision,
+                    kind,
+                    event.protectee_id,
+                    event.provider_id,
+                    name,
+                    event.at,
                 )
             )
     for r in reports:
-        name = affiliation_at(policy, history.protectees[r.protectee_id], r.observed_at)
+        name = affiliation_at(policy, protectees[r.protectee_id], r.observed_at)
         if name != NONE:
             adverse.append(
                 AdverseEvent(

@@ -15,6 +15,7 @@ from typing import Any
 
 from hifazat.domain.times import utc_text
 from hifazat.reports.history import History, Step, check_period, in_force, timelines
+from hifazat.reports.lean import LeanHistory, LeanStep, in_force_by, replay_lean
 
 DAY = timedelta(days=1)
 
@@ -74,6 +75,20 @@ def committed_days(steps: list[Step], start: datetime, stop: datetime) -> tuple[
     return officers, vehicles
 
 
+def lean_days(steps: list[LeanStep], start: datetime, stop: datetime) -> tuple[float, float]:
+    """`committed_days` over a lean timeline."""
+    officers = vehicles = 0.0
+    for step, following in zip(steps, [*steps[1:], None], strict=True):
+        begin = max(step.at, start)
+        finish = stop if following is None else min(following.at, stop)
+        if finish <= begin:
+            continue
+        days = (finish - begin) / DAY
+        officers += step.personnel * days
+        vehicles += step.vehicles * days
+    return officers, vehicles
+
+
 def cost(
     history: History,
     start: datetime,
@@ -82,10 +97,41 @@ def cost(
     officer_day_rate: float | None = None,
     vehicle_day_rate: float | None = None,
 ) -> Cost:
+    """The reference `cost_lean` is held to: it replays whole decisions."""
     check_period(start, end, now)
-    priced = officer_day_rate is not None or vehicle_day_rate is not None
     lines = timelines(in_force(history.decisions, now), history.providers)
     days = {key: committed_days(steps, start, min(end, now)) for key, steps in lines.items()}
+    return _cost(history, days, start, end, now, officer_day_rate, vehicle_day_rate)
+
+
+def cost_lean(
+    history: LeanHistory,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    officer_day_rate: float | None = None,
+    vehicle_day_rate: float | None = None,
+) -> Cost:
+    """`cost` over decision facts."""
+    check_period(start, end, now)
+    stop = min(end, now)
+    days = {
+        key: lean_days(replay_lean(timed, history.providers[key[1]]), start, stop)
+        for key, timed in sorted(in_force_by(history.facts, now).items())
+    }
+    return _cost(history, days, start, end, now, officer_day_rate, vehicle_day_rate)
+
+
+def _cost(
+    history: History | LeanHistory,
+    days: dict[tuple[str, str], tuple[float, float]],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    officer_day_rate: float | None,
+    vehicle_day_rate: float | None,
+) -> Cost:
+    priced = officer_day_rate is not None or vehicle_day_rate is not None
 
     def price(protectee_id: str, officers: float, vehicles: float) -> float | None:
         if not priced or history.protectees[protectee_id].public_figure:

@@ -24,7 +24,7 @@ from datetime import datetime
 from scipy.stats import fisher_exact
 
 from hifazat.domain.decision import Action
-from hifazat.reports.clusters import cluster_findings, reports_in
+from hifazat.reports.clusters import Event, cluster_findings, reports_in
 from hifazat.reports.cohorts import NONE, Cohort, affiliation_at, cohort_at
 from hifazat.reports.findings import (
     DISPARITY,
@@ -35,12 +35,12 @@ from hifazat.reports.findings import (
 )
 from hifazat.reports.history import (
     History,
-    Step,
     check_period,
     cover_before,
     in_force,
     timelines,
 )
+from hifazat.reports.lean import LeanHistory, in_force_by
 
 __all__ = [
     "ALPHA",
@@ -52,6 +52,7 @@ __all__ = [
     "Finding",
     "History",
     "audit",
+    "audit_lean",
 ]
 
 ALPHA = 0.05
@@ -75,19 +76,13 @@ def audit(
     now: datetime,
     provider: str | None = None,
 ) -> Audit:
-    """The audit of [start, end) as the record stood at `now`; `provider` narrows it to one."""
+    """The audit of [start, end) as the record stood at `now`; `provider` narrows it to one.
+    The reference the lean audit (`audit_lean`) is held to: it replays whole decisions."""
     check_period(start, end, now)
     decisions = [d for d in in_force(history.decisions, now) if provider in (None, d.provider_id)]
     lines = timelines(decisions, history.providers)
-    threats = history.assessments_by_protectee()
-
-    def place(protectee_id: str, at: datetime) -> _Key:
-        protectee = history.protectees[protectee_id]
-        cohort = cohort_at(history.policy, protectee, threats.get(protectee_id, ()), at)
-        return cohort, affiliation_at(history.policy, protectee, at)
-
     entries: dict[str, datetime] = {}
-    events: list[Step] = []
+    events: list[Event] = []
     for (protectee_id, _), steps in lines.items():
         before = cover_before(steps, start)
         if before is not None and before.open:
@@ -98,22 +93,71 @@ def audit(
             if step.decision.action is Action.GRANT:
                 entries[protectee_id] = min(entries.get(protectee_id, step.at), step.at)
             elif step.decision.action in ADVERSE:
-                events.append(step)
-    events.sort(key=lambda s: (s.at, s.decision.id))
+                d = step.decision
+                events.append(Event(step.at, d.id, d.action, protectee_id, d.provider_id))
+    return _audit(history, entries, events, start, end, now, provider)
 
+
+def audit_lean(
+    history: LeanHistory,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    provider: str | None = None,
+) -> Audit:
+    """`audit` over decision facts: the same audit, without building a cover per step."""
+    check_period(start, end, now)
+    facts = [f for f in history.facts if provider in (None, f.provider_id)]
+    entries: dict[str, datetime] = {}
+    events: list[Event] = []
+    for (protectee_id, _), timed in in_force_by(facts, now).items():
+        # the cover just before `start` is open unless the last decision before it withdrew it
+        before = [f for at, _, _, _, f in timed if at < start]
+        if before and before[-1].action is not Action.WITHDRAW:
+            entries[protectee_id] = start
+        for at, _, _, _, f in timed:
+            if not start <= at < end:
+                continue
+            if f.action is Action.GRANT:
+                entries[protectee_id] = min(entries.get(protectee_id, at), at)
+            elif f.action in ADVERSE:
+                events.append(Event(at, f.id, f.action, protectee_id, f.provider_id))
+    return _audit(history, entries, events, start, end, now, provider)
+
+
+def _audit(
+    history: History | LeanHistory,
+    entries: dict[str, datetime],
+    events: list[Event],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    provider: str | None,
+) -> Audit:
+    """Members and adverse events into cohort tables, tests and findings."""
+    threats = history.assessments_by_protectee()
+
+    def place(protectee_id: str, at: datetime) -> _Key:
+        protectee = history.protectees[protectee_id]
+        cohort = cohort_at(history.policy, protectee, threats.get(protectee_id, ()), at)
+        return cohort, affiliation_at(history.policy, protectee, at)
+
+    events.sort(key=lambda e: (e.at, e.decision))
     cells: dict[_Key, _Cell] = defaultdict(_Cell)
     for protectee_id, at in entries.items():
         cells[place(protectee_id, at)].members.add(protectee_id)
-    for step in events:
-        cell = cells[place(step.cover.protectee_id, step.at)]
-        cell.members.add(step.cover.protectee_id)
-        cell.affected.add(step.cover.protectee_id)
-        cell.evidence.append(step.decision.id)
+    for event in events:
+        cell = cells[place(event.protectee_id, event.at)]
+        cell.members.add(event.protectee_id)
+        cell.affected.add(event.protectee_id)
+        cell.evidence.append(event.decision)
 
     tables = _tables(cells)
     findings = [_disparity(t, r) for t in tables for r in t.rows if r.flagged]
     reports = [r for r in history.reports if provider in (None, r.provider_id)]
-    findings += cluster_findings(history, events, reports_in(reports, start, end, now))
+    findings += cluster_findings(
+        history.policy, history.protectees, events, reports_in(reports, start, end, now)
+    )
     return Audit(start, end, now, provider, ALPHA, MIN_EVENTS, tuple(tables), tuple(findings))
 
 

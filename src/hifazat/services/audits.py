@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hifazat.reports.capacity import ProviderCapacity, capacity
-from hifazat.reports.cost import Cost, cost
-from hifazat.reports.fairness import audit
+from hifazat.reports.capacity import ProviderCapacity, capacity_lean
+from hifazat.reports.cost import Cost, cost_lean
+from hifazat.reports.fairness import audit_lean
 from hifazat.reports.findings import Audit
 from hifazat.reports.history import History
+from hifazat.reports.lean import LeanHistory
 from hifazat.reports.transparency.model import TransparencyReport as Report
 from hifazat.reports.transparency.model import build_report
 from hifazat.services.unit_of_work import UnitOfWork
@@ -27,16 +28,35 @@ def load_history(uow: UnitOfWork, now: datetime) -> History:
     )
 
 
+def load_lean(
+    uow: UnitOfWork, now: datetime, assessments: bool = True, reports: bool = True
+) -> LeanHistory:
+    """`load_history` with decision facts for decisions: what the oversight reports read,
+    without assembling whole decisions (their reasons, steps, appeals) they never look at.
+    Cost reads neither assessments nor ground reports, capacity no ground reports."""
+    repo = uow.repo
+    return LeanHistory(
+        policy=repo.policy(),
+        providers=repo.providers(),
+        protectees=repo.protectees(),
+        facts=repo.decision_facts(),
+        assessments=tuple(a for a in repo.assessments() if a.entered_at <= now)
+        if assessments
+        else (),
+        reports=tuple(r for r in repo.discrepancies() if r.reported_at <= now) if reports else (),
+    )
+
+
 def fairness(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> Audit:
     with uow.reading():
-        history = load_history(uow, now)
-    return audit(history, start, end, now)
+        history = load_lean(uow, now)
+    return audit_lean(history, start, end, now)
 
 
 def capacity_at(uow: UnitOfWork, now: datetime) -> tuple[ProviderCapacity, ...]:
     with uow.reading():
-        history = load_history(uow, now)
-    return capacity(history, now)
+        history = load_lean(uow, now, reports=False)
+    return capacity_lean(history, now)
 
 
 def cost_over(
@@ -48,8 +68,8 @@ def cost_over(
     vehicle_day_rate: float | None = None,
 ) -> Cost:
     with uow.reading():
-        history = load_history(uow, now)
-    return cost(history, start, end, now, officer_day_rate, vehicle_day_rate)
+        history = load_lean(uow, now, assessments=False, reports=False)
+    return cost_lean(history, start, end, now, officer_day_rate, vehicle_day_rate)
 
 
 def transparency(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> Report:

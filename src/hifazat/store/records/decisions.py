@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy import Row, Select, func, insert, select
 from hifazat.domain.appeal import Appeal, AppealOutcome
 from hifazat.domain.decision import Action, Basis, Decision, Hold, Ratification, StepApproval
 from hifazat.domain.errors import NotFound
+from hifazat.reports.lean import DecisionFact
 from hifazat.store import tables as t
 from hifazat.store.records.base import Base
 
@@ -177,6 +179,69 @@ class DecisionRecords(Base):
         if provider_id is not None:
             query = query.where(t.decisions.c.provider_id == provider_id)
         return self._enrich([decision_from_row(r) for r in self.c.execute(query)], None)
+
+    def decision_facts(self) -> list[DecisionFact]:
+        """Every decision as the oversight reports read it, in two queries: the decision with
+        its approval and rescission times, and the appeals (the first one lodged before the
+        decision took effect holds it, as `_enrich` decides)."""
+        a, o = t.appeals, t.appeal_outcomes
+        Hold3 = tuple[datetime | None, datetime | None, bool | None]
+        holds: dict[str, Hold3] = {}
+        query = (
+            select(a.c.decision_id, a.c.lodged_at, o.c.decided_at, o.c.outcome)
+            .select_from(a.outerjoin(o, o.c.appeal_id == a.c.id))
+            .order_by(a.c.lodged_at, a.c.id)
+        )
+        overturned = AppealOutcome.OVERTURNED.value
+        for decision_id, lodged_at, decided_at, outcome in self.c.execute(query).all():
+            if decision_id not in holds:
+                holds[decision_id] = (
+                    lodged_at,
+                    decided_at,
+                    None if outcome is None else outcome == overturned,
+                )
+        d, ap, r = t.decisions, t.approvals, t.rescissions
+        query = select(
+            d.c.id,
+            d.c.protectee_id,
+            d.c.provider_id,
+            d.c.action,
+            d.c.category_id,
+            d.c.basis,
+            d.c.proposed_at,
+            ap.c.approved_at,
+            ap.c.effective_at,
+            r.c.rescinded_at,
+            ap.c.seq,
+        ).select_from(
+            d.outerjoin(ap, ap.c.decision_id == d.c.id).outerjoin(r, r.c.decision_id == d.c.id)
+        )
+        actions, bases = _ACTIONS, _BASES
+        none: Hold3 = (None, None, None)
+        facts = []
+        rows: Iterable[Any] = self.c.execute(query).all()  # one fetch, not one per row
+        for row in rows:
+            i, pid, prov, action, cat, basis, proposed, decided, effective, rescinded, seq = row
+            hold = holds.get(i)
+            if hold is None or effective is None or hold[0] is None or hold[0] >= effective:
+                hold = none  # appealed after it took effect: the appeal cannot hold it
+            facts.append(
+                DecisionFact(
+                    i,
+                    pid,
+                    prov,
+                    actions[action],
+                    cat,
+                    bases[basis] if basis else None,
+                    proposed,
+                    decided,
+                    effective,
+                    rescinded,
+                    seq,
+                    *hold,
+                )
+            )
+        return facts
 
     def _protectee_decisions(self, protectee_id: str) -> list[Decision]:
         cached = self.decision_cache.get(protectee_id)

@@ -164,7 +164,7 @@ class EntryRecords(Base):
                 r.entered_by,
                 r.entered_at,
             )
-            for r in self.c.execute(query)
+            for r in self.c.execute(query).all()  # one fetch, not one per row
         ]
 
     def add_discrepancy(self, r: DiscrepancyReport) -> None:
