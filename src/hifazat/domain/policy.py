@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from hifazat.domain.chains import Chain
 
 THREAT_LEVELS = ("none", "low", "moderate", "high", "severe")
+#: the shortest delay before the public report may name an office-holder's positional cover:
+#: a published list of who is (or no longer is) protected preceded a murder in Punjab in 2022
+MIN_NAMING_LAG = timedelta(days=90)
 PROVIDER_LEVELS = ("federal", "provincial", "district", "private")
 
 
@@ -42,6 +45,10 @@ class Policy:
     restoring_reason_code: str = "review-outcome"
     #: how a person reaches each provider's security desk, told in every notice (optional)
     desk_contacts: Mapping[str, str] = field(default_factory=dict)
+    #: the public report names office-holders' positional cover (off: it shows counts only)
+    name_positional_cover: bool = False
+    #: ... as it stood this long before the report's instant (never under MIN_NAMING_LAG)
+    naming_lag: timedelta = MIN_NAMING_LAG
 
     def entitled_rank(self, office_classes: Iterable[str], provider_level: str) -> int:
         """The highest floor any office held gives at this provider level (0: none)."""

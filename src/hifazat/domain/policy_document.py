@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from hifazat.domain.chains import Chain
-from hifazat.domain.policy import Entitlement, Policy
+from hifazat.domain.errors import InvalidInput
+from hifazat.domain.policy import MIN_NAMING_LAG, Entitlement, Policy
 from hifazat.domain.times import parse_duration
 
 
@@ -34,7 +35,20 @@ def policy_from_document(doc: Mapping[str, Any]) -> Policy:
         approval_chains=tuple(_chain(c) for c in doc.get("approval_chains", [])),
         restoring_reason_code=doc.get("restoring_reason_code", "review-outcome"),
         desk_contacts=dict(doc.get("desk_contacts", {})),
+        **_public_report(doc.get("public_report") or {}),
     )
+
+
+def _public_report(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The public report's naming option; a document stored before it existed names nobody.
+    The lag is checked again here, so no path into the registry can shorten it."""
+    lag = parse_duration(doc.get("naming_lag", "90d"), "public_report.naming_lag")
+    if lag < MIN_NAMING_LAG:
+        raise InvalidInput("public_report.naming_lag", _LAG_TOO_SHORT)
+    return {"name_positional_cover": bool(doc.get("name_positional_cover")), "naming_lag": lag}
+
+
+_LAG_TOO_SHORT = f"must be at least {MIN_NAMING_LAG.days}d"
 
 
 def _chain(doc: Mapping[str, Any]) -> Chain:

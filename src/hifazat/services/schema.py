@@ -28,7 +28,7 @@ from hifazat.domain import fields
 from hifazat.domain.chains import APPROVER, COMMITTEE
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import InvalidInput
-from hifazat.domain.policy import PROVIDER_LEVELS, THREAT_LEVELS
+from hifazat.domain.policy import MIN_NAMING_LAG, PROVIDER_LEVELS, THREAT_LEVELS
 from hifazat.domain.times import parse_duration
 from hifazat.domain.users import parse_role
 from hifazat.services.yaml_lines import line_of
@@ -169,6 +169,24 @@ class ChainModel(Strict):
     )
 
 
+def _naming_lag(text: str) -> str:
+    if parse_duration(text) < MIN_NAMING_LAG:
+        raise ValueError(
+            f"{text!r} is under {MIN_NAMING_LAG.days}d: the public report may name an "
+            f"office-holder's cover no sooner than {MIN_NAMING_LAG.days} days after"
+        )
+    return text
+
+
+class PublicReportModel(Strict):
+    """What the public report may name. Off by default: counts only. On, it names the
+    positional cover of office-holders (public figures holding an office) as it stood
+    `naming_lag` before the report's instant — never private persons, never threat-based cover."""
+
+    name_positional_cover: bool = False
+    naming_lag: Annotated[Duration, AfterValidator(_naming_lag)] = "90d"
+
+
 class PolicyModel(Strict):
     id: Ident
     name: Text
@@ -188,6 +206,7 @@ class PolicyModel(Strict):
     threat_floors: dict[ThreatLevel, ThreatFloorModel] = {}
     approval_chains: list[ChainModel] = _items()
     restoring_reason_code: Ident = "review-outcome"
+    public_report: PublicReportModel = PublicReportModel()
 
     @field_validator("restoring_reason_code")
     @classmethod

@@ -8,6 +8,7 @@ an entry is kept `seconds` at most, by the registry's clock."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -27,14 +28,19 @@ V = TypeVar("V")
 class Published:
     """One report and its renderings, each made once, on first demand."""
 
-    def __init__(self, report: TransparencyReport, built_at: datetime, counts: Counter[str]):
+    def __init__(
+        self, report: TransparencyReport, built_at: datetime, counts: Counter[str], head: int = 0
+    ) -> None:
         self.report = report
         self.built_at = built_at
+        #: the ledger's tree size the report was built at
+        self.head = head
         self._counts = counts
         self._lock = threading.Lock()
         self._json: dict[str, Any] | None = None
         self._view: Any = None
         self._pdf: bytes | None = None
+        self._etag: str | None = None
         self._pages: dict[str, str] = {}
 
     def as_dict(self) -> dict[str, Any]:
@@ -64,7 +70,16 @@ class Published:
             if self._pdf is None:
                 self._counts["pdf"] += 1
                 self._pdf = to_pdf(self.report)
+                digest = hashlib.sha256(self._pdf).hexdigest()[:24]
+                self._etag = f'"{self.head}-{digest}"'
             return self._pdf
+
+    def pdf_etag(self) -> str:
+        """A strong validator of the PDF's bytes and the ledger head they were made at: a
+        client holding them is told 304 until the ledger moves."""
+        self.pdf()
+        assert self._etag is not None
+        return self._etag
 
 
 class PublicReports:
@@ -100,7 +115,7 @@ class PublicReports:
             if found is None:
                 begin, stop = period(start, end, now)
                 report = audits.transparency(uow(), begin, stop, now)
-                found = Published(report, now, self.renders)
+                found = Published(report, now, self.renders, key[0])
                 with self._lock:
                     self.renders["report"] += 1
                     self._entries[key] = found

@@ -57,9 +57,18 @@ def transparency_pdf(
     start: From = None,
     end: To = None,
 ) -> Response:
-    pdf = _report(request, reg, start, end).pdf()
+    """The report as a PDF, rendered once per ledger head and period; a client that holds it
+    (`If-None-Match` with its ETag) is answered 304 without the bytes."""
+    published = _report(request, reg, start, end)
+    pdf, etag = published.pdf(), published.pdf_etag()
+    if etag in _etags(request.headers.get("if-none-match")):
+        return Response(status_code=304, headers={"ETag": etag})
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": 'inline; filename="transparency.pdf"'},
+        headers={"Content-Disposition": 'inline; filename="transparency.pdf"', "ETag": etag},
     )
+
+
+def _etags(header: str | None) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in (header or "").split(",")}

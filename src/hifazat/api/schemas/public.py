@@ -59,15 +59,27 @@ class PublicProvider(View):
     pool: Complement
 
 
-class PublicFigureView(View):
+class ProtecteesByCategory(View):
+    """Counts only: nobody is named here."""
+
+    private_persons: TableView
+    public_figures: TableView
+
+
+class NamedCoverView(View):
     name: str
+    office: str
     provider: Label
     category: Label
 
 
-class ProtecteesByCategory(View):
-    private_persons: TableView
-    public_figures: list[PublicFigureView]
+class NamedPositionalCover(View):
+    """Office-holders' positional cover as it stood `lag_days` before the report's instant;
+    published only where the deployment's policy opts in (`public_report`)."""
+
+    as_of: Utc
+    lag_days: int
+    covers: list[NamedCoverView]
 
 
 class PublishedFindingView(View):
@@ -94,6 +106,8 @@ class TransparencyView(View):
     suppression_rule: str
     providers: list[PublicProvider]
     protectees_by_category: ProtecteesByCategory
+    #: null unless the policy opts in to naming office-holders' positional cover
+    named_positional_cover: NamedPositionalCover | None
     resources: TableView
     decisions_by_action: TableView
     decisions_by_reason: TableView

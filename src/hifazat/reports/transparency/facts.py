@@ -10,10 +10,11 @@ from datetime import datetime
 
 from hifazat.domain.appeal import Appeal
 from hifazat.domain.coverage import Cover
-from hifazat.domain.decision import Action
+from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.flags import ratify_flags, review_flags
 from hifazat.domain.review import Review
+from hifazat.domain.times import local_date
 from hifazat.reports.cost import committed_days, cost
 from hifazat.reports.fairness import audit
 from hifazat.reports.findings import Audit
@@ -30,9 +31,11 @@ from hifazat.reports.transparency.tables import Grid, Label
 
 @dataclass(frozen=True)
 class Named:
-    """A public figure holding cover at the report's instant: the only person it names."""
+    """An office-holder's positional cover as it stood at the naming instant: the only person
+    the report can name, and only where the policy opts in (`name_positional_cover`)."""
 
     name: str
+    office: str
     provider: str
     category: str
 
@@ -43,7 +46,10 @@ class Facts:
     providers: tuple[Label, ...]
     categories: tuple[Label, ...]
     protectees: Grid
-    public_figures: tuple[Named, ...]
+    public_figures: Grid
+    #: None unless the policy opts in; then the cover as it stood at `named_at`
+    named: tuple[Named, ...] | None
+    named_at: datetime | None
     resources: Grid
     by_action: Grid
     by_reason: Grid
@@ -82,13 +88,17 @@ def gather(
     covers = [cover_before(steps, end) for steps in lines.values()]
     held = [c for c in covers if c is not None and c.open]
     categories = _categories(history)
-    protectees, named = _protectees(history, providers, categories, held)
+    protectees, public_figures = _protectees(history, providers, categories, held)
+    policy = history.policy
+    named_at = at - policy.naming_lag if policy.name_positional_cover else None
     return Facts(
         at,
         providers,
         categories,
         protectees,
-        named,
+        public_figures,
+        None if named_at is None else _named(history, lines, named_at),
+        named_at,
         _resources(history, providers, held, lines, start, end, now),
         *_decisions(history, providers, lines, start, end),
         *_oversight(history, providers, held, appeals, reviews, start, end, now),
@@ -106,18 +116,35 @@ def _protectees(
     providers: tuple[Label, ...],
     categories: tuple[Label, ...],
     held: list[Cover],
-) -> tuple[Grid, tuple[Named, ...]]:
-    """Private persons are counted; public figures are named instead, and so left out of the
-    counts: a count that mixed them could be reduced to the private part by subtraction."""
-    grid = Grid("protectees", providers, categories)
-    named = []
+) -> tuple[Grid, Grid]:
+    """Everyone holding cover is counted, nobody named: private persons in one table, public
+    figures in another (a count that mixed them would hide how few private persons it holds)."""
+    private = Grid("protectees", providers, categories)
+    public = Grid("public_figures", providers, categories)
     for cover in held:
         if _private(history, cover.protectee_id):
-            grid.add(cover.provider_id, cover.category_id, 1, 1)
+            private.add(cover.provider_id, cover.category_id, 1, 1)
         else:
-            name = history.protectees[cover.protectee_id].name
-            named.append(Named(name, cover.provider_id, cover.category_id))
-    return grid, tuple(sorted(named, key=lambda n: (n.name, n.provider, n.category)))
+            public.add(cover.provider_id, cover.category_id, 1, 0)
+    return private, public
+
+
+def _named(history: History, lines: Timelines, at: datetime) -> tuple[Named, ...]:
+    """Positional cover open at `at` (the report's instant less the policy's lag) of public
+    figures then holding an office: a change of cover reaches the public no sooner than the
+    lag, and threat-based cover, which says someone is in danger, is never named."""
+    day = local_date(at, history.policy.timezone)
+    named = []
+    for (protectee_id, _), steps in lines.items():
+        cover = cover_before(steps, at)
+        protectee = history.protectees[protectee_id]
+        if cover is None or not cover.open or cover.basis is not Basis.POSITIONAL:
+            continue
+        offices = protectee.offices_on(day)
+        if protectee.public_figure and offices:
+            title = ", ".join(sorted(o.title for o in offices))
+            named.append(Named(protectee.name, title, cover.provider_id, cover.category_id))
+    return tuple(sorted(named, key=lambda n: (n.name, n.provider, n.category)))
 
 
 def _resources(

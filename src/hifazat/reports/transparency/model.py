@@ -1,12 +1,14 @@
 """The public transparency report: what the registry publishes per provider and period.
 
-Whom it names: public figures holding cover at the report's instant (the period's end, or
-`now` if that is earlier), with their provider and current category — nothing else about
-them. Nobody else is named or identified: no protectee ids, no decision, appeal or report ids,
-and no list of anyone whose cover was withdrawn, downgraded or suspended, public figure or not
-(DESIGN.md: such a published list preceded a protectee's murder). Private persons appear only
-in counts, and public figures are left out of those counts (a count mixing both could be
-reduced to its private part by subtracting the named list).
+Whom it names: by default nobody. Everyone holding cover at the report's instant (the period's
+end, or `now` if that is earlier) is counted by provider and category — private persons in one
+table, public figures in another — and no protectee id, no decision, appeal or report id, and
+no list of anyone whose cover was withdrawn, downgraded or suspended is published (DESIGN.md: a
+published list preceded a protectee's murder in Punjab in 2022). A deployment may opt in
+(`public_report.name_positional_cover` in its policy) to naming office-holders' positional
+cover — public figures holding an office, cover granted for that office — as it stood
+`public_report.naming_lag` (at least 90 days) before the report's instant, with the office,
+provider and category: a change of anyone's cover is never published sooner than that.
 
 Small cells — the exact rule, with t = `policy.small_cell_threshold` (5 in the demo policy):
 
@@ -50,6 +52,7 @@ from hifazat.domain.times import utc_text
 from hifazat.reports.history import History
 from hifazat.reports.transparency.facts import RESOURCES, Named, gather
 from hifazat.reports.transparency.findings import PublishedFinding, drafts
+from hifazat.reports.transparency.suppression import Key
 from hifazat.reports.transparency.tables import ALL, Label, Problem, Table
 
 
@@ -63,9 +66,8 @@ def rule_text(threshold: int) -> str:
         f"column whose total is published has no hidden figure or at least two, together "
         f"worth {t} or more, and no hidden figure can be solved from the published ones. A "
         f"provider's personnel, vehicles, officer-days and vehicle-days are withheld wherever "
-        f"its protectee counts are. Zero is shown as 0. Public figures are named with their "
-        f"current category; private persons appear only in counts. No list of people whose "
-        f"cover was withdrawn or reduced is published."
+        f"its protectee counts are. Zero is shown as 0. Protectees appear only in counts. No "
+        f"list of people whose cover was withdrawn or reduced is published."
     )
 
 
@@ -87,14 +89,18 @@ class ProviderInfo:
 
 
 @dataclass(frozen=True)
-class PublicFigure:
+class NamedCover:
+    """An office-holder's positional cover, named because the policy opts in to it."""
+
     name: str
+    office: str
     provider: Label
     category: Label
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
+            "office": self.office,
             "provider": self.provider.as_dict(),
             "category": self.category.as_dict(),
         }
@@ -112,7 +118,10 @@ class TransparencyReport:
     at: datetime
     providers: tuple[ProviderInfo, ...]
     protectees: Table
-    public_figures: tuple[PublicFigure, ...]
+    public_figures: Table
+    #: None unless the policy opts in to naming positional cover; then as it stood at `named_at`
+    named: tuple[NamedCover, ...] | None
+    named_at: datetime | None
     resources: Table
     by_action: Table
     by_reason: Table
@@ -120,6 +129,20 @@ class TransparencyReport:
     appeals: Table
     alpha: float
     findings: tuple[PublishedFinding, ...]
+
+    @property
+    def lag_days(self) -> int | None:
+        """How many days before the report's instant the named cover is shown as it stood."""
+        return None if self.named_at is None else (self.at - self.named_at).days
+
+    def _named(self) -> dict[str, Any] | None:
+        if self.named is None or self.named_at is None:
+            return None
+        return {
+            "as_of": utc_text(self.named_at),
+            "lag_days": self.lag_days,
+            "covers": [n.as_dict() for n in self.named],
+        }
 
     @property
     def rule(self) -> str:
@@ -141,8 +164,9 @@ class TransparencyReport:
             "providers": [p.as_dict() for p in self.providers],
             "protectees_by_category": {
                 "private_persons": self.protectees.as_dict(),
-                "public_figures": [f.as_dict() for f in self.public_figures],
+                "public_figures": self.public_figures.as_dict(),
             },
+            "named_positional_cover": self._named(),
             "resources": self.resources.as_dict(),
             "decisions_by_action": self.by_action.as_dict(),
             "decisions_by_reason": self.by_reason.as_dict(),
@@ -169,14 +193,21 @@ def build_report(
     facts = gather(history, appeals, reviews, start, end, now)
     threshold = history.policy.small_cell_threshold
     # the counts first: which of them are hidden decides which resources are withheld
-    counts = Problem()
-    counts.add_grid(facts.protectees)
-    hidden = counts.solve(threshold)
+    # the two count tables share no total: solved apart, each system stays half the size
+    hidden: dict[Key, str] = {}
+    for grid in (facts.protectees, facts.public_figures):
+        counts = Problem()
+        counts.add_grid(grid)
+        hidden |= counts.solve(threshold)
     columns = [*(c.key for c in facts.categories), ALL]
     exposed = [
         p.key
         for p in facts.providers
-        if any(facts.protectees.key(p.key, c) in hidden for c in columns)
+        if any(
+            grid.key(p.key, c) in hidden
+            for grid in (facts.protectees, facts.public_figures)
+            for c in columns
+        )
     ]
     rest = Problem()
     grids = (facts.resources, facts.by_action, facts.by_reason, facts.oversight, facts.appeals)
@@ -199,7 +230,9 @@ def build_report(
             for _, p in sorted(history.providers.items())
         ),
         protectees=facts.protectees.publish(hidden),
-        public_figures=tuple(_public(history, n) for n in facts.public_figures),
+        public_figures=facts.public_figures.publish(hidden),
+        named=None if facts.named is None else tuple(_named(history, n) for n in facts.named),
+        named_at=facts.named_at,
         resources=facts.resources.publish(hidden),
         by_action=facts.by_action.publish(hidden),
         by_reason=facts.by_reason.publish(hidden),
@@ -210,9 +243,12 @@ def build_report(
     )
 
 
-def _public(history: History, named: Named) -> PublicFigure:
+def _named(history: History, named: Named) -> NamedCover:
     provider = history.providers[named.provider]
     category = provider.category(named.category)
-    return PublicFigure(
-        named.name, Label(provider.id, provider.name), Label(category.id, category.name)
+    return NamedCover(
+        named.name,
+        named.office,
+        Label(provider.id, provider.name),
+        Label(category.id, category.name),
     )

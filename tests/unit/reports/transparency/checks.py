@@ -16,6 +16,7 @@ Group = tuple[Ref, tuple[Ref, ...]]
 
 TABLES = (
     ("protectees", ("protectees_by_category", "private_persons")),
+    ("public_figures", ("protectees_by_category", "public_figures")),
     ("resources", ("resources",)),
     ("by_action", ("decisions_by_action",)),
     ("by_reason", ("decisions_by_reason",)),

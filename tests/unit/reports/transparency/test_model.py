@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from hifazat.domain.appeal import Appeal
-from hifazat.domain.decision import Action
+from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.review import Review
 from hifazat.reports.transparency import TransparencyReport, build_report
@@ -50,14 +51,62 @@ def total(table: Table, provider: str) -> Cell:
     return table.row_totals[[r.key for r in table.rows].index(provider)]
 
 
+def opted_in(lag: timedelta = 90 * DAY, **kw: Any) -> TransparencyReport:
+    """The sample under a policy that names office-holders' positional cover after `lag`."""
+    h, appeals = sample()
+    policy = replace(h.policy, name_positional_cover=True, naming_lag=lag)
+    decisions = kw.pop("decisions", h.decisions)
+    h = replace(h, policy=policy, decisions=decisions)
+    return build_report(h, appeals, START, END, kw.pop("now", NOW), **kw)
+
+
 class TestWhoIsNamed:
-    def test_public_figures_holding_cover_are_named_with_their_current_category(self) -> None:
-        named = [(f.name, f.provider.key, f.category.name) for f in report().public_figures]
+    def test_by_default_nobody_is_named_and_public_figures_are_counted(self) -> None:
+        r = report()
+        assert r.named is None and r.as_dict()["named_positional_cover"] is None
+        h, _ = sample()
+        text = json.dumps(r.as_dict())
+        for p in h.protectees.values():
+            assert p.name not in text and p.id not in text
+        # federal: Khalid standard, Nasreen nominal; Sindh: Khalid dedicated — all small
+        assert row(r.public_figures, FEDERAL.id) == (SMALL, SMALL, Cell(0))
+        assert row(r.public_figures, PROVINCE.id) == (Cell(0), Cell(0), SMALL)
+
+    def test_opted_in_office_holders_positional_cover_is_named_as_it_stood_a_lag_ago(
+        self,
+    ) -> None:
+        r = opted_in()
+        assert r.named_at == END - 90 * DAY and r.lag_days == 90
+        named = [(n.name, n.office, n.provider.key, n.category.name) for n in r.named or ()]
+        mpa = "Member of the Provincial Assembly"
+        # as of 90 days before the end: Farooq not yet withdrawn, Nasreen not yet cut
         assert named == [
-            (KHALID.name, FEDERAL.id, "Standard"),
-            (KHALID.name, PROVINCE.id, "Dedicated"),
-            (NASREEN.name, FEDERAL.id, "Nominal"),  # cut from Dedicated: only today's shown
+            (FAROOQ.name, mpa, PROVINCE.id, "Standard"),
+            (KHALID.name, mpa, FEDERAL.id, "Standard"),
+            (KHALID.name, mpa, PROVINCE.id, "Dedicated"),
+            (NASREEN.name, mpa, FEDERAL.id, "Dedicated"),
         ]
+        doc = r.as_dict()["named_positional_cover"]
+        assert doc["lag_days"] == 90 and doc["as_of"] == "2026-01-01T09:00:00Z"
+
+    def test_opted_in_no_private_person_and_no_threat_based_cover_is_named(self) -> None:
+        """Private persons hold offices and positional cover in the sample too."""
+        h, _ = sample()
+        threat = [replace(d, basis=Basis.THREAT) if d.id == "k-2" else d for d in h.decisions]
+        r = opted_in(decisions=threat)
+        assert [(n.name, n.provider.key) for n in r.named or ()] == [
+            (FAROOQ.name, PROVINCE.id),
+            (KHALID.name, PROVINCE.id),  # the federal cover rests on a threat: not named
+            (NASREEN.name, FEDERAL.id),
+        ]
+        text = json.dumps(r.as_dict())
+        for p in h.protectees.values():
+            if not p.public_figure:
+                assert p.name not in text and p.id not in text
+
+    def test_cover_granted_within_the_lag_is_not_named(self) -> None:
+        r = opted_in(lag=200 * DAY)
+        assert r.named == ()  # 200 days before the end, nobody held cover yet
 
     def test_a_public_figure_whose_cover_was_withdrawn_is_not_listed_anywhere(self) -> None:
         text = json.dumps(report().as_dict())
@@ -88,9 +137,9 @@ class TestCounts:
 
     def test_resources_are_published_only_beside_published_counts(self) -> None:
         table = report().resources
-        # federal: Khalid standard (3, 1), Nasreen nominal (2, 0), seven standard (21, 7);
-        # officer-days over 90 days: 270 + 6*30 + 2*60 + 1890 + 2*(12+13+14+15+16)
-        assert row(table, FEDERAL.id) == (Cell(26), Cell(8), Cell(2600.0), Cell(780.0))
+        # federal: Khalid standard (3, 1), Nasreen nominal (2, 0), seven standard (21, 7):
+        # 26 officers less the seven's 21 would give back the two public figures' hidden counts
+        assert row(table, FEDERAL.id) == (WITHHELD,) * 4
         assert row(table, PROVINCE.id) == (WITHHELD,) * 4
         assert table.column_totals is None
 

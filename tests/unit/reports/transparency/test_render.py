@@ -89,7 +89,7 @@ class TestHtml:
 
     def test_suppressed_cells_show_their_markers_and_names_are_escaped(self, html: str) -> None:
         assert "<td>&lt;5</td>" in html and "<td>x</td>" in html
-        assert KHALID.name in html and NASREEN.name in html
+        assert KHALID.name not in html and NASREEN.name not in html  # counted, not named
 
     def test_rendering_is_deterministic(self, report: TransparencyReport, html: str) -> None:
         assert to_html(report) == html
@@ -120,9 +120,12 @@ class TestCharts:
 
 class TestPdf:
     def test_the_pdf_holds_the_headings_figures_and_charts(
-        self, report: TransparencyReport, pdf_text: Callable[[bytes], str]
+        self, pdf_text: Callable[[bytes], str]
     ) -> None:
-        pdf = to_pdf(report)
+        """Under a policy that opts in to naming office-holders' positional cover."""
+        h, appeals = sample()
+        h = replace(h, policy=replace(h.policy, name_positional_cover=True))
+        pdf = to_pdf(build_report(h, appeals, START, END, NOW))
         assert pdf.startswith(b"%PDF-")
         text = pdf_text(pdf)
         flat = " ".join(text.split())
@@ -130,9 +133,15 @@ class TestPdf:
             assert heading in flat, heading
         # drawn by the charts only (their captions use other words)
         assert PERSONNEL_TITLE in flat and DECISIONS_TITLE in flat and "x (withheld)" in flat
-        for figure in ("2,600.0", "780.0", "Khalid Maqbool Siddiqui", "Nasreen Jalil", "<5"):
+        for figure in (
+            "Public figures holding cover, by provider and category",
+            "Office-holders' positional cover",
+            "Khalid Maqbool Siddiqui",
+            "Nasreen Jalil",
+            "Member of the Provincial Assembly",
+            "<5",
+        ):
             assert figure in flat, figure
-        h, _ = sample()
         for p in h.protectees.values():
             if not p.public_figure:
                 assert p.name not in flat
