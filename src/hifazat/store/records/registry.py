@@ -327,7 +327,6 @@ class RegistryRecords(Base):
         query = _exists_query(table).execution_options(**{PENDING_SEEN: True})
         return self.c.execute(query, {"ident": ident}).first() is not None
 
-
     def presume_absent(self, table: str, idents: Iterable[str]) -> None:
         """Looks many ids up at once (a query per thousand) and remembers those the table lacks,
         so that `exists` answers them without a round trip until a row with one is added."""
