@@ -184,6 +184,9 @@ class FakeRepository:
     def logins_of(self, protectee_id: str) -> list[str]:
         return sorted(u.id for u in self.s.users.values() if u.protectee_id == protectee_id)
 
+    def presume_absent(self, table: str, idents: Iterable[str]) -> None:
+        """Nothing to look up ahead: `exists` reads the fake's dictionaries directly."""
+
     def exists(self, table: str, ident: str) -> bool:
         tables: dict[str, Mapping[str, object]] = {
             "users": self.s.users,

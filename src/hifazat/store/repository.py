@@ -29,6 +29,7 @@ class Repository(RegistryRecords, DecisionRecords, EntryRecords):
         self.locked = set()
         self.pending = None
         self.pending_ids = set()
+        self.absent_ids = set()
 
     def deciders(self) -> dict[str, set[str]]:
         """The providers that decided on each protectee (any decision, in any state)."""

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from hifazat.domain.coverage import Cover, replay
+from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import LAST, Decision, replay_order
 from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
+from hifazat.domain.rules.replays import replay
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import local_date
 from hifazat.domain.users import User

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hifazat.domain.coverage import replay
 from hifazat.domain.errors import NotFound, Refusal, Violation
 from hifazat.domain.rules.context import DecisionContext
+from hifazat.domain.rules.replays import replay
 
 RULE = "R-STATE"
 

@@ -38,6 +38,9 @@ class Base:
     #: written before any statement reads the database, so no read can miss them
     pending: dict[Table, list[dict[str, Any]]] | None
     pending_ids: set[tuple[str, str]]
+    #: (table, id) pairs looked up in bulk and found missing (`presume_absent`): an import asks
+    #: whether each of its ids is taken, and a round trip per row cost more than its rules
+    absent_ids: set[tuple[str, str]]
 
     def write_behind(self) -> None:
         """Holds inserts back and writes each table's in one statement: for an import, where
@@ -57,6 +60,7 @@ class Base:
             event.remove(self.c, "before_execute", self._before_execute)
             self.pending = None
             self.pending_ids.clear()
+        self.absent_ids.clear()
 
     def flush(self) -> None:
         """Writes the held-back rows, parents before children."""
@@ -69,6 +73,8 @@ class Base:
                 insert_rows(self.c, table, rows)
 
     def _insert(self, table: Table, row: dict[str, Any]) -> None:
+        if "id" in row:
+            self.absent_ids.discard((table.name, row["id"]))
         if self.pending is None:
             self.c.execute(insert(table), row)
             return

@@ -322,8 +322,25 @@ class RegistryRecords(Base):
     def exists(self, table: str, ident: str) -> bool:
         if (table, ident) in self.pending_ids:
             return True
+        if (table, ident) in self.absent_ids:
+            return False
         query = _exists_query(table).execution_options(**{PENDING_SEEN: True})
         return self.c.execute(query, {"ident": ident}).first() is not None
+
+    def presume_absent(self, table: str, idents: Iterable[str]) -> None:
+        """Looks many ids up at once (a query per thousand) and remembers those the table lacks,
+        so that `exists` answers them without a round trip until a row with one is added."""
+        wanted = sorted(set(idents))
+        tbl = t.metadata.tables[table]
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            query = select(tbl.c.id).where(tbl.c.id.in_(chunk))
+            taken = set(self.c.execute(query.execution_options(**{PENDING_SEEN: True})).scalars())
+            self.absent_ids.update(
+                (table, ident)
+                for ident in chunk
+                if ident not in taken and (table, ident) not in self.pending_ids
+            )
 
 
 @cache
