@@ -4,7 +4,8 @@ entries, and append throughput with 1, 4 and 16 concurrent writers.
 Verification is `hifazat.store.ledger_check.verify`, twice: the log alone (every stored entry read
 and leaf-hashed against its stored hash, the tree rebuilt, every checkpoint's signature and root
 checked: what anyone holding an exported log can do), then the default, which also recomputes
-every entry from the domain tables. Its limit is
+every entry from the domain tables (target: a quarter of the raw rate, as issue 15 sets it; the
+log alone: half). Both stream the log in batches in constant memory. Their limit is
 hashing alone: `SHA-256(0x00 || entry)` over the stored entries, timed on bytes already in
 memory (reading them is not counted), in the same run.
 
@@ -84,7 +85,7 @@ def bench_verify(ctx: Context, result: Result) -> None:
             "entries/s",
             raw,
             "raw leaf-hash rate",
-            [Target(">=", 0.5, "ratio")],
+            [Target(">=", 0.25, "ratio")],
             note="the default `ledger verify`",
         )
     )

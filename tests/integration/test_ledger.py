@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from hifazat.store.ledger_keys import RECORD_KEYS
+from hifazat.store.ledger_records import COMPLETE, KINDS
 from tests.conftest import Registry
 
 WITHDRAW = (
@@ -218,3 +220,27 @@ def test_the_log_alone_is_checked_without_the_records(sealed: Registry) -> None:
     assert broken.exit_code == 1
     first = json.loads(broken.stdout)["first_problem"]
     assert first["seq"] == 30 and "leaf hash" in first["message"], first
+
+
+def test_the_record_keys_in_sql_are_the_loaders_keys(sealed: Registry) -> None:
+    """Verification finds records without an entry by SQL: its keys must be the loaders'."""
+    assert set(RECORD_KEYS) == COMPLETE
+    with sealed.engine.connect() as c:
+        for kind, query in RECORD_KEYS.items():
+            assert set(c.execute(query).scalars()) == set(KINDS[kind][1](c, None)), kind
+
+
+def test_a_record_without_an_entry_is_named(sealed: Registry) -> None:
+    with sealed.engine.begin() as c:
+        c.execute(
+            text("DELETE FROM ledger_entries WHERE kind = 'user.added' AND ref = 'ssu-chief'")
+        )
+    code, _, report = _verify(sealed)
+    problems = report["problems"]
+    assert code == 1 and isinstance(problems, list)
+    assert {
+        "seq": None,
+        "kind": "user.added",
+        "record": "user ssu-chief",
+        "message": "has no ledger entry",
+    } in problems

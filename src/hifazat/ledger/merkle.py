@@ -8,6 +8,7 @@ them and answer any root or proof with one batched read of O(log n) rows.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
@@ -20,6 +21,7 @@ __all__ = [
     "NodeKey",
     "NodeReader",
     "ProofError",
+    "StreamTree",
     "append_leaves",
     "consistency_proof",
     "inclusion_proof",
@@ -409,3 +411,106 @@ class LevelTree:
 
     def consistency_proof(self, size1: int, size2: int | None = None) -> list[bytes]:
         return consistency_proof(size1, self.size if size2 is None else size2, self)
+
+
+class StreamTree:
+    """The tree of a whole log rebuilt as its leaf hashes stream past, in memory bounded by the
+    log's height rather than its length: how `ledger verify` checks a national log.
+
+    It keeps the right border of the tree so far (at most one subtree per level), and of the
+    interior only the subtrees needed to answer for the tree sizes named in advance (`marks`,
+    the checkpoints' sizes): the tiles of each stretch between consecutive marks. Any root or
+    consistency proof between marked sizes is then built from those (a subtree straddling a
+    mark is hashed from the tiles on either side), O(log n) nodes per mark. Leaves arrive in
+    batches, each hashed level by level in list comprehensions, one C-level hash per node."""
+
+    def __init__(self, marks: Iterable[int] = ()) -> None:
+        self._marks = sorted({0, *(_check_size(m, "mark") for m in marks)})
+        wanted: dict[int, set[int]] = {}
+        for start, end in zip(self._marks, self._marks[1:], strict=False):
+            for level, index in _tiles(start, end):
+                wanted.setdefault(level, set()).add(index)
+        self._wanted = {level: sorted(ix) for level, ix in wanted.items()}
+        self._kept: dict[NodeKey, bytes] = {}
+        self._border: list[Node] = []  # (level, index, hash), levels strictly decreasing
+        self._size = 0
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def extend(self, leaf_hashes: Sequence[bytes]) -> None:
+        """Append a batch of leaf hashes; a batch starting at a multiple of its (power-of-two)
+        length is one perfect subtree, hashed in a single pass."""
+        offset = 0
+        for level, index in _tiles(self._size, self._size + len(leaf_hashes)):
+            width = 1 << level
+            self._push(
+                level, index, self._subtree(level, index, leaf_hashes[offset : offset + width])
+            )
+            offset += width
+        self._size += len(leaf_hashes)
+
+    def _subtree(self, top: int, index: int, leaves: Sequence[bytes]) -> bytes:
+        sha256 = hashlib.sha256
+        nodes = list(leaves)
+        for level in range(top + 1):
+            if level:
+                pairs = iter(nodes)
+                nodes = [
+                    sha256(b"\x01" + a + b).digest() for a, b in zip(pairs, pairs, strict=False)
+                ]
+            wanted = self._wanted.get(level)
+            if wanted:
+                first = index << (top - level)
+                lo, hi = bisect_left(wanted, first), bisect_left(wanted, first + len(nodes))
+                for i in wanted[lo:hi]:
+                    self._kept[(level, i)] = nodes[i - first]
+        return nodes[0]
+
+    def _push(self, level: int, index: int, h: bytes) -> None:
+        border = self._border
+        while border and border[-1][0] == level:
+            left = border.pop()
+            level, index, h = level + 1, index >> 1, node_hash(left[2], h)
+            wanted = self._wanted.get(level, [])
+            at = bisect_left(wanted, index)
+            if at < len(wanted) and wanted[at] == index:
+                self._kept[(level, index)] = h
+        border.append((level, index, h))
+
+    def get_nodes(self, keys: Sequence[NodeKey]) -> Mapping[NodeKey, bytes]:
+        found = {}
+        for key in keys:
+            h = self._node(*key)
+            if h is not None:
+                found[key] = h
+        return found
+
+    def _node(self, level: int, index: int) -> bytes | None:
+        h = self._kept.get((level, index))
+        if h is not None or level == 0:
+            return h
+        for lv, ix, border_hash in self._border:
+            if (lv, ix) == (level, index):
+                return border_hash
+        start, end = index << level, (index + 1) << level
+        if end > self._size or bisect_right(self._marks, start) == bisect_left(self._marks, end):
+            return None  # only a subtree straddling a mark is hashed from the tiles beside it
+        left, right = self._node(level - 1, 2 * index), self._node(level - 1, 2 * index + 1)
+        return node_hash(left, right) if left is not None and right is not None else None
+
+    def root(self, size: int | None = None) -> bytes:
+        if size is None or size == self._size:
+            if not self._border:
+                return EMPTY_ROOT
+            acc = self._border[-1][2]
+            for _, _, h in reversed(self._border[:-1]):
+                acc = node_hash(h, acc)
+            return acc
+        if _check_size(size, "size") > self._size:
+            raise ValueError(f"size {size} exceeds the tree's size {self._size}")
+        return root(size, self)
+
+    def consistency_proof(self, size1: int, size2: int | None = None) -> list[bytes]:
+        return consistency_proof(size1, self._size if size2 is None else size2, self)

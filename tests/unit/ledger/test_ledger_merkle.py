@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 
 import pytest
@@ -15,6 +16,7 @@ from hifazat.ledger.merkle import (
     MissingNodeError,
     NodeKey,
     ProofError,
+    StreamTree,
     append_leaves,
     consistency_proof,
     inclusion_proof,
@@ -450,3 +452,33 @@ def test_a_level_tree_answers_as_the_appended_tree_does(size: int) -> None:
         assert built.root(smaller) == appended.root(smaller)
         if smaller:
             assert built.consistency_proof(smaller) == appended.consistency_proof(smaller)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_streamed_tree_answers_for_its_marks_as_the_whole_tree_does(seed: int) -> None:
+    """Fed in batches of any length, the streamed tree keeps only its border and the tiles
+    between marks, yet gives every marked root and every proof between marked sizes."""
+    rng = random.Random(seed)
+    size = rng.randint(0, 300)
+    leaves = [leaf_hash(str(n).encode()) for n in range(size)]
+    marks = rng.sample(range(size + 5), rng.randint(0, min(6, size + 5)))
+    tree, batch = StreamTree(marks), rng.choice([1, 3, 4, 7, 16, 64])
+    for start in range(0, size, batch):
+        tree.extend(leaves[start : start + batch])
+    whole = LevelTree(leaves)
+    assert tree.size == size and tree.root() == root_from_leaf_hashes(leaves)
+    inside = sorted(m for m in marks if m <= size)
+    for m in inside:
+        assert tree.root(m) == whole.root(m)
+        for n in inside:
+            if 0 < n <= m:
+                assert tree.consistency_proof(n, m) == whole.consistency_proof(n, m)
+    assert len(tree.get_nodes([(0, i) for i in range(size)])) <= 2 * (len(marks) + 1)
+
+
+def test_a_streamed_tree_keeps_memory_of_its_height_not_its_length() -> None:
+    tree = StreamTree([1000])
+    for start in range(0, 1 << 14, 1024):
+        tree.extend([leaf_hash(str(n).encode()) for n in range(start, start + 1024)])
+    kept = tree.get_nodes([(lv, i) for lv in range(15) for i in range((1 << 14) >> lv)])
+    assert len(kept) < 64  # the tiles of [0, 1000), the border, and subtrees straddling 1000
