@@ -34,10 +34,15 @@ class History:
     reports: Sequence[DiscrepancyReport] = ()
 
     def assessments_by_protectee(self) -> dict[str, list[ThreatAssessment]]:
-        index: dict[str, list[ThreatAssessment]] = defaultdict(list)
-        for assessment in self.assessments:
-            index[assessment.protectee_id].append(assessment)
-        return index
+        return by_protectee(self.assessments)
+
+
+def by_protectee(assessments: Iterable[ThreatAssessment]) -> dict[str, list[ThreatAssessment]]:
+    """Each protectee's assessments, in the order given (a report's and its lean twin's)."""
+    index: dict[str, list[ThreatAssessment]] = defaultdict(list)
+    for assessment in assessments:
+        index[assessment.protectee_id].append(assessment)
+    return index
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from hifazat.domain.policy import Policy
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
 from hifazat.domain.threat import ThreatAssessment
+from hifazat.reports.history import by_protectee
 
 
 class DecisionFact(NamedTuple):
@@ -109,10 +110,7 @@ class LeanHistory:
     reports: Sequence[DiscrepancyReport] = ()
 
     def assessments_by_protectee(self) -> dict[str, list[ThreatAssessment]]:
-        index: dict[str, list[ThreatAssessment]] = defaultdict(list)
-        for assessment in self.assessments:
-            index[assessment.protectee_id].append(assessment)
-        return index
+        return by_protectee(self.assessments)
 
 
 Key = tuple[str, str]
