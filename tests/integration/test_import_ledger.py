@@ -47,8 +47,11 @@ def test_an_imported_nation_enters_the_same_ledger(registry: Registry, scenario:
     assert verified.exit_code == 0, verified.output
 
 
+#: Taken from the importer before it was made fast. One entry has changed since, on purpose: the
+#: first, `policy.loaded`, whose document digest moved when stored policies gained their
+#: `public_report` block (issue 15); every other entry is byte for byte as before.
 EXPECTED = (
     1148,
-    "55b57a9b19b3b5c4536105c7a584a2c29af7de10f494cfa4f0a3470542c66e31",
-    "ddbd280c32f2bef82c2538595acad627c19fce1c6fd5e276c87a5c468dde2fb7",
+    "c657c13fb60e1ac2bafe035beebfb80adfbbb93eebc501604da6f148429534ac",
+    "65e65ff460d48d77bba83c6d174042729f9d9e14143b48de28e2fe13dc404e4e",
 )

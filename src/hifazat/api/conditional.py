@@ -2,7 +2,10 @@
 report): the answer carries an `ETag`, and a request naming it in `If-None-Match` gets
 `304 Not Modified` with no body.
 
-The tag is a digest of the body as it would be sent, so it changes exactly when the answer
+The tag is a digest of the body as it would be sent, less the instant it was computed at where
+that is not part of the question (a status's `at`, the public report's `now`: they echo the
+clock, so would change the tag on every read; an audit's open period does not — it ends now, so
+it is another period a moment later, and costs accrue), so it changes exactly when the answer
 does — including when the clock alone moves a cover from pending to effective, or a reader's
 access changes what they may see — and two readers shown different redactions never share one.
 It saves the poller the transfer and the parsing, not the server the reading.
@@ -13,8 +16,10 @@ of the operation for every caller; a poller reads the status code (docs/api.md).
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
@@ -44,8 +49,21 @@ def if_none_match(
 CONDITIONAL = Depends(if_none_match)
 
 
-def tag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+#: where an answer echoes the instant it was computed at (paths of keys in the body)
+Instants = tuple[tuple[str, ...], ...]
+
+
+def tag_of(body: dict[str, Any], instants: Instants = ()) -> str:
+    """A digest of the body without its computed-at instants."""
+    kept = copy.deepcopy(body)
+    for path in instants:
+        holder: Any = kept
+        for key in path[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        if isinstance(holder, dict):
+            holder.pop(path[-1], None)
+    text = json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
 
 
 def matches(header: str | None, tag: str) -> bool:
@@ -58,12 +76,15 @@ def matches(header: str | None, tag: str) -> bool:
     return tag in (t[2:] if t.startswith("W/") else t for t in listed)
 
 
-def conditional(request: Request, view: View, *, public: bool = False) -> Response:
+def conditional(
+    request: Request, view: View, *, instants: Instants = (), public: bool = False
+) -> Response:
     """The view as JSON with its ETag, or 304 when the caller already holds it. A signed-in
     answer may be kept only by the reader's own client (`private`), and must be revalidated
     before each use (`no-cache`): need-to-know is decided on every read."""
-    body = JSONResponse(view.wire()).body
-    tag = tag_of(bytes(body))
+    wire = view.wire()
+    body = JSONResponse(wire).body
+    tag = tag_of(wire, instants)
     headers = {
         ETAG: tag,
         "Cache-Control": "public, no-cache" if public else "private, no-cache",

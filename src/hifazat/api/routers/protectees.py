@@ -79,7 +79,7 @@ def status(
     view = StatusView.model_validate(
         guarded.read_status(reg.uow(), who.need("status.read"), pid, when)
     )
-    return conditional(request, view)
+    return conditional(request, view, instants=(("at",),))
 
 
 @router.get("/protectees/{pid}/decisions", operation_id="decisions_list", tags=["decisions"])

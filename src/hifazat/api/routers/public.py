@@ -40,7 +40,8 @@ def transparency_json(
     """The data behind the public report: aggregates, small cells suppressed. Public, with an
     ETag for a monitor."""
     view = _report(request, reg, start, end).view(TransparencyView.model_validate)
-    return conditional(request, view, public=True)
+    # `now` is when the report was made; an open period's end is part of the question
+    return conditional(request, view, instants=(("period", "now"),), public=True)
 
 
 @router.get(
