@@ -723,6 +723,9 @@ class FakeLedger:
     def lock_head(self) -> int:
         _missing("ledger.lock_head")
 
+    def enter_waiting(self, now: datetime) -> None:
+        _missing("ledger.enter_waiting")
+
     def nodes(self) -> NodeReader:
         _missing("ledger.nodes")
 
@@ -813,6 +816,9 @@ class FakeUnitOfWork:
     def reading(self) -> FakeUnitOfWork:
         self._read_only = True
         return self
+
+    def entering_inline(self) -> FakeUnitOfWork:
+        return self  # the fake enters every change as it commits
 
     def another(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store)

@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event, text
 
 from hifazat.cli.core import RUN_ALONE, app
+from hifazat.store import ledger_group
 from tests.conftest import ROLE_USERS, Api, Registry
 from tests.integration.api.test_access_matrix import DESKS, EVERYONE, ROUTES, R
 
@@ -22,11 +23,19 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class Begins:
+    """The transactions a request opens, and apart from them the ledger batches it led: on
+    PostgreSQL a write's entries are made after it commits, in a batch shared with other
+    writers' (`ledger_group`), which is not the request's transaction."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.batches = 0
 
-    def __call__(self, *_: Any) -> None:
-        self.count += 1
+    def __call__(self, connection: Connection, *_: Any) -> None:
+        if connection.get_execution_options().get(ledger_group.BATCH):
+            self.batches += 1
+        else:
+            self.count += 1
 
 
 @contextmanager
@@ -69,7 +78,11 @@ def test_every_write_route_is_one_transaction_for_every_caller(api: Api) -> None
             expected = {0, 1} if caller is None and response.status_code == 401 else {1}
             if begins.count not in expected:
                 failures.append(f"{method} {path} as {role}: {begins.count} transactions")
+            if begins.batches > (1 if api.reg.backend == "postgres" else 0):
+                failures.append(f"{method} {path} as {role}: {begins.batches} ledger batches")
     assert failures == []
+    with api.reg.engine.connect() as c:  # every change the requests made is entered
+        assert c.execute(text("SELECT count(*) FROM ledger_pending")).scalar_one() == 0
 
 
 def test_a_retried_post_is_one_transaction_too(api: Api) -> None:

@@ -75,7 +75,7 @@ def import_scenario(uow: UnitOfWork, path: Path, clock: Clock) -> ImportSummary:
             mode="json"
         )
     _check_unique(data, source)
-    with uow:
+    with uow.entering_inline():
         uow.repo.write_behind()  # the rules read from the unit of work's caches
         _look_up_ids(uow, data)
         now = clock()

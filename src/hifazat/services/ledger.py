@@ -44,6 +44,7 @@ def checkpoint_in(uow: UnitOfWork, signer: Signer, now: datetime) -> Made:
     if uow.events:
         uow.ledger.append(uow.events)
         uow.events.clear()
+    uow.ledger.enter_waiting(now)  # changes committed but not yet entered (group commit)
     size = uow.ledger.lock_head()
     latest = uow.ledger.latest_checkpoint()
     if latest is not None and latest.tree_size == size:

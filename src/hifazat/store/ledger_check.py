@@ -11,6 +11,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,17 @@ def verify(
                     report.problems.append(
                         Problem(None, kind, f"{KINDS[kind][0]} {key}", "has no ledger entry")
                     )
+            if waited := ledger_store.stale(c, datetime.now(UTC)):
+                report.problems.append(
+                    Problem(
+                        None,
+                        "ledger",
+                        "group commit",
+                        f"{waited} committed change(s) have waited more than "
+                        f"{ledger_store.STALE.seconds} s for their entries (a writer stopped "
+                        "before its batch was entered): `hifazat ledger checkpoint` enters them",
+                    )
+                )
         if head != tree.size:
             report.problems.append(
                 Problem(

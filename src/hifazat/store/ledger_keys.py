@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, cast, literal, select
+from sqlalchemy import Connection, Select, String, cast, except_, literal, select
 
 from hifazat.domain.users import ROLE_SEP
 from hifazat.store import tables as t
@@ -58,6 +58,9 @@ RECORD_KEYS: dict[str, Select[Any]] = {
 def unentered(c: Connection, kind: str) -> list[str]:
     """The keys of `kind`'s records that no entry of that kind names, sorted; the database does
     the comparison, so this costs no memory while the log is whole."""
-    e = t.ledger_entries
+    e, w = t.ledger_entries, t.ledger_pending
     entered = select(_text(e.c.ref)).where(e.c.kind == kind)
-    return sorted(str(k) for k in c.execute(RECORD_KEYS[kind].except_(entered)).scalars())
+    # a change committed in a group whose batch was not yet entered in this snapshot
+    waiting = select(_text(w.c.ref)).where(w.c.kind == kind, w.c.seq.is_(None))
+    query = except_(RECORD_KEYS[kind], entered, waiting)
+    return sorted(str(k) for k in c.execute(query).scalars())

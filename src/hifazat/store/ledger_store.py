@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, or_, select, update
 
 from hifazat.ledger.canonical import encode_entry
 from hifazat.ledger.merkle import NodeKey, append_leaves, leaf_hash
@@ -79,10 +79,10 @@ def append(c: Connection, wanted: Sequence[tuple[str, str]]) -> list[int]:
         if (kind, key) not in records:
             raise RuntimeError(f"no {KINDS[kind][0]} {key!r} to enter in the ledger")
         items.append((kind, key, records[(kind, key)]))
-    return _write(c, lock_head(c), items)
+    return write_entries(c, lock_head(c), items)
 
 
-def _write(c: Connection, size: int, items: Sequence[tuple[str, str, Record]]) -> list[int]:
+def write_entries(c: Connection, size: int, items: Sequence[tuple[str, str, Record]]) -> list[int]:
     """The entries at `size` onwards, the tree nodes they complete, and the new head."""
     rows: list[dict[str, Any]] = []
     for offset, (kind, key, (at, actor, payload)) in enumerate(items):
@@ -103,6 +103,72 @@ def _write(c: Connection, size: int, items: Sequence[tuple[str, str, Record]]) -
     insert_rows(c, t.ledger_nodes, [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes])
     c.execute(update(t.ledger_head).where(t.ledger_head.c.id == 1).values(size=size + len(rows)))
     return [r["seq"] for r in rows]
+
+
+#: a waiting row older than this was left by a writer that stopped before its entry was made
+STALE = timedelta(minutes=1)
+#: changes committed but not yet entered (group commit: `ledger_group`)
+_waiting = t.ledger_pending
+
+
+def enqueue(c: Connection, wanted: Sequence[tuple[str, str]]) -> list[int]:
+    """In the caller's transaction: a waiting row for each (kind, key), in order; their ids."""
+    at = datetime.now(UTC)
+    rows = [{"kind": kind, "ref": key, "made_at": at} for kind, key in wanted]
+    query = insert(_waiting).returning(_waiting.c.id, sort_by_parameter_order=True)
+    return [int(r[0]) for r in c.execute(query, rows)]
+
+
+def enter_waiting(c: Connection, read_here: Collection[int] = ()) -> dict[int, int]:
+    """In the caller's transaction, holding the head: every waiting row entered, in the order
+    the rows were made; {row id: seq}. The rows in `read_here` (their writers are told their
+    `seq` directly) are dropped; the others keep their `seq` for their writers to read."""
+    size = lock_head(c)
+    query = select(_waiting.c.id, _waiting.c.kind, _waiting.c.ref).where(_waiting.c.seq.is_(None))
+    waiting = c.execute(query.order_by(_waiting.c.id)).all()
+    if not waiting:
+        return {}
+    records = load_records(c, [(r.kind, r.ref) for r in waiting])
+    items = []
+    for r in waiting:
+        record = records.get((r.kind, r.ref))
+        if record is None:
+            raise RuntimeError(f"no {KINDS[r.kind][0]} {r.ref!r} to enter in the ledger")
+        items.append((r.kind, r.ref, record))
+    seqs = write_entries(c, size, items)
+    entered = {r.id: seq for r, seq in zip(waiting, seqs, strict=True)}
+    if dropped := [row for row in entered if row in read_here]:
+        c.execute(delete(_waiting).where(_waiting.c.id.in_(dropped)))
+    if kept := [
+        {"row": row, "entered": seq} for row, seq in entered.items() if row not in read_here
+    ]:
+        by_row = _waiting.c.id == bindparam("row")
+        c.execute(update(_waiting).where(by_row).values(seq=bindparam("entered")), kept)
+    return entered
+
+
+def read_entered(c: Connection, rows: Collection[int]) -> dict[int, int]:
+    """The `seq` of each of `rows` another process's leader entered, and those rows dropped."""
+    query = select(_waiting.c.id, _waiting.c.seq).where(
+        _waiting.c.id.in_(list(rows)), _waiting.c.seq.is_not(None)
+    )
+    found = {int(r.id): int(r.seq) for r in c.execute(query)}
+    if found:
+        c.execute(delete(_waiting).where(_waiting.c.id.in_(list(found))))
+    return found
+
+
+def forget_entered(c: Connection, now: datetime) -> None:
+    """Drops rows entered long enough ago that no writer still waits to read them (a checkpoint
+    does this; a writer drops its own rows as it reads them)."""
+    old = _waiting.c.made_at < now - STALE
+    c.execute(delete(_waiting).where(_waiting.c.seq.is_not(None), old))
+
+
+def stale(c: Connection, now: datetime) -> int:
+    """How many rows have waited longer than `STALE` to be entered."""
+    old = _waiting.c.made_at < now - STALE
+    return len(c.execute(select(_waiting.c.id).where(_waiting.c.seq.is_(None), old)).all())
 
 
 #: (seq, kind, ref, entry, leaf_hash): a stored entry as the driver returns it
@@ -179,6 +245,12 @@ class LedgerStore:
 
     def lock_head(self) -> int:
         return lock_head(self.c)
+
+    def enter_waiting(self, now: datetime) -> None:
+        """Enters the changes a group commit left waiting (a writer that stopped before its
+        batch did) and drops the rows of long-entered ones."""
+        enter_waiting(self.c)
+        forget_entered(self.c, now)
 
     def tree_size(self) -> int:
         return tree_size(self.c)

@@ -240,6 +240,21 @@ ledger_head = Table(
     CheckConstraint("id = 1", name="single_row"),
 )
 
+#: changes committed with their records but not yet entered in the log (PostgreSQL group
+#: commit, `ledger_group`): a leader enters every waiting row in one transaction and sets its
+#: `seq`; the writer that waits on a row deletes it once it has read its leaf index
+ledger_pending = Table(
+    "ledger_pending",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("kind", String(32), nullable=False),
+    Column("ref", String(200), nullable=False),
+    Column("seq", BigInteger, nullable=True),
+    Column("made_at", UTCDateTime(), nullable=False),
+)
+
 ledger_checkpoints = Table(
     "ledger_checkpoints",
     metadata,

@@ -1,7 +1,10 @@
 """The unit of work: one use case's changes, committed exactly once.
 
 Every state change is marked with `record`; at commit the ledger entries for them are written in
-the same transaction, so a change and its entry land together or not at all.
+the same transaction, so a change and its entry land together or not at all. On PostgreSQL a
+small unit of work instead commits a waiting row for each change with it, and its entries are
+made in a batch with other writers' once its transaction commits (`ledger_group`): the writer
+returns once they are, told their leaf indices (`entered`).
 
 A request or a command runs in one `SharedTransaction`: each unit of work it opens joins that
 transaction (a writing one as a savepoint), so authentication, the guard, the idempotency claim,
@@ -10,18 +13,21 @@ the work and the kept answer commit together or not at all. A unit of work opene
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from types import TracebackType
 from typing import Literal
 
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 
-from hifazat.store import ledger_store
+from hifazat.store import ledger_group, ledger_store
 from hifazat.store.idempotency_store import Idempotency
 from hifazat.store.repository import Repository, repositories
 
 Hook = Callable[["UnitOfWork"], None]
 Mode = Literal["read", "write"]
+
+log = logging.getLogger(__name__)
 
 
 class SharedTransaction:
@@ -37,6 +43,10 @@ class SharedTransaction:
         self.connection: Connection | None = None
         self._transaction: RootTransaction | None = None
         self.ended = False
+        #: ledger rows its units left waiting (group commit), entered once it commits
+        self.waiting: list[int] = []
+        #: their leaf indices, once entered
+        self.entered: list[int] = []
 
     def join(self, read_only: bool) -> Connection | None:
         """The connection a unit of work runs on, or None where it must run alone: after the
@@ -62,7 +72,11 @@ class SharedTransaction:
         if self.connection is None or self._transaction is None:
             return
         try:
-            if commit and self.mode == "write":
+            if commit and self.mode == "write" and self.waiting:
+                with ledger_group.committing(self.engine):
+                    self._transaction.commit()
+                self.entered = _entered(self.connection, self.waiting)
+            elif commit and self.mode == "write":
                 self._transaction.commit()
             else:
                 self._transaction.rollback()
@@ -81,11 +95,19 @@ class UnitOfWork:
         self._committed = False
         self._read_only = False
         self._joined = False
+        self._inline = False
+        #: the leaf index of each change's entry, once made (a joined unit's are the request's)
+        self.entered: list[int] = []
 
     def reading(self) -> UnitOfWork:
         """Marks this unit of work as a read: on SQLite it then takes no write lock, so readers
         do not queue behind each other or behind a writer (WAL gives them a stable snapshot)."""
         self._read_only = True
+        return self
+
+    def entering_inline(self) -> UnitOfWork:
+        """Writes this unit's ledger entries in its own transaction, never in a group batch."""
+        self._inline = True
         return self
 
     def another(self) -> UnitOfWork:
@@ -125,11 +147,25 @@ class UnitOfWork:
         for hook in self._hooks:
             hook(self)
         self.repo.flush()
-        if self.events:
-            ledger_store.append(self.connection, self.events)
+        waiting: list[int] = []
         assert self._transaction is not None
-        self._transaction.commit()  # a savepoint's release, where joined
+        if not self._inline and ledger_group.grouped(self.connection, self.events):
+            if self._joined:
+                waiting = ledger_group.enqueue(self.connection, self.events)
+                self._transaction.commit()  # a savepoint's release
+            else:
+                with ledger_group.committing(self.engine):
+                    waiting = ledger_group.enqueue(self.connection, self.events)
+                    self._transaction.commit()
+        else:
+            if self.events:
+                self.entered = ledger_store.append(self.connection, self.events)
+            self._transaction.commit()  # a savepoint's release, where joined
         self._committed = True
+        if self._joined and self._shared is not None:
+            self._shared.waiting += waiting
+        elif waiting:
+            self.entered = _entered(self.connection, waiting)
 
     def __exit__(
         self,
@@ -151,3 +187,14 @@ class UnitOfWork:
             self.repo.close()
             if not self._joined:
                 self.connection.close()
+
+
+def _entered(c: Connection, waiting: list[int]) -> list[int]:
+    """The leaf indices of committed waiting rows, once a leader has entered them. The changes
+    are committed whatever happens here: a failure is logged, and the next leader or checkpoint
+    enters them."""
+    try:
+        return ledger_group.wait(c, waiting)
+    except Exception:
+        log.exception("committed changes wait to be entered in the ledger")
+        return []
