@@ -28,6 +28,7 @@ from sqlalchemy import Engine, create_engine, text
 from bench.context import Context
 from bench.harness import Figure, Result, Target, Turns, ms, percentile, run_threads
 from bench.load import Database
+from bench.profiles import profile
 from hifazat.services.ledger import make_checkpoint
 from hifazat.store import ledger_store
 from hifazat.store.engine import make_engine
@@ -93,6 +94,10 @@ def bench_verify(ctx: Context, result: Result) -> None:
             [Target(">=", 0.25, "ratio")],
             note="the default `ledger verify`",
         )
+    )
+    # after the timed runs: where the log-alone check's time goes
+    result.details["verify_log_only_profile"] = profile(
+        lambda: verify(db.engine, db.signer.verifier(), records=False), 1, top=10
     )
     result.details |= {
         "entries": report.entries,

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from bench.context import Context
 from bench.harness import Figure, Result, Target
+from bench.profiles import profile
 from hifazat.services import audits
 
 T = TypeVar("T")
@@ -45,6 +46,10 @@ def bench_fairness(ctx: Context, result: Result) -> None:
         "officer_days": round(sum(line.officer_days for line in cost.providers)),
         "protectees": len(cost.protectees),
     }
+    # after the timed runs: where the audit's time goes (one run under the profiler)
+    result.details["fairness_profile"] = profile(
+        lambda: audits.fairness(db.uow(), start, now, now), 1, top=12
+    )
 
 
 def renderer() -> Callable[[Any], bytes] | None:

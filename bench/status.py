@@ -13,11 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, text
 
 from bench.context import Context
 from bench.harness import Figure, Result, Target, ms, percentile
+from bench.profiles import profile, statements
 from hifazat.services.status import protectee_status
 from hifazat.store.uow import UnitOfWork
 
@@ -92,6 +94,8 @@ def bench_status(ctx: Context, result: Result) -> None:
     for name, calls in variants.items():
         took = timed(calls, service, ctx.budget.max_seconds)
         result.details[f"{name}_calls"] = len(took)
+        if name == "now":
+            result.details["now_tail"] = _tail(engine, calls[: len(took)], took)
         result.add(
             Figure(
                 f"status {name} p50", ms(percentile(took, 50)), "ms", limit_p50, "bare query p50"
@@ -107,3 +111,37 @@ def bench_status(ctx: Context, result: Result) -> None:
                 [Target("<=", 10), Target("<=", 3, "ratio")],
             )
         )
+
+
+def _tail(engine: Engine, calls: list[tuple[str, datetime]], took: list[float]) -> dict[str, Any]:
+    """What the slowest 1 % of calls were (the protectees' rows beside the median call's, each
+    slow call timed again), the statements one call sends, and a profile of the service."""
+    order = sorted(range(len(took)), key=took.__getitem__)
+    slow = order[-max(1, len(order) // 100) :]
+    middle = order[len(order) // 2]
+
+    def rows(i: int) -> int:
+        return bare_read(engine, calls[i][0])
+
+    def again(i: int) -> float:
+        started = time.perf_counter()
+        protectee_status(UnitOfWork(engine), *calls[i])
+        return ms(time.perf_counter() - started) or 0.0
+
+    pid, at = calls[middle]
+    sent = statements(engine, lambda: protectee_status(UnitOfWork(engine), pid, at))
+    sample = calls[: min(len(calls), 100)]
+    cycle = iter(sample)
+
+    def next_call() -> object:
+        return protectee_status(UnitOfWork(engine), *next(cycle))
+
+    return {
+        "median_call": {"ms": ms(took[middle]), "rows": rows(middle)},
+        "slowest_calls": [
+            {"ms": ms(took[i]), "again_ms": again(i), "rows": rows(i)} for i in slow[-10:]
+        ],
+        "statements_per_call": len(sent),
+        "statements": sent,
+        "profile": profile(next_call, len(sample)),
+    }
