@@ -9,6 +9,7 @@ what could be recovered; the policy does not carry such a rate yet, so callers p
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,33 +61,31 @@ class Cost:
         }
 
 
-def committed_days(steps: list[Step], start: datetime, stop: datetime) -> tuple[float, float]:
+#: (from, personnel, vehicles): one step of a cover's timeline, as both replays give it
+Span = tuple[datetime, int, int]
+
+
+def committed_days(spans: Iterable[Span], start: datetime, stop: datetime) -> tuple[float, float]:
     """Officer-days and vehicle-days of one cover's timeline within [start, stop)."""
     officers = vehicles = 0.0
-    for step, following in zip(steps, [*steps[1:], None], strict=True):
-        begin = max(step.at, start)
-        finish = stop if following is None else min(following.at, stop)
+    ordered = list(spans)
+    for (at, personnel, cars), following in zip(ordered, [*ordered[1:], None], strict=True):
+        begin = max(at, start)
+        finish = stop if following is None else min(following[0], stop)
         if finish <= begin:
             continue
         days = (finish - begin) / DAY
-        personnel, cars = step.cover.committed
         officers += personnel * days
         vehicles += cars * days
     return officers, vehicles
 
 
-def lean_days(steps: list[LeanStep], start: datetime, stop: datetime) -> tuple[float, float]:
-    """`committed_days` over a lean timeline."""
-    officers = vehicles = 0.0
-    for step, following in zip(steps, [*steps[1:], None], strict=True):
-        begin = max(step.at, start)
-        finish = stop if following is None else min(following.at, stop)
-        if finish <= begin:
-            continue
-        days = (finish - begin) / DAY
-        officers += step.personnel * days
-        vehicles += step.vehicles * days
-    return officers, vehicles
+def step_spans(steps: list[Step]) -> list[Span]:
+    return [(s.at, *s.cover.committed) for s in steps]
+
+
+def lean_spans(steps: list[LeanStep]) -> list[Span]:
+    return [(s.at, s.personnel, s.vehicles) for s in steps]
 
 
 def cost(
@@ -100,7 +99,9 @@ def cost(
     """The reference `cost_lean` is held to: it replays whole decisions."""
     check_period(start, end, now)
     lines = timelines(in_force(history.decisions, now), history.providers)
-    days = {key: committed_days(steps, start, min(end, now)) for key, steps in lines.items()}
+    days = {
+        key: committed_days(step_spans(steps), start, min(end, now)) for key, steps in lines.items()
+    }
     return _cost(history, days, start, end, now, officer_day_rate, vehicle_day_rate)
 
 
@@ -116,7 +117,7 @@ def cost_lean(
     check_period(start, end, now)
     stop = min(end, now)
     days = {
-        key: lean_days(replay_lean(timed, history.providers[key[1]]), start, stop)
+        key: committed_days(lean_spans(replay_lean(timed, history.providers[key[1]])), start, stop)
         for key, timed in sorted(in_force_by(history.facts, now).items())
     }
     return _cost(history, days, start, end, now, officer_day_rate, vehicle_day_rate)

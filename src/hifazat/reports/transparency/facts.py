@@ -15,7 +15,7 @@ from hifazat.domain.errors import InvalidInput
 from hifazat.domain.flags import ratify_flags, review_flags
 from hifazat.domain.review import Review
 from hifazat.domain.times import local_date
-from hifazat.reports.cost import committed_days, cost
+from hifazat.reports.cost import committed_days, cost, step_spans
 from hifazat.reports.fairness import audit
 from hifazat.reports.findings import Audit
 from hifazat.reports.history import (
@@ -168,7 +168,7 @@ def _resources(
         grid.add(line.subject, "officer_days", line.officer_days)
         grid.add(line.subject, "vehicle_days", line.vehicle_days)
     for (protectee_id, provider_id), steps in lines.items():
-        days = committed_days(steps, start, min(end, now))
+        days = committed_days(step_spans(steps), start, min(end, now))
         mine = _private(history, protectee_id)
         for column, spent in zip(("officer_days", "vehicle_days"), days, strict=True):
             grid.add(provider_id, column, 0, mine if spent else 0)
