@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -11,6 +10,7 @@ from hifazat.ledger.keys import load_signer
 from hifazat.services import ledger, registry_entries
 from hifazat.store.ledger_check import verify
 from tests.conftest import Registry
+from tests.threads import together
 
 WRITERS = 8
 EACH = 6
@@ -26,29 +26,19 @@ PEOPLE = [
 def test_concurrent_writers_keep_the_sequence_gap_free(demo: Registry) -> None:
     with demo.engine.connect() as c:
         before = c.execute(text("SELECT size FROM ledger_head")).scalar_one()
-    start = threading.Barrier(WRITERS)
-    errors: list[BaseException] = []
 
     def writer(n: int) -> None:
-        try:
-            start.wait()
-            for i in range(EACH):
-                report = registry_entries.NewReport(
-                    PEOPLE[(n + i) % len(PEOPLE)],
-                    "sindh-police",
-                    "mqm-liaison",
-                    demo.clock() - timedelta(minutes=n * EACH + i),
-                    f"Writer {n} report {i}: post empty",
-                )
-                registry_entries.report_discrepancy(demo.uow(), report, demo.clock)
-        except BaseException as error:
-            errors.append(error)
+        for i in range(EACH):
+            report = registry_entries.NewReport(
+                PEOPLE[(n + i) % len(PEOPLE)],
+                "sindh-police",
+                "mqm-liaison",
+                demo.clock() - timedelta(minutes=n * EACH + i),
+                f"Writer {n} report {i}: post empty",
+            )
+            registry_entries.report_discrepancy(demo.uow(), report, demo.clock)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = together(WRITERS, writer)
     assert errors == []
 
     with demo.engine.connect() as c:

@@ -18,6 +18,7 @@ from hifazat.store import tables as t
 from hifazat.store.ledger_check import verify
 from hifazat.store.uow import UnitOfWork
 from tests.conftest import Registry
+from tests.threads import together
 
 WRITERS = 16
 EACH = 5
@@ -38,30 +39,20 @@ def _entry_ref(reg: Registry, seq: int) -> str:
 def test_concurrent_writers_are_each_told_their_own_leaf_index(demo: Registry) -> None:
     with demo.engine.connect() as c:
         before = ledger_store.tree_size(c)
-    start = threading.Barrier(WRITERS)
     told: list[tuple[str, int]] = []
-    errors: list[BaseException] = []
     lock = threading.Lock()
 
     def writer(n: int) -> None:
-        try:
-            start.wait()
-            for i in range(EACH):
-                person = PEOPLE[(n + i) % len(PEOPLE)]
-                uow = UnitOfWork(demo.engine)
-                with uow:
-                    uow.record("protectee.added", person)
-                    uow.commit()
-                with lock:
-                    told.extend((person, seq) for seq in uow.entered)
-        except BaseException as error:
-            errors.append(error)
+        for i in range(EACH):
+            person = PEOPLE[(n + i) % len(PEOPLE)]
+            uow = UnitOfWork(demo.engine)
+            with uow:
+                uow.record("protectee.added", person)
+                uow.commit()
+            with lock:
+                told.extend((person, seq) for seq in uow.entered)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = together(WRITERS, writer)
     assert errors == []
     # every writer was told one index, no two the same, and the entry there names its record
     assert sorted(seq for _, seq in told) == list(range(before, before + WRITERS * EACH))
