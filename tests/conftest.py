@@ -7,6 +7,7 @@ HIFAZAT_REQUIRE_ALL=1 (set by .ci/run), where a missing server fails the run ins
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher, profiles
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
@@ -38,6 +39,21 @@ PRODUCTION_HASHER = auth._hasher
 auth._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: a table list in a FROM ("FROM users, notices"): the store writes every join out, so a comma
+#: there is a subquery that failed to correlate with its enclosing statement and joined the
+#: enclosing table again (the NOTICE-UNDELIVERABLE check once counted every protectee's logins
+#: as each one's this way)
+IMPLICIT_JOIN = re.compile(r"\bFROM\s+[\w.]+(?:\s+AS\s+\w+)?\s*,\s*[\w.]+", re.IGNORECASE)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _no_implicit_join(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    """Every statement the suite sends, on every engine (the app's and the CLI's too)."""
+    if found := IMPLICIT_JOIN.search(statement):
+        raise AssertionError(f"implicit join {found.group(0)!r} in: {statement}")
+
+
 SCENARIO = ROOT / "scenarios" / "karachi-withdrawal.yaml"
 POLICY = ROOT / "policies" / "pk-sindh-illustrative.yaml"
 PG_URL = os.environ.get(

@@ -820,6 +820,9 @@ class FakeUnitOfWork:
     def entering_inline(self) -> FakeUnitOfWork:
         return self  # the fake enters every change as it commits
 
+    def read_ahead(self, protectee_id: str) -> None:
+        """Nothing to gain in memory: every read is already at hand."""
+
     def another(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store)
 

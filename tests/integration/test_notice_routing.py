@@ -82,3 +82,25 @@ def test_a_notice_with_nowhere_to_go_is_a_flag_until_a_channel_takes_it(demo: Re
 def _undeliverable(reg: Registry) -> list[dict[str, str]]:
     found = json.loads(reg.cli("flags", "--json").stdout)
     return [f for f in found if f["rule"] == "NOTICE-UNDELIVERABLE"]
+
+
+def test_another_protectees_login_with_a_channel_does_not_serve_this_ones_notice(
+    demo: Registry,
+) -> None:
+    """The check once joined `notices` again inside its subquery, so any login of any
+    protectee with notices counted as this protectee's: one channel anywhere hid every flag."""
+    farooq = notice_ids(demo, decide_now(demo, protectee="farooq-sattar"))
+    kamal = notice_ids(demo, decide_now(demo, protectee="mustafa-kamal"))
+    made = demo.cli("users", "add", "registrar", "--name", "Registrar", "--role", "admin")
+    assert made.exit_code == 0, made.output
+    login = demo.cli(
+        "users", "add", "kamal", "--name", "Mustafa Kamal", "--protectee", "mustafa-kamal",
+        "--by", "registrar",
+    )  # fmt: skip
+    assert login.exit_code == 0, login.output
+    with http_receiver() as receiver:
+        add_channel(demo, "kamal", "user", "webhook", receiver.url + "/kamal")
+        owed = {f["subject"] for f in _undeliverable(demo)}
+        status = json.loads(demo.cli("status", "farooq-sattar", "--json").stdout)
+    assert farooq["farooq-sattar"] in owed and kamal["mustafa-kamal"] not in owed
+    assert farooq["farooq-sattar"] in {f["subject"] for f in status["flags"]}

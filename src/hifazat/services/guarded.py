@@ -159,6 +159,7 @@ def read_status(
 ) -> dict[str, Any]:
     """The status; with `speak`, its flags' details as a page tells them."""
     with uow.reading():
+        uow.read_ahead(pid)  # the gate reads the person and decisions the status reads
         facts = gate(uow, user, "status.read", pid)
         view = json_shapes.status_view(status_in(uow, pid, at), speak)
     view["flags"] = redaction.flags(user, facts, view["flags"])

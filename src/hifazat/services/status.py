@@ -18,6 +18,7 @@ def protectee_status(uow: UnitOfWork, protectee_id: str, at: datetime) -> Status
 def status_in(uow: UnitOfWork, protectee_id: str, at: datetime) -> Status:
     """The same, inside a unit of work the caller holds (so that a permission check and the
     answer it guards read one snapshot)."""
+    uow.read_ahead(protectee_id)
     repo = uow.repo
     protectee = repo.protectee(protectee_id)
     decisions = repo.decisions(protectee_id)

@@ -286,6 +286,11 @@ class UnitOfWork(Protocol):
         a batch with other writers' (an import: one transaction, entries and all); returns it."""
         ...
 
+    def read_ahead(self, protectee_id: str) -> None:
+        """Reads ahead, at once, what a status of this protectee reads next (a store that pays
+        per round trip sends one); a hint, never needed for correctness."""
+        ...
+
     def another(self) -> UnitOfWork:
         """A fresh unit of work on the same store: within a request or a command, another part
         of its one transaction; else one of its own."""

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, exists, func, insert, or_, select, update
 
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound
 from hifazat.domain.flags import UndeliveredNotice
@@ -541,8 +541,21 @@ def undelivered(
 ) -> list[UndeliveredNotice]:
     """Notices written by `at` that nothing will deliver: dead ones, and pending ones that no
     channel serves (whether or not a worker has looked at them yet)."""
+    n = t.notices.c
+    query = undelivered_query().where(n.created_at <= at)
+    if protectee_id is not None:
+        query = query.where(n.protectee_id == protectee_id)
+    return [undelivered_from_row(r) for r in c.execute(query)]
+
+
+def undelivered_query() -> Select[Any]:
+    """Every notice nothing will deliver, whenever written."""
     n, ch, d = t.notices.c, t.notice_channels.c, t.decisions.c
-    logins = select(t.users.c.id).where(t.users.c.protectee_id == n.protectee_id)
+    # correlated by name: two levels down, SQLAlchemy would list `notices` in the subquery's
+    # own FROM, and every protectee's logins would then count as this one's
+    logins = (
+        select(t.users.c.id).where(t.users.c.protectee_id == n.protectee_id).correlate(t.notices)
+    )
     served = exists(
         select(ch.id).where(
             ch.removed_at.is_(None),
@@ -555,7 +568,7 @@ def undelivered(
             ),
         )
     )
-    query = (
+    return (
         select(
             n.id,
             n.protectee_id,
@@ -566,18 +579,17 @@ def undelivered(
             n.state,
         )
         .join(t.decisions, d.id == n.decision_id)
-        .where(
-            n.created_at <= at,
-            or_(n.state == "dead", and_(n.state == "pending", ~served)),
-        )
+        .where(or_(n.state == "dead", and_(n.state == "pending", ~served)))
         .order_by(n.created_at, n.id)
     )
-    if protectee_id is not None:
-        query = query.where(n.protectee_id == protectee_id)
-    return [
-        UndeliveredNotice(r[0], r[1], r[2], r[3], r[4], r[5], r[6] == "dead")
-        for r in c.execute(query)
-    ]
+
+
+def undelivered_order(r: Any) -> tuple[datetime, str]:
+    return (r.created_at, r.id)
+
+
+def undelivered_from_row(r: Any) -> UndeliveredNotice:
+    return UndeliveredNotice(r[0], r[1], r[2], r[3], r[4], r[5], r[6] == "dead")
 
 
 def dead_letters(c: Connection) -> list[DeadLetter]:
@@ -605,6 +617,9 @@ class OutboxStore:
 
     def __init__(self, connection: Connection) -> None:
         self.c = connection
+        #: a protectee's undelivered notices read ahead (`store.status_reads`), whenever
+        #: written: taken by the next `undelivered` for them, once
+        self.primed: dict[str, list[UndeliveredNotice]] = {}
 
     def add_channel(
         self, owner: str, owner_kind: str, kind: str, address: str, now: datetime
@@ -633,6 +648,9 @@ class OutboxStore:
         return outbox_state(self.c, notice_id)
 
     def undelivered(self, at: datetime, protectee_id: str | None = None) -> list[UndeliveredNotice]:
+        primed = None if protectee_id is None else self.primed.pop(protectee_id, None)
+        if primed is not None:
+            return [n for n in primed if n.created_at <= at]
         return undelivered(self.c, at, protectee_id)
 
     def dead_letters(self) -> list[DeadLetter]:

@@ -26,6 +26,7 @@ class Repository(RegistryRecords, DecisionRecords, EntryRecords):
         self.decision_owner = {}
         self.appeal_cache = {}
         self.assessment_cache = {}
+        self.primed = {}
         self.locked = set()
         self.pending = None
         self.pending_ids = set()

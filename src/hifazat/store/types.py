@@ -26,13 +26,13 @@ class UTCDateTime(TypeDecorator[datetime]):
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
         """One step per value instead of the driver type's then ours: a national history reads
         millions of these (SQLite's text goes straight to the C ISO parser)."""
-        return _to_utc
+        return to_utc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        return _to_utc(value)
+        return to_utc(value)
 
 
-def _to_utc(value: Any) -> datetime | None:
+def to_utc(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):

@@ -21,7 +21,9 @@ from typing import Literal
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 
 from hifazat.store import ledger_group, ledger_store
+from hifazat.store.engine import mark_reading
 from hifazat.store.idempotency_store import Idempotency
+from hifazat.store.records import status_reads
 from hifazat.store.repository import Repository, repositories
 
 Hook = Callable[["UnitOfWork"], None]
@@ -51,18 +53,16 @@ class SharedTransaction:
     def join(self, read_only: bool) -> Connection | None:
         """The connection a unit of work runs on, or None where it must run alone: after the
         end, or a write inside a read (a GET that writes keeps a transaction of its own)."""
-        if self.ended:
+        if self.ended or (self.mode == "read" and not read_only):
             return None
         if self.connection is None:
             if self.mode is None:
                 self.mode = "read" if read_only else "write"
             connection = self.engine.connect()
             if self.mode == "read":
-                connection.execution_options(hifazat_read_only=True)
+                mark_reading(connection)
             self._transaction = connection.begin()
             self.connection = connection
-        elif self.mode == "read" and not read_only:
-            return None
         return self.connection
 
     def end(self, commit: bool) -> None:
@@ -125,12 +125,19 @@ class UnitOfWork:
         else:
             self.connection = self.engine.connect()
             if self._read_only:
-                self.connection.execution_options(hifazat_read_only=True)
+                mark_reading(self.connection)
             self._transaction = self.connection.begin()
         self.repo = Repository(self.connection)
+        self._read_ahead: set[str] = set()
         self.idempotency = Idempotency(self.connection)
         self.auth, self.outbox, self.ledger = repositories(self.connection)
         return self
+
+    def read_ahead(self, protectee_id: str) -> None:
+        """Reads, in one round trip, what a status of this protectee is about to read."""
+        if protectee_id not in self._read_ahead:
+            self._read_ahead.add(protectee_id)
+            self.outbox.primed[protectee_id] = status_reads.read_ahead(self.repo, protectee_id)
 
     def record(self, kind: str, key: str) -> None:
         """Marks a state change for the ledger; its entry is written from the record at commit."""

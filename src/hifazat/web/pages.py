@@ -65,7 +65,7 @@ templates.env.filters["isolate"] = _isolate
 
 
 def zone_of(uow: UnitOfWork) -> str:
-    with uow:
+    with uow.reading():
         try:
             return uow.repo.policy().timezone
         except InvalidInput:

@@ -116,6 +116,7 @@ def _pg_altered(reg: Registry, change: str, undo: str) -> Iterator[None]:
     finally:
         alter(undo)
         admin.dispose()
+        reg.engine.dispose()  # its pooled connections were among the sessions ended
 
 
 # --- the database down, then back -------------------------------------------------------------

@@ -32,6 +32,9 @@ class Base:
     decision_owner: dict[str, str]
     appeal_cache: dict[str, list[Appeal]]
     assessment_cache: dict[str, list[ThreatAssessment]]
+    #: rows read ahead in one round trip (`store.status_reads`) for a read about to follow, by
+    #: (set, protectee): taken by that read once, so that no later read can find them stale
+    primed: dict[tuple[str, str], list[Any]]
     #: protectees whose row this transaction has locked (a lock lasts until commit)
     locked: set[str]
     #: rows held back to be written together (None: every row is written at once); they are

@@ -140,33 +140,6 @@ class DecisionRecords(Base):
             self.decision_owner.pop(d.id, None)
         self.appeal_cache.pop(owner or "", None)
 
-    def _decision_query(self) -> Select[Any]:
-        """A decision with what at most one row of each adds to it: its approval, rescission and
-        ratification (steps and appeals are read beside it)."""
-        d, a, r, rt = t.decisions, t.approvals, t.rescissions, t.ratifications
-        return (
-            select(
-                d,
-                a.c.approved_by,
-                a.c.approved_at,
-                a.c.effective_at,
-                a.c.seq.label("approval_seq"),
-                r.c.rescinded_by,
-                r.c.rescinded_at,
-                r.c.reason.label("rescind_reason"),
-                rt.c.ratified_by,
-                rt.c.ratified_at,
-                rt.c.refused.label("ratification_refused"),
-                rt.c.reason.label("ratification_reason"),
-            )
-            .select_from(
-                d.outerjoin(a, a.c.decision_id == d.c.id)
-                .outerjoin(r, r.c.decision_id == d.c.id)
-                .outerjoin(rt, rt.c.decision_id == d.c.id)
-            )
-            .order_by(d.c.proposed_at, d.c.id)
-        )
-
     def decisions(
         self, protectee_id: str | None = None, provider_id: str | None = None
     ) -> list[Decision]:
@@ -175,7 +148,7 @@ class DecisionRecords(Base):
             if provider_id is None:
                 return list(mine)
             return [d for d in mine if d.provider_id == provider_id]
-        query = self._decision_query()
+        query = decision_query()
         if provider_id is not None:
             query = query.where(t.decisions.c.provider_id == provider_id)
         return self._enrich([decision_from_row(r) for r in self.c.execute(query)], None)
@@ -246,7 +219,7 @@ class DecisionRecords(Base):
     def _protectee_decisions(self, protectee_id: str) -> list[Decision]:
         cached = self.decision_cache.get(protectee_id)
         if cached is None:
-            query = self._decision_query().where(t.decisions.c.protectee_id == protectee_id)
+            query = decision_query().where(t.decisions.c.protectee_id == protectee_id)
             rows = [decision_from_row(r) for r in self.c.execute(query)]
             cached = self.decision_cache[protectee_id] = self._enrich(rows, protectee_id)
             for d in cached:
@@ -270,34 +243,10 @@ class DecisionRecords(Base):
         whatever else asks for this protectee's appeals)."""
         if not found:
             return found
-        steps: dict[str, list[StepApproval]] = defaultdict(list)
-        s = t.approval_steps
-        query = select(s).order_by(s.c.step)
+        query = steps_query()
         if protectee_id is not None:  # by the ids at hand, as for reviews
-            query = query.where(s.c.decision_id.in_([d.id for d in found]))
-        for r in self.c.execute(query):
-            steps[r.decision_id].append(StepApproval(r.step, r.role, r.approved_by, r.approved_at))
-        holds: dict[str, Hold] = {}
-        for appeal in self.appeals(protectee_id=protectee_id):
-            holds.setdefault(
-                appeal.decision_id,
-                Hold(
-                    appeal.id,
-                    appeal.lodged_at,
-                    appeal.decided_at,
-                    None if appeal.outcome is None else appeal.outcome is AppealOutcome.OVERTURNED,
-                ),
-            )
-        out = []
-        for d in found:
-            hold = holds.get(d.id)
-            if hold is not None and (d.effective_at is None or hold.lodged_at >= d.effective_at):
-                hold = None  # appealed after it took effect: the appeal cannot hold it
-            mine = steps.get(d.id)
-            if mine or hold:  # most decisions have neither
-                d = replace(d, steps=tuple(mine or ()), hold=hold)
-            out.append(d)
-        return out
+            query = query.where(t.approval_steps.c.decision_id.in_([d.id for d in found]))
+        return enriched(found, self.c.execute(query), self.appeals(protectee_id=protectee_id))
 
     def add_step(self, decision_id: str, step: int, role: str, by: str, at: datetime) -> None:
         self._insert(
@@ -388,45 +337,127 @@ class DecisionRecords(Base):
         decision_id: str | None = None,
         appeal_id: str | None = None,
     ) -> list[Appeal]:
-        a, o, d = t.appeals, t.appeal_outcomes, t.decisions
-        query = (
-            select(
-                a,
-                d.c.protectee_id,
-                o.c.outcome,
-                o.c.decided_by,
-                o.c.decided_at,
-                o.c.reason,
-                o.c.restoring_decision_id,
-            )
-            .select_from(a.join(d, d.c.id == a.c.decision_id).outerjoin(o, o.c.appeal_id == a.c.id))
-            .order_by(a.c.lodged_at, a.c.id)
-        )
+        a, d = t.appeals, t.decisions
+        query = appeals_query()
         if protectee_id is not None:
             query = query.where(d.c.protectee_id == protectee_id)
         if decision_id is not None:
             query = query.where(a.c.decision_id == decision_id)
         if appeal_id is not None:
             query = query.where(a.c.id == appeal_id)
-        return [
-            Appeal(
-                r.id,
-                r.decision_id,
-                r.protectee_id,
-                r.lodged_by,
-                r.lodged_at,
-                r.grounds,
-                AppealOutcome(r.outcome) if r.outcome else None,
-                r.decided_by,
-                r.decided_at,
-                r.reason,
-                r.restoring_decision_id,
-            )
-            for r in self.c.execute(query)
-        ]
+        return [appeal_from_row(r) for r in self.c.execute(query)]
 
     def appeal(self, appeal_id: str) -> Appeal:
         found = self.appeals(appeal_id=appeal_id)
         if not found:
             raise NotFound("appeal", appeal_id)
         return found[0]
+
+
+def decision_query() -> Select[Any]:
+    """A decision with what at most one row of each adds to it: its approval, rescission and
+    ratification (steps and appeals are read beside it)."""
+    d, a, r, rt = t.decisions, t.approvals, t.rescissions, t.ratifications
+    return (
+        select(
+            d,
+            a.c.approved_by,
+            a.c.approved_at,
+            a.c.effective_at,
+            a.c.seq.label("approval_seq"),
+            r.c.rescinded_by,
+            r.c.rescinded_at,
+            r.c.reason.label("rescind_reason"),
+            rt.c.ratified_by,
+            rt.c.ratified_at,
+            rt.c.refused.label("ratification_refused"),
+            rt.c.reason.label("ratification_reason"),
+        )
+        .select_from(
+            d.outerjoin(a, a.c.decision_id == d.c.id)
+            .outerjoin(r, r.c.decision_id == d.c.id)
+            .outerjoin(rt, rt.c.decision_id == d.c.id)
+        )
+        .order_by(d.c.proposed_at, d.c.id)
+    )
+
+
+def decision_order(r: Any) -> tuple[datetime, str]:
+    return (r.proposed_at, r.id)
+
+
+def steps_query() -> Select[Any]:
+    s = t.approval_steps
+    return select(s).order_by(s.c.step)
+
+
+def step_order(r: Any) -> int:
+    return int(r.step)
+
+
+def appeals_query() -> Select[Any]:
+    a, o, d = t.appeals, t.appeal_outcomes, t.decisions
+    return (
+        select(
+            a,
+            d.c.protectee_id,
+            o.c.outcome,
+            o.c.decided_by,
+            o.c.decided_at,
+            o.c.reason,
+            o.c.restoring_decision_id,
+        )
+        .select_from(a.join(d, d.c.id == a.c.decision_id).outerjoin(o, o.c.appeal_id == a.c.id))
+        .order_by(a.c.lodged_at, a.c.id)
+    )
+
+
+def appeal_order(r: Any) -> tuple[datetime, str]:
+    return (r.lodged_at, r.id)
+
+
+def appeal_from_row(r: Any) -> Appeal:
+    return Appeal(
+        r.id,
+        r.decision_id,
+        r.protectee_id,
+        r.lodged_by,
+        r.lodged_at,
+        r.grounds,
+        AppealOutcome(r.outcome) if r.outcome else None,
+        r.decided_by,
+        r.decided_at,
+        r.reason,
+        r.restoring_decision_id,
+    )
+
+
+def enriched(
+    found: list[Decision], step_rows: Iterable[Any], appeals: Iterable[Appeal]
+) -> list[Decision]:
+    """Decisions with their approval steps (rows in `step_order`) and the appeal that holds
+    each, if any: the first lodged before it took effect."""
+    steps: dict[str, list[StepApproval]] = defaultdict(list)
+    for r in step_rows:
+        steps[r.decision_id].append(StepApproval(r.step, r.role, r.approved_by, r.approved_at))
+    holds: dict[str, Hold] = {}
+    for appeal in appeals:
+        holds.setdefault(
+            appeal.decision_id,
+            Hold(
+                appeal.id,
+                appeal.lodged_at,
+                appeal.decided_at,
+                None if appeal.outcome is None else appeal.outcome is AppealOutcome.OVERTURNED,
+            ),
+        )
+    out = []
+    for d in found:
+        hold = holds.get(d.id)
+        if hold is not None and (d.effective_at is None or hold.lodged_at >= d.effective_at):
+            hold = None  # appealed after it took effect: the appeal cannot hold it
+        mine = steps.get(d.id)
+        if mine or hold:  # most decisions have neither
+            d = replace(d, steps=tuple(mine or ()), hold=hold)
+        out.append(d)
+    return out

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 
 from hifazat.domain.decision import Decision
 from hifazat.domain.discrepancy import DiscrepancyReport
@@ -40,10 +40,13 @@ class EntryRecords(Base):
         )
 
     def reviews(self, coverage: str | None = None, protectee_id: str | None = None) -> list[Review]:
-        query = select(t.reviews).order_by(t.reviews.c.reviewed_at, t.reviews.c.id)
+        query = reviews_query()
         if coverage is not None:
             query = query.where(t.reviews.c.coverage == coverage)
         if protectee_id is not None:
+            primed = None if coverage else self.primed.pop(("reviews", protectee_id), None)
+            if primed is not None:
+                return [review_from_row(r) for r in primed]
             # By the ids of the protectee's decisions (read once per unit of work), which the
             # coverage index answers whatever the planner's statistics say: a join or an IN over
             # a subquery was planned as a scan of every review once the reviews table had grown
@@ -52,12 +55,7 @@ class EntryRecords(Base):
             if not ids:
                 return []
             query = query.where(t.reviews.c.coverage.in_(ids))
-        return [
-            Review(
-                r.id, r.coverage, r.reviewed_by, r.reviewed_at, r.outcome, r.reason, r.decision_id
-            )
-            for r in self.c.execute(query)
-        ]
+        return [review_from_row(r) for r in self.c.execute(query)]
 
     def add_notice(self, n: Notice) -> None:
         self.c.execute(
@@ -147,25 +145,11 @@ class EntryRecords(Base):
         return list(self.assessment_cache[protectee_id])
 
     def _read_assessments(self, protectee_id: str | None) -> list[ThreatAssessment]:
-        query = select(t.threat_assessments).order_by(
-            t.threat_assessments.c.assessed_at, t.threat_assessments.c.id
-        )
+        query = assessments_query()
         if protectee_id is not None:
             query = query.where(t.threat_assessments.c.protectee_id == protectee_id)
-        return [
-            ThreatAssessment(
-                r.id,
-                r.protectee_id,
-                r.level,
-                r.agency,
-                r.assessed_at,
-                r.valid_until,
-                r.summary,
-                r.entered_by,
-                r.entered_at,
-            )
-            for r in self.c.execute(query).all()  # one fetch, not one per row
-        ]
+        # one fetch, not one per row
+        return [assessment_from_row(r) for r in self.c.execute(query).all()]
 
     def add_discrepancy(self, r: DiscrepancyReport) -> None:
         self._insert(
@@ -184,40 +168,17 @@ class EntryRecords(Base):
     def discrepancies(
         self, protectee_id: str | None = None, report_id: str | None = None
     ) -> list[DiscrepancyReport]:
-        g, res = t.discrepancies, t.discrepancy_resolutions
-        query = (
-            select(
-                g,
-                res.c.outcome,
-                res.c.decision_id,
-                res.c.reason,
-                res.c.resolved_by,
-                res.c.resolved_at,
-            )
-            .select_from(g.outerjoin(res, res.c.report_id == g.c.id))
-            .order_by(g.c.observed_at, g.c.id)
-        )
+        g = t.discrepancies
+        query = discrepancies_query()
         if protectee_id is not None:
+            if report_id is None:
+                primed = self.primed.pop(("discrepancies", protectee_id), None)
+                if primed is not None:
+                    return [discrepancy_from_row(r) for r in primed]
             query = query.where(g.c.protectee_id == protectee_id)
         if report_id is not None:
             query = query.where(g.c.id == report_id)
-        return [
-            DiscrepancyReport(
-                r.id,
-                r.protectee_id,
-                r.provider_id,
-                r.reported_by,
-                r.observed_at,
-                r.reported_at,
-                r.text,
-                resolution=r.outcome,
-                resolved_at=r.resolved_at,
-                resolved_by=r.resolved_by,
-                resolution_reason=r.reason,
-                resolution_decision=r.decision_id,
-            )
-            for r in self.c.execute(query)
-        ]
+        return [discrepancy_from_row(r) for r in self.c.execute(query)]
 
     def discrepancy(self, report_id: str) -> DiscrepancyReport:
         found = self.discrepancies(report_id=report_id)
@@ -240,3 +201,77 @@ class EntryRecords(Base):
                 id=attempt, at=at, actor=actor, command=command, subject=dict(subject), rules=rules
             ),
         )
+
+
+def reviews_query() -> Select[Any]:
+    return select(t.reviews).order_by(t.reviews.c.reviewed_at, t.reviews.c.id)
+
+
+def review_order(r: Any) -> tuple[datetime, str]:
+    return (r.reviewed_at, r.id)
+
+
+def review_from_row(r: Any) -> Review:
+    return Review(
+        r.id, r.coverage, r.reviewed_by, r.reviewed_at, r.outcome, r.reason, r.decision_id
+    )
+
+
+def assessments_query() -> Select[Any]:
+    a = t.threat_assessments
+    return select(a).order_by(a.c.assessed_at, a.c.id)
+
+
+def assessment_order(r: Any) -> tuple[datetime, str]:
+    return (r.assessed_at, r.id)
+
+
+def assessment_from_row(r: Any) -> ThreatAssessment:
+    return ThreatAssessment(
+        r.id,
+        r.protectee_id,
+        r.level,
+        r.agency,
+        r.assessed_at,
+        r.valid_until,
+        r.summary,
+        r.entered_by,
+        r.entered_at,
+    )
+
+
+def discrepancies_query() -> Select[Any]:
+    g, res = t.discrepancies, t.discrepancy_resolutions
+    return (
+        select(
+            g,
+            res.c.outcome,
+            res.c.decision_id,
+            res.c.reason,
+            res.c.resolved_by,
+            res.c.resolved_at,
+        )
+        .select_from(g.outerjoin(res, res.c.report_id == g.c.id))
+        .order_by(g.c.observed_at, g.c.id)
+    )
+
+
+def discrepancy_order(r: Any) -> tuple[datetime, str]:
+    return (r.observed_at, r.id)
+
+
+def discrepancy_from_row(r: Any) -> DiscrepancyReport:
+    return DiscrepancyReport(
+        r.id,
+        r.protectee_id,
+        r.provider_id,
+        r.reported_by,
+        r.observed_at,
+        r.reported_at,
+        r.text,
+        resolution=r.outcome,
+        resolved_at=r.resolved_at,
+        resolved_by=r.resolved_by,
+        resolution_reason=r.reason,
+        resolution_decision=r.decision_id,
+    )

@@ -42,11 +42,12 @@ from hifazat.store.records.base import PENDING_SEEN, Base
 #: The policy and the providers, shared by every unit of work on one engine. Both are only ever
 #: added to (never updated or deleted), so the highest policy number and the counts of providers
 #: and categories name their content: one small query tells whether the copy is still good.
-_VERSION = select(
+VERSION_PARTS = (
     select(func.max(t.policies.c.seq)).scalar_subquery(),
     select(func.count()).select_from(t.providers).scalar_subquery(),
     select(func.count()).select_from(t.categories).scalar_subquery(),
 )
+_VERSION = select(*VERSION_PARTS)
 _shared: WeakKeyDictionary[Engine, dict[str, tuple[tuple[Any, ...], Any]]] = WeakKeyDictionary()
 
 
@@ -71,6 +72,11 @@ class RegistryRecords(Base):
     def _shared_put(self, name: str, value: Any) -> None:
         if self._version is not None:
             _shared.setdefault(self.c.engine, {})[name] = (self._version, value)
+
+    def know_version(self, version: tuple[Any, ...]) -> None:
+        """The shared copy's version, read ahead with other rows (`store.status_reads`)."""
+        if self._version is None:
+            self._version = version
 
     def save_policy(self, document: Mapping[str, Any], at: datetime, by: str | None) -> int:
         self._policy = None
@@ -211,31 +217,11 @@ class RegistryRecords(Base):
 
     def protectees(self, ids: Iterable[str] | None = None) -> dict[str, Protectee]:
         wanted = None if ids is None else list(ids)
-        offices: dict[str, list[Office]] = defaultdict(list)
-        affs: dict[str, list[Affiliation]] = defaultdict(list)
-        liaisons: dict[str, list[str]] = defaultdict(list)
-        for r in self.c.execute(_about_protectees(wanted is not None), {"ids": wanted or []}):
-            if r.part == "o":
-                offices[r.protectee_id].append(Office(r.name, r.title, r.since, r.until))
-            elif r.part == "a":
-                affs[r.protectee_id].append(Affiliation(r.name, r.since, r.until))
-            else:
-                liaisons[r.protectee_id].append(r.name)
+        parts = self.c.execute(_about_protectees(wanted is not None), {"ids": wanted or []})
         query = select(t.protectees).order_by(t.protectees.c.id)
         if wanted is not None:
             query = query.where(t.protectees.c.id.in_(wanted))
-        return {
-            r.id: Protectee(
-                r.id,
-                r.name,
-                r.public_figure,
-                tuple(sorted(offices[r.id], key=lambda o: o.since)),
-                tuple(affs[r.id]),
-                tuple(sorted(liaisons[r.id])),
-                r.language,
-            )
-            for r in self.c.execute(query)
-        }
+        return protectees_from(parts, self.c.execute(query))
 
     def protectee(self, protectee_id: str) -> Protectee:
         """One protectee, read once per unit of work (records are never changed, only added)."""
@@ -350,12 +336,11 @@ def _exists_query(table: str) -> Select[Any]:
     return select(tbl.c.id).where(tbl.c.id == bindparam("ident"))
 
 
-@cache
-def _about_protectees(scoped: bool) -> CompoundSelect[Any]:
-    """Offices, affiliations and liaisons in one statement (a part tag tells them apart), for
-    every protectee or for those in the expanding `ids` parameter."""
+def about_parts() -> list[Select[Any]]:
+    """Offices, affiliations and liaisons, each a select of the same columns (a part tag tells
+    them apart), for `protectees_from`."""
     o, a, li = t.offices, t.affiliations, t.liaisons
-    parts = [
+    return [
         select(
             literal("o").label("part"),
             o.c.id,
@@ -384,8 +369,50 @@ def _about_protectees(scoped: bool) -> CompoundSelect[Any]:
             cast(null(), Date),
         ),
     ]
+
+
+ABOUT_TABLES = (t.offices, t.affiliations, t.liaisons)
+
+
+@cache
+def _about_protectees(scoped: bool) -> CompoundSelect[Any]:
+    """The parts in one statement, for every protectee or for those in the expanding `ids`
+    parameter."""
+    parts = about_parts()
     if scoped:
         ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
-        tables = (o, a, li)
-        parts = [p.where(tb.c.protectee_id.in_(ids)) for p, tb in zip(parts, tables, strict=True)]
+        parts = [
+            p.where(tb.c.protectee_id.in_(ids)) for p, tb in zip(parts, ABOUT_TABLES, strict=True)
+        ]
     return union_all(*parts).order_by("part", "id", "name")
+
+
+def about_order(r: Any) -> tuple[str, int, str]:
+    """The parts' order, where a JSON aggregate does not keep the statement's."""
+    return (r.part, r.id or 0, r.name)
+
+
+def protectees_from(parts: Iterable[Any], rows: Iterable[Any]) -> dict[str, Protectee]:
+    """Protectees from their rows and their parts' rows (in `about_order`)."""
+    offices: dict[str, list[Office]] = defaultdict(list)
+    affs: dict[str, list[Affiliation]] = defaultdict(list)
+    liaisons: dict[str, list[str]] = defaultdict(list)
+    for r in parts:
+        if r.part == "o":
+            offices[r.protectee_id].append(Office(r.name, r.title, r.since, r.until))
+        elif r.part == "a":
+            affs[r.protectee_id].append(Affiliation(r.name, r.since, r.until))
+        else:
+            liaisons[r.protectee_id].append(r.name)
+    return {
+        r.id: Protectee(
+            r.id,
+            r.name,
+            r.public_figure,
+            tuple(sorted(offices[r.id], key=lambda o: o.since)),
+            tuple(affs[r.id]),
+            tuple(sorted(liaisons[r.id])),
+            r.language,
+        )
+        for r in rows
+    }

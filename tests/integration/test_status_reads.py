@@ -1,0 +1,97 @@
+"""A status reads its rows in one round trip (store/records/status_reads.py): on a generated
+history with appeals, reviews, threat assessments, ground reports and undelivered notices, on
+each database, every protectee's rows read ahead equal the rows each reader sends its own
+statement for, and the reads after it send nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from bench.load import Database, apply_operations, read_operations
+from bench.people import END, START
+from bench.suite import Prepared, prepare
+from sqlalchemy import event
+
+from hifazat.domain.errors import NotFound
+from hifazat.ledger.keys import load_signer
+from hifazat.services.importer import import_scenario
+from hifazat.services.status import protectee_status
+from hifazat.store.uow import UnitOfWork
+from tests.conftest import Registry
+
+SCALE = 0.002  # 40 protectees, a few hundred decisions, with appeals, reviews and reports
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    return prepare(SCALE, 2019, tmp_path_factory.mktemp("nation"))
+
+
+def _reads(uow: UnitOfWork, pid: str) -> dict[str, Any]:
+    repo = uow.repo
+    return {
+        "protectee": repo.protectee(pid),
+        "decisions": repo.decisions(pid),
+        "appeals": repo.appeals(protectee_id=pid),
+        "assessments": repo.assessments(pid),
+        "reviews": repo.reviews(protectee_id=pid),
+        "reports": repo.discrepancies(pid),
+        "undelivered": uow.outbox.undelivered(END, pid),
+        "policy": repo.policy(),
+        "providers": repo.providers(),
+    }
+
+
+def _counting(uow: UnitOfWork) -> list[str]:
+    sent: list[str] = []
+    event.listen(uow.connection, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    return sent
+
+
+def test_a_status_reads_ahead_what_each_reader_would_read(
+    registry: Registry, prepared: Prepared
+) -> None:
+    import_scenario(registry.uow(), prepared.scenario, lambda: START - timedelta(days=1))
+    db = Database(
+        registry.backend,
+        registry.url,
+        registry.engine,
+        registry.key_path,
+        load_signer(registry.key_path),
+    )
+    done = apply_operations(db, read_operations(prepared.operations))
+    assert done["lodge"] and done["review"], done
+    with registry.uow().reading() as uow:
+        pids = sorted(uow.repo.protectees())
+    seen: dict[str, int] = dict.fromkeys(
+        ("decisions", "appeals", "assessments", "reviews", "reports", "undelivered"), 0
+    )
+    for pid in pids:
+        with UnitOfWork(registry.engine).reading() as plain:
+            expected = _reads(plain, pid)
+        with UnitOfWork(registry.engine).reading() as ahead:
+            sent = _counting(ahead)
+            ahead.read_ahead(pid)
+            assert len(sent) == 1, sent
+            got = _reads(ahead, pid)
+            assert len(sent) == 1, sent[1:]  # every read answered from what was read ahead
+            # taken once: a second read of the one-off sets asks the database again
+            assert ahead.repo.reviews(protectee_id=pid) == expected["reviews"]
+        assert got == expected, pid
+        for name in seen:
+            seen[name] += bool(expected[name])
+    assert all(seen.values()), seen  # every set was compared with rows in it somewhere
+
+    # and the status itself, built on them, is the one a test of the domain expects elsewhere
+    for pid in pids[:5]:
+        assert protectee_status(UnitOfWork(registry.engine), pid, END).protectee.id == pid
+
+
+def test_an_unknown_protectee_read_ahead_is_still_not_found(registry: Registry) -> None:
+    registry.load_demo()
+    with UnitOfWork(registry.engine).reading() as uow:
+        uow.read_ahead("nobody")
+        with pytest.raises(NotFound, match="nobody"):
+            uow.repo.protectee("nobody")
