@@ -19,7 +19,7 @@ from hifazat.ledger.keys import load_signer
 from hifazat.services.importer import import_scenario
 from hifazat.services.status import protectee_status
 from hifazat.store.uow import UnitOfWork
-from tests.conftest import Registry
+from tests.conftest import Api, Registry
 
 SCALE = 0.002  # 40 protectees, a few hundred decisions, with appeals, reviews and reports
 
@@ -95,3 +95,23 @@ def test_an_unknown_protectee_read_ahead_is_still_not_found(registry: Registry) 
         uow.read_ahead("nobody")
         with pytest.raises(NotFound, match="nobody"):
             uow.repo.protectee("nobody")
+
+
+def test_a_status_over_the_api_sends_three_statements(api: Api) -> None:
+    """The credential, its holder and the status: a check that grows the status read by a
+    statement (as the undelivered-notice check once did, unnoticed) must say so here."""
+    sent: list[str] = []
+
+    def seen(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement != "BEGIN":  # SQLite's deferred BEGIN, in process: no round trip
+            sent.append(statement)
+
+    headers = {"Authorization": f"Bearer {api.tokens['operator']}"}
+    api.client.get("/api/v1/protectees/farooq-sattar/status", headers=headers)  # warm caches
+    event.listen(api.reg.engine, "before_cursor_execute", seen)
+    try:
+        answer = api.client.get("/api/v1/protectees/farooq-sattar/status", headers=headers)
+    finally:
+        event.remove(api.reg.engine, "before_cursor_execute", seen)
+    assert answer.status_code == 200, answer.text
+    assert len(sent) == 3, [" ".join(s.split())[:60] for s in sent]
