@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 from bench import generate as generator
 from bench.context import SMOKE
-from bench.load import Database
 from bench.run import table
 from bench.suite import ALL, Prepared, prepare, run_backend
 from rich.console import Console
 
-from hifazat.ledger.keys import load_signer
 from tests.conftest import Registry, missing
+from tests.nation import bench_database
 
 SCALE = 0.001  # 20 protectees, about 200 decisions
 
@@ -47,13 +46,7 @@ def test_the_generator_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_every_benchmark_runs(registry: Registry, prepared: Prepared, tmp_path: Path) -> None:
-    db = Database(
-        registry.backend,
-        registry.url,
-        registry.engine,
-        registry.key_path,
-        load_signer(registry.key_path),
-    )
+    db = bench_database(registry)
     # the PDF takes seconds to render even for a tiny report: once per run is proof enough;
     # each database takes one of the two HTTP load generators
     sqlite = registry.backend == "sqlite"

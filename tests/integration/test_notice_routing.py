@@ -24,14 +24,18 @@ def _loopback_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
     allow_loopback(monkeypatch)
 
 
-def _admin_and_login(reg: Registry) -> None:
+def _admin_and_login(
+    reg: Registry,
+    login: str = "farooq",
+    name: str = "Farooq Sattar",
+    protectee: str = "farooq-sattar",
+) -> None:
     made = reg.cli("users", "add", "registrar", "--name", "Registrar", "--role", "admin")
     assert made.exit_code == 0, made.output
-    login = reg.cli(
-        "users", "add", "farooq", "--name", "Farooq Sattar", "--protectee", "farooq-sattar",
-        "--by", "registrar",
+    added = reg.cli(
+        "users", "add", login, "--name", name, "--protectee", protectee, "--by", "registrar"
     )  # fmt: skip
-    assert login.exit_code == 0, login.output
+    assert added.exit_code == 0, added.output
 
 
 def test_adding_a_login_keeps_the_protectee_records_channels(demo: Registry) -> None:
@@ -91,13 +95,7 @@ def test_another_protectees_login_with_a_channel_does_not_serve_this_ones_notice
     protectee with notices counted as this protectee's: one channel anywhere hid every flag."""
     farooq = notice_ids(demo, decide_now(demo, protectee="farooq-sattar"))
     kamal = notice_ids(demo, decide_now(demo, protectee="mustafa-kamal"))
-    made = demo.cli("users", "add", "registrar", "--name", "Registrar", "--role", "admin")
-    assert made.exit_code == 0, made.output
-    login = demo.cli(
-        "users", "add", "kamal", "--name", "Mustafa Kamal", "--protectee", "mustafa-kamal",
-        "--by", "registrar",
-    )  # fmt: skip
-    assert login.exit_code == 0, login.output
+    _admin_and_login(demo, "kamal", "Mustafa Kamal", "mustafa-kamal")
     with http_receiver() as receiver:
         add_channel(demo, "kamal", "user", "webhook", receiver.url + "/kamal")
         owed = {f["subject"] for f in _undeliverable(demo)}

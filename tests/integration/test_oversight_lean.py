@@ -5,20 +5,16 @@ later must not be seen and approved decisions are still pending."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from bench.load import Database, apply_operations, read_operations
 from bench.people import END, START
 from bench.suite import Prepared, prepare
 
-from hifazat.ledger.keys import load_signer
 from hifazat.reports.capacity import capacity
 from hifazat.reports.cost import cost
 from hifazat.reports.fairness import audit
 from hifazat.services import audits
-from hifazat.services.importer import import_scenario
 from tests.conftest import Registry
+from tests.nation import load_nation
 
 SCALE = 0.002  # 40 protectees, a few hundred decisions, with appeals, reviews and reports
 
@@ -29,15 +25,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
 
 
 def test_the_lean_reports_answer_as_the_reference(registry: Registry, prepared: Prepared) -> None:
-    import_scenario(registry.uow(), prepared.scenario, lambda: START - timedelta(days=1))
-    db = Database(
-        registry.backend,
-        registry.url,
-        registry.engine,
-        registry.key_path,
-        load_signer(registry.key_path),
-    )
-    done = apply_operations(db, read_operations(prepared.operations))
+    done = load_nation(registry, prepared)
     assert done["lodge"] and done["rule"], done  # appeals, some of which hold a decision
     span = END - START
     instants = [START + span * k / 5 for k in range(1, 5)] + [END]

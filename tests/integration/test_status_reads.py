@@ -5,21 +5,18 @@ statement for, and the reads after it send nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from bench.load import Database, apply_operations, read_operations
-from bench.people import END, START
+from bench.people import END
 from bench.suite import Prepared, prepare
 from sqlalchemy import event
 
 from hifazat.domain.errors import NotFound
-from hifazat.ledger.keys import load_signer
-from hifazat.services.importer import import_scenario
 from hifazat.services.status import protectee_status
 from hifazat.store.uow import UnitOfWork
 from tests.conftest import Api, Registry
+from tests.nation import load_nation
 
 SCALE = 0.002  # 40 protectees, a few hundred decisions, with appeals, reviews and reports
 
@@ -53,15 +50,7 @@ def _counting(uow: UnitOfWork) -> list[str]:
 def test_a_status_reads_ahead_what_each_reader_would_read(
     registry: Registry, prepared: Prepared
 ) -> None:
-    import_scenario(registry.uow(), prepared.scenario, lambda: START - timedelta(days=1))
-    db = Database(
-        registry.backend,
-        registry.url,
-        registry.engine,
-        registry.key_path,
-        load_signer(registry.key_path),
-    )
-    done = apply_operations(db, read_operations(prepared.operations))
+    done = load_nation(registry, prepared)
     assert done["lodge"] and done["review"], done
     with registry.uow().reading() as uow:
         pids = sorted(uow.repo.protectees())
