@@ -25,12 +25,14 @@ def test_a_read_refuses_to_write(registry: Registry) -> None:
 
 
 def test_a_write_never_joins_a_read_requests_transaction(registry: Registry) -> None:
+    """Even when it comes first: the login page's zone lookup, a unit that may write, once
+    opened a read request's connection and so ran on it, marked as a read."""
     shared = SharedTransaction(registry.engine, "read")
+    with UnitOfWork(registry.engine, shared) as writer:
+        assert not writer.connection.get_execution_options().get("hifazat_read_only")
     with UnitOfWork(registry.engine, shared).reading() as reader:
-        read_on = reader.connection
-    writer = UnitOfWork(registry.engine, shared)
-    with writer:
-        assert writer.connection is not read_on  # a transaction of its own
+        assert reader.connection.get_execution_options().get("hifazat_read_only")
+        assert reader.connection is not writer.connection
     shared.end(commit=False)
 
 
