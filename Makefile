@@ -97,9 +97,15 @@ unit: install
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(BUILD)
 
-# Benchmarks, not tests: small scale, SQLite and PostgreSQL (a few minutes); writes bench/results.json
+# Benchmarks, not tests: small scale, SQLite and PostgreSQL (a few minutes); writes bench/results.json.
+# Then the roster's solver on the published shift-scheduling instances 1-12, 60 s each (12 minutes;
+# ROSTER_INSTANCES=1-3 ROSTER_SECONDS=10 for a quick look); writes bench/results-roster.json.
+ROSTER_INSTANCES ?= 1-12
+ROSTER_SECONDS ?= 60
 bench: install
 	$(BIN)/python -m bench.run --scale 0.01 --backend both --out bench/results.json
+	$(BIN)/python -m bench.roster --instances $(ROSTER_INSTANCES) --time-limit $(ROSTER_SECONDS) \
+		--out bench/results-roster.json
 
 # National scale (20,000 protectees, ~227,000 decisions): about 40 minutes on this 2-core machine
 bench-national: install

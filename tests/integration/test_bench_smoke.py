@@ -77,3 +77,20 @@ def test_every_benchmark_runs(registry: Registry, prepared: Prepared, tmp_path: 
     out = io.StringIO()
     Console(file=out, width=200).print(table(registry.backend, [r.as_dict() for r in results]))
     assert "status now p99" in out.getvalue()
+
+
+def test_the_roster_benchmark_runs_and_checks_what_it_ran(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import roster
+
+    if not roster.instances_dir().is_dir():
+        pytest.skip(f"the shift-scheduling instances are not at {roster.instances_dir()}")
+    out = tmp_path / "roster.json"
+    assert roster.main(["--instances", "1,2", "--time-limit", "5", "--out", str(out)]) == 0
+    runs = json.loads(out.read_text())["runs"]
+    assert [r["instance"] for r in runs] == ["Instance1", "Instance2"]
+    for r in runs:
+        assert r["evaluator"] == {"violations": [], "objective": r["objective"]}
+        assert "assignment" not in r  # the file keeps the figures
+    assert "| Instance1 | 607 | 607 | 0.00% | yes |" in capsys.readouterr().out

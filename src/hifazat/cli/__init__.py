@@ -3,7 +3,16 @@
 A refusal prints `error: RULE-ID: message` on stderr and exits 2, as does input that cannot be
 understood; anything else that fails exits 1."""
 
-from hifazat.cli import admin, decisions, delivery, ledger, notices, oversight, workflows
+from hifazat.cli import (
+    admin,
+    decisions,
+    delivery,
+    ledger,
+    notices,
+    oversight,
+    roster,
+    workflows,
+)
 from hifazat.cli.core import State, app, main
 
 __all__ = [
@@ -16,5 +25,6 @@ __all__ = [
     "main",
     "notices",
     "oversight",
+    "roster",
     "workflows",
 ]

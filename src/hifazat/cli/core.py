@@ -103,6 +103,7 @@ appeal_app = typer.Typer(no_args_is_help=True, help="Appeals against decisions."
 decision_app = typer.Typer(no_args_is_help=True, help="One decision.")
 audit_app = typer.Typer(no_args_is_help=True, help="Oversight audits.")
 channels_app = typer.Typer(no_args_is_help=True, help="Where notices are delivered.")
+roster_app = typer.Typer(no_args_is_help=True, help="Duty rosters and their solver.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
@@ -113,6 +114,7 @@ app.add_typer(appeal_app, name="appeal")
 app.add_typer(decision_app, name="decision")
 app.add_typer(audit_app, name="audit")
 app.add_typer(channels_app, name="channels")
+app.add_typer(roster_app, name="roster")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]
@@ -169,8 +171,9 @@ def committed_then_printed(fn: Callable[..., Any], given: tuple[Any, ...]) -> It
     held.release()
 
 
-#: commands that are not one transaction: they run for long, or create the database first
-RUN_ALONE = frozenset({"serve", "worker", "demo", "db_upgrade"})
+#: commands that are not one transaction: they run for long, create the database first, or use
+#: none (the solver's benchmark)
+RUN_ALONE = frozenset({"serve", "worker", "demo", "db_upgrade", "roster_benchmark"})
 #: how a command may end on purpose, keeping what it did: a refusal, an error code
 ENDINGS = (DomainError, typer.Exit, typer.Abort)
 
