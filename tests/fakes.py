@@ -37,6 +37,7 @@ from hifazat.domain.policy import Policy
 from hifazat.domain.policy_document import policy_from_document
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
+from hifazat.domain.resources import Officer, Vehicle
 from hifazat.domain.review import Review
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.users import User
@@ -89,6 +90,8 @@ class State:
     removed_channels: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     deliveries: list[DeliveryRecord] = field(default_factory=list)
     outcomes: list[tuple[str, str, datetime, str | None]] = field(default_factory=list)
+    officers: dict[str, Officer] = field(default_factory=dict)
+    vehicles: dict[str, Vehicle] = field(default_factory=dict)
 
     def copy(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
@@ -363,6 +366,26 @@ class FakeRepository:
 
     def discrepancy(self, report_id: str) -> DiscrepancyReport:
         _missing("discrepancy")
+
+    def add_officer(self, key: str, officer: Officer, at: datetime, by: str | None) -> None:
+        self.s.officers[key] = officer
+
+    def officers(self, provider_id: str) -> list[Officer]:
+        found = [o for o in self.s.officers.values() if o.provider_id == provider_id]
+        return sorted(found, key=lambda o: o.service_number)
+
+    def add_vehicle(self, key: str, vehicle: Vehicle, at: datetime, by: str | None) -> None:
+        self.s.vehicles[key] = vehicle
+
+    def vehicles(self, provider_id: str) -> list[Vehicle]:
+        found = [v for v in self.s.vehicles.values() if v.provider_id == provider_id]
+        return sorted(found, key=lambda v: v.registration)
+
+    def roll_numbers(self, provider_id: str) -> tuple[set[str], set[str]]:
+        return (
+            {o.service_number for o in self.officers(provider_id)},
+            {v.registration for v in self.vehicles(provider_id)},
+        )
 
     def add_attempt(
         self,

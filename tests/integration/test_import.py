@@ -37,6 +37,8 @@ def test_demo_imports_with_counts(registry: Registry) -> None:
         "threat_assessments": 0,
         "decisions": 7,
         "discrepancies": 5,
+        "officers": 0,
+        "vehicles": 0,
     }
 
 

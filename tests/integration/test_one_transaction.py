@@ -112,7 +112,7 @@ READS = {
     "status", "flags", "history", "users list", "channels list", "ledger public-key",
     "ledger proof", "ledger check-receipt", "ledger verify", "notices show", "notices dead",
     "reviews due", "audit fairness", "capacity", "cost", "report transparency",
-    "decision show", "appeal list", "notices",
+    "decision show", "appeal list", "notices", "roll list", "roster plan",
 }  # fmt: skip
 
 
@@ -172,9 +172,13 @@ def test_every_write_command_is_one_transaction(demo: Registry, tmp_path: Any) -
     run("report", "discrepancy", "--protectee", "farooq-sattar", "--provider", "sindh-police",
         "--by", "mqm-liaison", "--observed", "2026-01-27T09:00:00+05:00", "--text",
         "Guard post empty since noon")  # fmt: skip
+    roll = tmp_path / "officers.csv"
+    roll.write_text("service_number,name,rank,unit\nSP-1,Imran Qureshi,Constable,SSU\n")
+    run("roll", "import", str(roll), "--kind", "officers", "--provider", "sindh-police",
+        "--by", "ssu-operator")  # fmt: skip
     run("ledger", "checkpoint")
     run("status", "farooq-sattar", "--json")
-    assert len(steps) == 16
+    assert len(steps) == 17
     attempts = reg.dump(everything=True)["attempts"]
     assert len(attempts) == 1  # the refusal's, kept in its command's one transaction
 
@@ -184,7 +188,7 @@ def test_every_command_is_counted() -> None:
     counted = {
         "users add", "users grant", "users language", "channels add", "decide", "approve",
         "appeal lodge", "appeal decide", "rescind", "threat add", "report discrepancy",
-        "ledger checkpoint", "status",
+        "ledger checkpoint", "status", "roll import",
     }  # fmt: skip
     alone = {"serve", "worker", "demo", "db upgrade", "roster benchmark"}  # last: no database
     assert {name.replace("_", " ") for name in RUN_ALONE} == alone

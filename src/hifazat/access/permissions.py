@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ledger.read": frozenset({"any"}),
     "ledger.checkpoint": OVERSIGHT,
     "user.list": frozenset({"admin", "auditor"}),
+    # a provider's officers and vehicles: who guards whom, in which car — its own desk alone
+    "roll.read": frozenset({"provider-desk"}),
     "user.manage": frozenset({"admin"}),
     # writing: the gate; the domain rules then judge the case
     "decision.propose": frozenset({"operator", "approver", "committee"}),
@@ -48,6 +50,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "report.resolve": frozenset({"provider-desk", "committee"}),
     "notice.requeue": frozenset({"admin", "covering"}),
+    "roll.manage": frozenset({"provider-desk"}),
 }
 
 ADMIN_ACTIONS = frozenset({"user.manage"})

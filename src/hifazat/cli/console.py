@@ -14,12 +14,14 @@ from rich.table import Table
 
 from hifazat.domain.fields import shown
 from hifazat.domain.flags import Flag
+from hifazat.domain.resources import Officer, Vehicle
 from hifazat.domain.status import Status
 from hifazat.domain.times import local_text
 from hifazat.reports.capacity import ProviderCapacity
 from hifazat.reports.cost import Cost
 from hifazat.reports.findings import Audit
 from hifazat.services.oversight import ReviewDue
+from hifazat.services.rostering import Plan
 
 out = Console(highlight=False, soft_wrap=False, width=160)
 
@@ -173,4 +175,38 @@ def cost_table(cost: Cost) -> None:
                 f"{line.vehicle_days:,.1f}",
                 "—" if line.recoverable is None else f"{line.recoverable:,.2f}",
             )
+        out.print(table)
+
+
+def roll_tables(officers: list[Officer], vehicles: list[Vehicle]) -> None:
+    table = Table("service number", "name", "rank", "unit", "qualifications", "away")
+    for o in officers:
+        away = "; ".join(f"{a.kind} {a.first}–{a.last}" for a in o.absences) or "—"
+        table.add_row(
+            _v(o.service_number), _v(o.name), _v(o.rank), _v(o.unit),
+            _v(", ".join(sorted(o.qualifications)) or "—"), _v(away),
+        )  # fmt: skip
+    out.print(table)
+    cars = Table("registration", "kind", "state")
+    for v in vehicles:
+        cars.add_row(_v(v.registration), _v(v.kind), _v(v.state))
+    out.print(cars)
+
+
+def plan_tables(plan: Plan) -> None:
+    out.print(
+        f"[bold]{_v(plan.provider)}[/bold]: {plan.days} days from {plan.first} "
+        f"({_v(plan.outcome)}) — {plan.wanted} officer-shifts wanted, {plan.short} short"
+    )
+    for protectee in sorted(plan.protectees, key=lambda p: plan.protectees[p]):
+        table = Table("shift starts", "shift", "wanted", "on duty", "short")
+        table.title = plan.protectees[protectee]
+        for s in plan.posts:
+            if s.post.protectee_id != protectee:
+                continue
+            names = ", ".join(plan.officers[n].name for n in s.officers) or "—"
+            table.add_row(
+                _t(s.post.starts, plan.zone), _v(s.post.shift), str(s.post.officers),
+                _v(names), str(s.short) if s.short else "",
+            )  # fmt: skip
         out.print(table)

@@ -104,6 +104,7 @@ decision_app = typer.Typer(no_args_is_help=True, help="One decision.")
 audit_app = typer.Typer(no_args_is_help=True, help="Oversight audits.")
 channels_app = typer.Typer(no_args_is_help=True, help="Where notices are delivered.")
 roster_app = typer.Typer(no_args_is_help=True, help="Duty rosters and their solver.")
+roll_app = typer.Typer(no_args_is_help=True, help="A provider's officers and vehicles.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
@@ -115,6 +116,7 @@ app.add_typer(decision_app, name="decision")
 app.add_typer(audit_app, name="audit")
 app.add_typer(channels_app, name="channels")
 app.add_typer(roster_app, name="roster")
+app.add_typer(roll_app, name="roll")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]

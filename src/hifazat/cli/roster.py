@@ -1,15 +1,18 @@
-"""Duty rosters, and the roster's solver measured against a published table."""
+"""A provider's roll of officers and vehicles, duty rosters, and the roster's solver measured
+against a published table."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from hifazat.cli.core import JsonOpt, emit, roster_app, translating
-from hifazat.rostering import benchmark as measured
-from hifazat.rostering.solver import Settings
+from hifazat.cli.core import ByOpt, JsonOpt, emit, roll_app, roster_app, state, translating
+from hifazat.domain.fields import check_day
+from hifazat.domain.roster import Problem, Roster
+from hifazat.services import json_shapes, roll, rostering
 from hifazat.services.yaml_lines import read_text
 
 
@@ -21,14 +24,21 @@ def roster_benchmark(
         float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may take.")
     ] = 60.0,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, max=64, help="The solver's parallel workers.")
-    ] = Settings.workers,
+        int | None,
+        typer.Option("--workers", min=1, max=64, help="The solver's parallel workers (8)."),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="The solver's random seed.")] = 0,
     json_: JsonOpt = False,
 ) -> None:
     """Solve one published shift-scheduling instance with the roster's solver; print its
     objective (recomputed from the assignment), the best known, the gap and the assignment."""
-    settings = Settings(time_limit=time_limit, workers=workers, seed=seed)
+    # the solver (OR-Tools) is loaded by the command that uses it, not by every command's start
+    from hifazat.rostering import benchmark as measured
+    from hifazat.rostering.solver import Settings
+
+    settings = Settings(time_limit=time_limit, seed=seed)
+    if workers is not None:
+        settings = replace(settings, workers=workers)
     result = measured.run(file.stem, read_text(file), settings, str(file))
     view = result.view()
     if json_:
@@ -42,3 +52,79 @@ def roster_benchmark(
     width = max(len(e) for e in result.assignment)
     for employee, days in result.assignment.items():
         typer.echo(f"{employee:<{width}}  " + " ".join(d or "." for d in days))
+
+
+@roll_app.command("import")
+@translating
+def roll_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A CSV file with a header row.")],
+    kind: Annotated[str, typer.Option("--kind", help="officers or vehicles.")],
+    provider: Annotated[str, typer.Option("--provider", help="Whose roll.")],
+    by: ByOpt,
+    json_: JsonOpt = False,
+) -> None:
+    """Load officers (service_number, name, rank, unit, qualifications, absences) or vehicles
+    (registration, kind, state) onto a provider's roll, in one transaction, as its desk."""
+    s = state(ctx)
+    loaded = roll.import_csv(s.uow(), provider, kind, read_text(file), str(file), by, s.clock)
+    if json_:
+        emit(
+            {"provider": loaded.provider, "officers": loaded.officers, "vehicles": loaded.vehicles}
+        )
+        return
+    typer.echo(
+        f"loaded {loaded.officers} officers and {loaded.vehicles} vehicles "
+        f"onto the roll of {loaded.provider}"
+    )
+
+
+@roll_app.command("list")
+@translating
+def roll_list(
+    ctx: typer.Context,
+    provider: Annotated[str, typer.Option("--provider", help="Whose roll.")],
+    by: ByOpt,
+    json_: JsonOpt = False,
+) -> None:
+    """A provider's officers and vehicles: for its own desk only (need-to-know)."""
+    s = state(ctx)
+    officers, vehicles = roll.roll(s.uow(), provider, by)
+    if json_:
+        emit(json_shapes.roll_view(officers, vehicles))
+        return
+    from hifazat.cli import console
+
+    console.roll_tables(officers, vehicles)
+
+
+@roster_app.command("plan")
+@translating
+def roster_plan(
+    ctx: typer.Context,
+    provider: Annotated[str, typer.Option("--provider", help="Whose roster.")],
+    first: Annotated[str, typer.Option("--from", help="The first day, YYYY-MM-DD (local).")],
+    by: ByOpt,
+    days: Annotated[int, typer.Option("--days", help="How many days.")] = 28,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may take.")
+    ] = 60.0,
+    json_: JsonOpt = False,
+) -> None:
+    """Plan the provider's duty roster from its covers as decided and its roll: who stands
+    each post in each shift, and how many short. For the provider's own desk."""
+    from hifazat.rostering.solver import Settings, solve
+
+    def run(problem: Problem) -> tuple[Roster | None, str]:
+        solution = solve(problem, Settings(time_limit=time_limit))
+        return solution.roster, solution.outcome.value
+
+    s = state(ctx)
+    day = check_day(first, "--from")
+    made = rostering.plan(s.uow(), provider, day, days, by, s.clock(), run)
+    if json_:
+        emit(json_shapes.plan_view(made))
+        return
+    from hifazat.cli import console
+
+    console.plan_tables(made)

@@ -16,10 +16,11 @@ from typing import Any
 from hifazat.domain.errors import DomainError, InvalidInput, Refusal
 from hifazat.domain.protectee import Affiliation, Office, Protectee
 from hifazat.domain.provider import Category, Provider
+from hifazat.domain.resources import Officer, Vehicle, check_absence, check_registration
 from hifazat.domain.rules import lifecycle
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User
-from hifazat.services import decide, registry_entries, users
+from hifazat.services import decide, registry_entries, roll, users
 from hifazat.services.schema import (
     DecisionModel,
     DiscrepancyModel,
@@ -155,6 +156,7 @@ def _load(
     for line, person in zip(lines.get("protectees", []), scenario.protectees, strict=True):
         with _row(source, line, f"protectee {person.id}"):
             _add_protectee(uow, person, now)
+    _add_roll(uow, scenario, lines, source, now)
     # Assessments, decisions and ground reports replay in the order they happened, each at its
     # own time, so every rule sees the registry as it stood then.
     events: list[_Event] = []
@@ -178,6 +180,8 @@ def _load(
         "threat_assessments": len(scenario.threat_assessments),
         "decisions": len(scenario.decisions),
         "discrepancies": len(scenario.discrepancies),
+        "officers": len(scenario.officers),
+        "vehicles": len(scenario.vehicles),
     }
     return ImportSummary(policy_doc["id"], counts)
 
@@ -197,6 +201,38 @@ def _add_provider(uow: UnitOfWork, p: ProviderModel, now: datetime) -> None:
     )
     uow.repo.add_provider(provider, now)
     uow.record("provider.added", p.id)
+
+
+def _add_roll(
+    uow: UnitOfWork,
+    scenario: ScenarioModel,
+    lines: dict[str, list[int]],
+    source: str,
+    now: datetime,
+) -> None:
+    """The providers' officers and vehicles, provider by provider."""
+    officers: dict[str, list[tuple[int, Officer]]] = {}
+    for line, o in zip(lines.get("officers", []), scenario.officers, strict=True):
+        with _row(source, line, f"officer {o.service_number}"):
+            uow.repo.provider(o.provider)
+            absences = tuple(check_absence(a.kind, a.first, a.last, "absences") for a in o.absences)
+            officer = Officer(
+                o.service_number, o.name, o.rank, o.provider, o.unit,
+                frozenset(o.qualifications), absences,
+            )  # fmt: skip
+            officers.setdefault(o.provider, []).append((line, officer))
+    vehicles: dict[str, list[tuple[int, Vehicle]]] = {}
+    for line, v in zip(lines.get("vehicles", []), scenario.vehicles, strict=True):
+        with _row(source, line, f"vehicle {v.registration}"):
+            uow.repo.provider(v.provider)
+            plate = check_registration(v.registration, "registration")
+            vehicles.setdefault(v.provider, []).append(
+                (line, Vehicle(plate, v.kind, v.provider, v.state))
+            )
+    for rows in officers.values():
+        roll.add_officers_in(uow, rows, source, None, now)
+    for cars in vehicles.values():
+        roll.add_vehicles_in(uow, cars, source, None, now)
 
 
 def _add_protectee(uow: UnitOfWork, p: ProtecteeModel, now: datetime) -> None:

@@ -4,6 +4,8 @@ response models validate them) and the pages."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from hifazat.domain.appeal import Appeal
@@ -13,11 +15,13 @@ from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.flags import Flag
 from hifazat.domain.notice import Notice
 from hifazat.domain.provider import Provider
+from hifazat.domain.resources import Officer, Vehicle
 from hifazat.domain.said import Said
 from hifazat.domain.status import Status
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import utc_text
 from hifazat.services.oversight import ReviewDue
+from hifazat.services.rostering import Plan
 
 #: how a page speaks a message kept as words (access.redaction.Speak)
 Speak = Callable[[str | Said], str]
@@ -227,4 +231,63 @@ def report_view(r: DiscrepancyReport) -> dict[str, Any]:
         "resolved_at": _time(r.resolved_at),
         "resolution_reason": r.resolution_reason,
         "resolution_decision": r.resolution_decision,
+    }
+
+
+def officer_view(o: Officer) -> dict[str, Any]:
+    return {
+        "service_number": o.service_number,
+        "name": o.name,
+        "rank": o.rank,
+        "provider": o.provider_id,
+        "unit": o.unit,
+        "qualifications": sorted(o.qualifications),
+        "absences": [
+            {"kind": a.kind, "from": a.first.isoformat(), "to": a.last.isoformat()}
+            for a in o.absences
+        ],
+    }
+
+
+def vehicle_view(v: Vehicle) -> dict[str, Any]:
+    return {
+        "registration": v.registration,
+        "kind": v.kind,
+        "provider": v.provider_id,
+        "state": v.state,
+    }
+
+
+def roll_view(officers: list[Officer], vehicles: list[Vehicle]) -> dict[str, Any]:
+    return {
+        "officers": [officer_view(o) for o in officers],
+        "vehicles": [vehicle_view(v) for v in vehicles],
+    }
+
+
+def plan_view(plan: Plan) -> dict[str, Any]:
+    return {
+        "provider": plan.provider,
+        "from": plan.first.isoformat(),
+        "days": plan.days,
+        "outcome": plan.outcome,
+        "officers_wanted": plan.wanted,
+        "short": plan.short,
+        "cost": None if plan.cost is None else {**asdict(plan.cost), "total": plan.cost.total},
+        "posts": [
+            {
+                "day": (plan.first + timedelta(days=s.post.day)).isoformat(),
+                "shift": s.post.shift,
+                "starts": utc_text(s.post.starts),
+                "protectee": s.post.protectee_id,
+                "protectee_name": plan.protectees[s.post.protectee_id],
+                "officers_wanted": s.post.officers,
+                "vehicles": s.post.vehicles,
+                "on_duty": [
+                    {"service_number": n, "name": plan.officers[n].name} for n in s.officers
+                ],
+                "short": s.short,
+            }
+            for s in plan.posts
+        ],
     }

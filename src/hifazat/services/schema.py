@@ -29,6 +29,7 @@ from hifazat.domain.chains import APPROVER, COMMITTEE
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.policy import MIN_NAMING_LAG, PROVIDER_LEVELS, THREAT_LEVELS
+from hifazat.domain.resources import ABSENCE_KINDS, QUALIFICATIONS, VEHICLE_KINDS, VEHICLE_STATES
 from hifazat.domain.times import parse_duration
 from hifazat.domain.users import parse_role
 from hifazat.services.yaml_lines import line_of
@@ -320,6 +321,31 @@ class DiscrepancyModel(Strict):
     text: Prose
 
 
+class AbsenceModel(Strict):
+    kind: Annotated[str, OneOf(ABSENCE_KINDS)]
+    first: Day = Field(alias="from")
+    last: Day = Field(alias="to")
+
+
+class OfficerModel(Strict):
+    provider: Ident
+    service_number: Ident
+    name: Text
+    rank: ShortName
+    unit: ShortName
+    qualifications: list[Annotated[str, OneOf(QUALIFICATIONS)]] = Field(
+        [], max_length=len(QUALIFICATIONS)
+    )
+    absences: list[AbsenceModel] = _items()
+
+
+class VehicleModel(Strict):
+    provider: Ident
+    registration: ShortName
+    kind: Annotated[str, OneOf(VEHICLE_KINDS)]
+    state: Annotated[str, OneOf(VEHICLE_STATES)] = "in-service"
+
+
 class ScenarioModel(Strict):
     version: Literal[1]
     #: a path relative to the scenario file, or the policy itself (validated as PolicyModel)
@@ -330,6 +356,9 @@ class ScenarioModel(Strict):
     threat_assessments: list[ThreatModel] = []
     decisions: list[DecisionModel] = []
     discrepancies: list[DiscrepancyModel] = []
+    #: a provider's roll (need-to-know): its officers and vehicles
+    officers: list[OfficerModel] = []
+    vehicles: list[VehicleModel] = []
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -52,6 +52,8 @@ RECORD_KEYS: dict[str, Select[Any]] = {
     "notice.delivered": _outcome("delivered"),
     "notice.dead": _outcome("dead"),
     "notice.requeued": _outcome("requeued"),
+    "officer.added": select(t.officers.c.id),
+    "vehicle.added": select(t.vehicles.c.id),
 }
 
 

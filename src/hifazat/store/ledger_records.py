@@ -232,6 +232,43 @@ def _reports(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     return out
 
 
+def _record_sha256(record: list[Any]) -> str:
+    return _sha256(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def _officers(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """Need-to-know: the ledger holds the provider and a hash of the officer's record (number,
+    name, rank, unit, qualifications, absences), which proves it without telling it."""
+    o, a = t.officers, t.officer_absences
+    away: dict[str, list[str]] = defaultdict(list)
+    for r in c.execute(_where(select(a), a.c.officer_id, keys).order_by(a.c.id)):
+        away[r.officer_id].append(f"{r.kind}:{r.first_day.isoformat()}:{r.last_day.isoformat()}")
+    out = {}
+    for r in c.execute(_where(select(o), o.c.id, keys)):
+        record = [r.service_number, r.name, r.rank, r.unit, r.qualifications, away.get(r.id, [])]
+        payload = {
+            "officer": r.id,
+            "provider": r.provider_id,
+            "record_sha256": _record_sha256(record),
+        }
+        out[r.id] = (r.added_at, r.added_by or SYSTEM, payload)
+    return out
+
+
+def _vehicles(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    out = {}
+    for r in c.execute(_where(select(t.vehicles), t.vehicles.c.id, keys)):
+        record = [r.registration, r.kind, r.state]
+        payload = {
+            "vehicle": r.id,
+            "provider": r.provider_id,
+            "kind": r.kind,
+            "record_sha256": _record_sha256(record),
+        }
+        out[r.id] = (r.added_at, r.added_by or SYSTEM, payload)
+    return out
+
+
 def _attempts(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     out = {}
     for r in c.execute(_where(select(t.attempts), t.attempts.c.id, keys)):
@@ -413,6 +450,8 @@ KINDS: dict[str, tuple[str, Loader]] = {
     "notice.delivered": ("delivery outcome", _outcomes("delivered")),
     "notice.dead": ("dead-letter outcome", _outcomes("dead")),
     "notice.requeued": ("requeue", _outcomes("requeued")),
+    "officer.added": ("officer", _officers),
+    "vehicle.added": ("vehicle", _vehicles),
 }
 
 #: kinds whose every record must have an entry; an effect is entered only once its time passes

@@ -15,9 +15,10 @@ from hifazat.store.outbox_store import OutboxStore
 from hifazat.store.records.decisions import DecisionRecords
 from hifazat.store.records.entries import EntryRecords
 from hifazat.store.records.registry import RegistryRecords
+from hifazat.store.records.resources import ResourceRecords
 
 
-class Repository(RegistryRecords, DecisionRecords, EntryRecords):
+class Repository(RegistryRecords, DecisionRecords, EntryRecords, ResourceRecords):
     def __init__(self, connection: Connection) -> None:
         self.c = connection
         self.protectee_cache = {}

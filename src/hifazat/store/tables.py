@@ -71,6 +71,48 @@ categories = Table(
     UniqueConstraint("provider_id", "rank", name="uq_categories_provider_rank"),
 )
 
+#: a provider's officers and vehicles (issue 16): need-to-know, the provider's own records; `id`
+#: is a random key, so that the ledger names a record without naming the officer or the car
+officers = Table(
+    "officers",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("provider_id", String(ID), ForeignKey("providers.id"), nullable=False),
+    Column("service_number", String(ID), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("rank", String(100), nullable=False),
+    Column("unit", String(100), nullable=False),
+    #: sorted, comma-separated (domain.resources.QUALIFICATIONS)
+    Column("qualifications", String(200), nullable=False),
+    Column("added_at", UTCDateTime(), nullable=False),
+    Column("added_by", String(ID), nullable=True),
+    UniqueConstraint("provider_id", "service_number", name="uq_officers_provider_number"),
+)
+
+officer_absences = Table(
+    "officer_absences",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("officer_id", String(ID), ForeignKey("officers.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    CheckConstraint("last_day >= first_day", name="ordered"),
+)
+
+vehicles = Table(
+    "vehicles",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("provider_id", String(ID), ForeignKey("providers.id"), nullable=False),
+    Column("registration", String(100), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("added_at", UTCDateTime(), nullable=False),
+    Column("added_by", String(ID), nullable=True),
+    UniqueConstraint("provider_id", "registration", name="uq_vehicles_provider_registration"),
+)
+
 protectees = Table(
     "protectees",
     metadata,

@@ -1,0 +1,97 @@
+"""A provider's officers (with their absences) and vehicles."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from hifazat.domain.resources import Absence, Officer, Vehicle
+from hifazat.store import tables as t
+from hifazat.store.records.base import Base
+
+
+def qualifications_text(qualifications: frozenset[str]) -> str:
+    return ",".join(sorted(qualifications))
+
+
+class ResourceRecords(Base):
+    def add_officer(self, key: str, officer: Officer, at: datetime, by: str | None) -> None:
+        self._insert(
+            t.officers,
+            {
+                "id": key,
+                "provider_id": officer.provider_id,
+                "service_number": officer.service_number,
+                "name": officer.name,
+                "rank": officer.rank,
+                "unit": officer.unit,
+                "qualifications": qualifications_text(officer.qualifications),
+                "added_at": at,
+                "added_by": by,
+            },
+        )
+        for a in officer.absences:
+            row = {"officer_id": key, "kind": a.kind, "first_day": a.first, "last_day": a.last}
+            self._insert(t.officer_absences, row)
+
+    def officers(self, provider_id: str) -> list[Officer]:
+        o, a = t.officers, t.officer_absences
+        away: dict[str, list[Absence]] = defaultdict(list)
+        joined = select(a.c.officer_id, a.c.kind, a.c.first_day, a.c.last_day).join(
+            o, o.c.id == a.c.officer_id
+        )
+        for r in self.c.execute(
+            joined.where(o.c.provider_id == provider_id).order_by(a.c.officer_id, a.c.first_day)
+        ):
+            away[r.officer_id].append(Absence(r.kind, r.first_day, r.last_day))
+        rows = self.c.execute(
+            select(o).where(o.c.provider_id == provider_id).order_by(o.c.service_number)
+        )
+        return [officer_from_row(r, tuple(away.get(r.id, ()))) for r in rows]
+
+    def add_vehicle(self, key: str, vehicle: Vehicle, at: datetime, by: str | None) -> None:
+        self._insert(
+            t.vehicles,
+            {
+                "id": key,
+                "provider_id": vehicle.provider_id,
+                "registration": vehicle.registration,
+                "kind": vehicle.kind,
+                "state": vehicle.state,
+                "added_at": at,
+                "added_by": by,
+            },
+        )
+
+    def vehicles(self, provider_id: str) -> list[Vehicle]:
+        v = t.vehicles
+        rows = self.c.execute(
+            select(v).where(v.c.provider_id == provider_id).order_by(v.c.registration)
+        )
+        return [Vehicle(r.registration, r.kind, r.provider_id, r.state) for r in rows]
+
+    def roll_numbers(self, provider_id: str) -> tuple[set[str], set[str]]:
+        """The service numbers and registrations the provider already holds."""
+        o, v = t.officers, t.vehicles
+        numbers = self.c.execute(
+            select(o.c.service_number).where(o.c.provider_id == provider_id)
+        ).scalars()
+        plates = self.c.execute(
+            select(v.c.registration).where(v.c.provider_id == provider_id)
+        ).scalars()
+        return set(numbers), set(plates)
+
+
+def officer_from_row(r: Any, absences: tuple[Absence, ...]) -> Officer:
+    return Officer(
+        service_number=r.service_number,
+        name=r.name,
+        rank=r.rank,
+        provider_id=r.provider_id,
+        unit=r.unit,
+        qualifications=frozenset(q for q in r.qualifications.split(",") if q),
+        absences=absences,
+    )

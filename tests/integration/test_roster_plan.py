@@ -1,0 +1,112 @@
+"""A duty roster planned from the record: the provider's covers as decided become posts shift by
+shift, its roll staffs them within the rules, a shortfall is counted, an approved withdrawal
+ends its posts from the shift it bites, and only the provider's own desk may see the plan."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Registry
+
+REASON = ("--reason-code", "court-order", "--reason", "Sindh High Court ordered a security review")
+RANKS = ("Constable", "Head Constable", "Assistant Sub-Inspector")
+
+
+def _roll(tmp_path: Path) -> str:
+    rows = ["service_number,name,rank,unit,qualifications,absences"]
+    for n in range(20):
+        quals = "driver" if n < 6 else ("female" if n < 9 else "armed")
+        away = "leave:2026-01-27:2026-02-10" if n == 19 else ""
+        rows.append(f"SP-{n:03},Officer {n:02},{RANKS[n % 3]},SSU Karachi,{quals},{away}")
+    path = tmp_path / "officers.csv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    return str(path)
+
+
+def _plan(reg: Registry, by: str = "ssu-operator", days: int = 4) -> Any:
+    return reg.cli("roster", "plan", "--provider", "sindh-police", "--from", "2026-01-28",
+                   "--days", str(days), "--time-limit", "5", "--by", by, "--json")  # fmt: skip
+
+
+@pytest.fixture
+def staffed(demo: Registry, tmp_path: Path) -> Registry:
+    loaded = demo.cli("roll", "import", _roll(tmp_path), "--kind", "officers",
+                      "--provider", "sindh-police", "--by", "ssu-operator")  # fmt: skip
+    assert loaded.exit_code == 0, loaded.output
+    return demo
+
+
+def test_the_desk_s_covers_become_posts_and_its_roll_stands_them(staffed: Registry) -> None:
+    result = _plan(staffed)
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    # three dedicated details (8 officers) and two nominal (2), in each of 3 shifts a day
+    assert plan["officers_wanted"] == 4 * 3 * (3 * 8 + 2 * 2)
+    posts = plan["posts"]
+    assert {p["protectee"] for p in posts} == {
+        "khalid-maqbool-siddiqui", "mustafa-kamal", "ali-khorshidi", "farooq-sattar",
+        "anis-kaimkhani",
+    }  # fmt: skip
+    assert posts[0]["starts"] == "2026-01-28T01:00:00Z"  # 06:00 in Karachi
+    on = [(p["day"], o["service_number"]) for p in posts for o in p["on_duty"]]
+    assert max(Counter(on).values()) == 1  # nobody in two places, or twice a day
+    assert not any(number == "SP-019" for _, number in on)  # on leave
+    # 19 officers, one shift a day each at most: the rest is counted short, never hidden
+    staffed_shifts = len(on)
+    assert 0 < staffed_shifts <= 19 * 4
+    assert plan["short"] == plan["officers_wanted"] - staffed_shifts
+    # each officer short costs 1,000, and so does each driver short beside the head count
+    assert plan["cost"]["total"] >= plan["cost"]["under"] >= 1000 * plan["short"]
+    by_officer: dict[str, list[tuple[str, str]]] = {}
+    for p in posts:
+        for o in p["on_duty"]:
+            by_officer.setdefault(o["service_number"], []).append((p["day"], p["shift"]))
+    for held in by_officer.values():  # eleven hours' rest: no morning or evening after a night
+        for (d1, s1), (d2, s2) in itertools.pairwise(sorted(held)):
+            if s1 == "night":
+                assert d1 == d2 or s2 == "night", held
+
+
+def test_an_approved_withdrawal_ends_its_posts_from_the_shift_it_bites(staffed: Registry) -> None:
+    proposed = staffed.cli("decide", "withdraw", "--protectee", "farooq-sattar",
+                           "--provider", "sindh-police", *REASON, "--by", "ssu-operator",
+                           "--effective", "2026-01-30T15:00:00+05:00", "--json")  # fmt: skip
+    decision = json.loads(proposed.stdout)["decision"]
+    pending = json.loads(_plan(staffed).stdout)  # proposed only: it changes nobody's duty
+    assert sum(p["protectee"] == "farooq-sattar" for p in pending["posts"]) == 4 * 3
+    approved = staffed.cli("approve", decision, "--by", "ssu-chief")
+    assert approved.exit_code == 0, approved.output
+    plan = json.loads(_plan(staffed).stdout)
+    farooq = [(p["day"], p["shift"]) for p in plan["posts"] if p["protectee"] == "farooq-sattar"]
+    # 28 and 29 January whole; on the 30th the morning (06:00) and evening (14:00) began before
+    # the withdrawal bit at 15:00; the night and the 31st are gone
+    assert farooq == [
+        ("2026-01-28", "morning"), ("2026-01-28", "evening"), ("2026-01-28", "night"),
+        ("2026-01-29", "morning"), ("2026-01-29", "evening"), ("2026-01-29", "night"),
+        ("2026-01-30", "morning"), ("2026-01-30", "evening"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("user", ["moi-operator", "auditor", "ptac-chair", "mqm-liaison"])
+def test_only_the_provider_s_desk_plans_its_roster(staffed: Registry, user: str) -> None:
+    result = _plan(staffed, by=user)
+    assert result.exit_code == 1
+    assert "may not" in result.stderr and "Officer" not in result.output
+
+
+def test_a_plan_names_its_bad_input(staffed: Registry) -> None:
+    too_long = _plan(staffed, days=93)
+    assert too_long.exit_code == 2 and "days: must be 1 to 92" in too_long.stderr
+    bad_day = staffed.cli("roster", "plan", "--provider", "sindh-police", "--from", "28/01/2026",
+                          "--by", "ssu-operator")  # fmt: skip
+    assert bad_day.exit_code == 2 and "--from" in bad_day.stderr
+    table = staffed.cli("roster", "plan", "--provider", "sindh-police", "--from", "2026-01-28",
+                        "--days", "1", "--time-limit", "3", "--by", "ssu-chief")  # fmt: skip
+    assert table.exit_code == 0, table.output
+    assert "Farooq Sattar" in table.stdout and "officer-shifts wanted" in table.stdout
