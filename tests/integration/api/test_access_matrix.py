@@ -33,6 +33,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("DELETE", "/api/v1/auth/tokens/tk-none", None, SIGNED_IN),
     ("GET", "/api/v1/providers", None, SIGNED_IN),
     ("GET", "/api/v1/providers/sindh-police", None, SIGNED_IN),
+    # a provider's officers and vehicles: its own desks alone, not even admin or the committee
+    ("GET", "/api/v1/providers/sindh-police/roll", None, DESKS),
     ("GET", "/api/v1/protectees", None, SIGNED_IN),
     ("GET", P, None, STAFF | {"protectee", "liaison"}),
     ("GET", f"{P}/status", None, OVERSIGHT | {"intelligence"} | CONCERNED),

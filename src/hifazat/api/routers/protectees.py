@@ -20,10 +20,11 @@ from hifazat.api.schemas import (
     ProtecteeView,
     ProviderPage,
     ProviderView,
+    RollView,
     StatusView,
 )
 from hifazat.domain.errors import InvalidInput
-from hifazat.services import guarded, json_shapes, registry_entries
+from hifazat.services import guarded, json_shapes, registry_entries, roll
 from hifazat.serving.instants import At
 
 router = APIRouter(prefix="/api/v1")
@@ -46,6 +47,13 @@ def provider(provider_id: str, reg: Reg, who: Who) -> ProviderView:
         return ProviderView.model_validate(
             json_shapes.provider_view(uow.repo.provider(provider_id))
         )
+
+
+@router.get("/providers/{provider_id}/roll", operation_id="providers_roll", tags=["providers"])
+def provider_roll(provider_id: str, reg: Reg, who: Who) -> RollView:
+    """The provider's officers and vehicles: for its own operator and approver alone."""
+    officers, vehicles = roll.roll(reg.uow(), provider_id, who.need("roll.read").id)
+    return RollView.model_validate(json_shapes.roll_view(officers, vehicles))
 
 
 @router.get("/protectees", operation_id="protectees_list", tags=["protectees"])

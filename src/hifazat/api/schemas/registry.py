@@ -13,6 +13,7 @@ from hifazat.domain.coverage import CoverState
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.notice import SUBJECTS
 from hifazat.domain.policy import PROVIDER_LEVELS
+from hifazat.domain.resources import ABSENCE_KINDS, QUALIFICATIONS, VEHICLE_KINDS, VEHICLE_STATES
 from hifazat.services.schema import OneOf
 
 ProviderLevel = Annotated[str, OneOf(PROVIDER_LEVELS)]
@@ -40,6 +41,36 @@ class ProviderView(View):
     jurisdiction: str
     pool: Complement
     categories: list[CategoryView]
+
+
+class AbsenceView(View):
+    kind: Annotated[str, OneOf(ABSENCE_KINDS)]
+    first: date = Field(alias="from")
+    last: date = Field(alias="to")
+
+
+class OfficerView(View):
+    service_number: str
+    name: str
+    rank: str
+    provider: str
+    unit: str
+    qualifications: list[Annotated[str, OneOf(QUALIFICATIONS)]]
+    absences: list[AbsenceView]
+
+
+class VehicleView(View):
+    registration: str
+    kind: Annotated[str, OneOf(VEHICLE_KINDS)]
+    provider: str
+    state: Annotated[str, OneOf(VEHICLE_STATES)]
+
+
+class RollView(View):
+    """A provider's officers and vehicles: for its own desk alone (need-to-know)."""
+
+    officers: list[OfficerView]
+    vehicles: list[VehicleView]
 
 
 class OfficeView(View):
