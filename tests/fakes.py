@@ -13,7 +13,7 @@ import copy
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, NoReturn
 
@@ -35,6 +35,7 @@ from hifazat.domain.outbox import (
 )
 from hifazat.domain.policy import Policy
 from hifazat.domain.policy_document import policy_from_document
+from hifazat.domain.posts import Assignment
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
 from hifazat.domain.resources import Officer, Vehicle
@@ -92,6 +93,8 @@ class State:
     outcomes: list[tuple[str, str, datetime, str | None]] = field(default_factory=list)
     officers: dict[str, Officer] = field(default_factory=dict)
     vehicles: dict[str, Vehicle] = field(default_factory=dict)
+    #: (id, provider, first, days, assignments), in publication order
+    rosters: list[tuple[str, str, date, int, tuple[Assignment, ...]]] = field(default_factory=list)
 
     def copy(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
@@ -385,6 +388,30 @@ class FakeRepository:
         return (
             {o.service_number for o in self.officers(provider_id)},
             {v.registration for v in self.vehicles(provider_id)},
+        )
+
+    def add_roster(
+        self,
+        key: str,
+        provider_id: str,
+        first: date,
+        days: int,
+        assignments: Sequence[Assignment],
+        at: datetime,
+        by: str,
+    ) -> None:
+        self.s.rosters.append((key, provider_id, first, days, tuple(assignments)))
+
+    def roster_in_force(self, provider_id: str, first: date, days: int) -> list[Assignment]:
+        latest: dict[date, tuple[Assignment, ...]] = {}
+        for _, provider, start, length, held in self.s.rosters:
+            for n in range(length):
+                day = start + timedelta(days=n)
+                if provider == provider_id and 0 <= (day - first).days < days:
+                    latest[day] = held
+        return sorted(
+            (a for day, held in latest.items() for a in held if a.day == day),
+            key=lambda a: (a.day, a.officer),
         )
 
     def add_attempt(

@@ -112,7 +112,7 @@ READS = {
     "status", "flags", "history", "users list", "channels list", "ledger public-key",
     "ledger proof", "ledger check-receipt", "ledger verify", "notices show", "notices dead",
     "reviews due", "audit fairness", "capacity", "cost", "report transparency",
-    "decision show", "appeal list", "notices", "roll list", "roster plan",
+    "decision show", "appeal list", "notices", "roll list", "roster plan", "roster show",
 }  # fmt: skip
 
 
@@ -176,9 +176,11 @@ def test_every_write_command_is_one_transaction(demo: Registry, tmp_path: Any) -
     roll.write_text("service_number,name,rank,unit\nSP-1,Imran Qureshi,Constable,SSU\n")
     run("roll", "import", str(roll), "--kind", "officers", "--provider", "sindh-police",
         "--by", "ssu-operator")  # fmt: skip
+    run("roster", "publish", "--provider", "sindh-police", "--from", "2026-01-28", "--days", "1",
+        "--time-limit", "2", "--by", "ssu-operator")  # fmt: skip
     run("ledger", "checkpoint")
     run("status", "farooq-sattar", "--json")
-    assert len(steps) == 17
+    assert len(steps) == 18
     attempts = reg.dump(everything=True)["attempts"]
     assert len(attempts) == 1  # the refusal's, kept in its command's one transaction
 
@@ -188,7 +190,7 @@ def test_every_command_is_counted() -> None:
     counted = {
         "users add", "users grant", "users language", "channels add", "decide", "approve",
         "appeal lodge", "appeal decide", "rescind", "threat add", "report discrepancy",
-        "ledger checkpoint", "status", "roll import",
+        "ledger checkpoint", "status", "roll import", "roster publish",
     }  # fmt: skip
     alone = {"serve", "worker", "demo", "db upgrade", "roster benchmark"}  # last: no database
     assert {name.replace("_", " ") for name in RUN_ALONE} == alone

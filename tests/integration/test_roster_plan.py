@@ -110,3 +110,76 @@ def test_a_plan_names_its_bad_input(staffed: Registry) -> None:
                         "--days", "1", "--time-limit", "3", "--by", "ssu-chief")  # fmt: skip
     assert table.exit_code == 0, table.output
     assert "Farooq Sattar" in table.stdout and "officer-shifts wanted" in table.stdout
+
+
+def _full_roll(tmp_path: Path) -> str:
+    """Enough officers to stand every Sindh post for two days: 28 a shift, 6 of them drivers."""
+    rows = ["service_number,name,rank,unit,qualifications"]
+    rows += [f"SP-{n:03},Officer {n:03},Constable,SSU Karachi,{'driver' if n < 20 else ''}"
+             for n in range(90)]  # fmt: skip
+    path = tmp_path / "full.csv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    return str(path)
+
+
+def _publish(reg: Registry) -> dict[str, Any]:
+    result = reg.cli("roster", "publish", "--provider", "sindh-police", "--from", "2026-01-29",
+                     "--days", "2", "--time-limit", "10", "--by", "ssu-operator",
+                     "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    body: dict[str, Any] = json.loads(result.stdout)
+    return body
+
+
+def _shown(reg: Registry, by: str = "ssu-chief") -> Any:
+    return reg.cli("roster", "show", "--provider", "sindh-police", "--from", "2026-01-29",
+                   "--days", "2", "--by", by, "--json")  # fmt: skip
+
+
+def test_re_rostering_after_a_withdrawal_frees_that_detail_and_moves_nobody_else(
+    demo: Registry, tmp_path: Path
+) -> None:
+    loaded = demo.cli("roll", "import", _full_roll(tmp_path), "--kind", "officers",
+                      "--provider", "sindh-police", "--by", "ssu-operator")  # fmt: skip
+    assert loaded.exit_code == 0, loaded.output
+    first = _publish(demo)
+    assert first["short"] == 0, "the roll stands every post"
+    assert {m["change"] for m in first["moves"]} == {"needed"}  # a first roster needs everyone
+    before = {(a["day"], a["officer"]): (a["shift"], a["protectee"])
+              for a in json.loads(_shown(demo).stdout)["assignments"]}  # fmt: skip
+    assert len(before) == 2 * 3 * (3 * 8 + 2 * 2)
+
+    withdraw = demo.cli("decide", "withdraw", "--protectee", "farooq-sattar",
+                        "--provider", "sindh-police", *REASON, "--by", "ssu-operator",
+                        "--effective", "2026-01-30T15:00:00+05:00", "--json")  # fmt: skip
+    decision = json.loads(withdraw.stdout)["decision"]
+    assert demo.cli("approve", decision, "--by", "ssu-chief").exit_code == 0
+    second = _publish(demo)
+    assert second["roster"] != first["roster"]
+    # the two on Farooq Sattar's night post of the 30th are freed from the 30th, and no one else
+    # is moved: every other assignment stands as published
+    freed = second["moves"]
+    assert len(freed) == 2
+    assert all(m["change"] == "freed" and m["protectee"] == "farooq-sattar" for m in freed)
+    assert {m["from"] for m in freed} == {"2026-01-30"} and {m["shifts"] for m in freed} == {1}
+    after = {(a["day"], a["officer"]): (a["shift"], a["protectee"])
+             for a in json.loads(_shown(demo).stdout)["assignments"]}  # fmt: skip
+    gone = {
+        k for k, v in before.items() if v == ("night", "farooq-sattar") and k[0] == "2026-01-30"
+    }
+    assert after == {k: v for k, v in before.items() if k not in gone}
+    verified = demo.cli("ledger", "verify")
+    assert verified.exit_code == 0, verified.output
+
+
+@pytest.mark.parametrize("user", ["moi-operator", "auditor", "ptac-chair"])
+def test_only_the_provider_s_desk_publishes_or_reads_its_roster(
+    staffed: Registry, user: str
+) -> None:
+    published = staffed.cli("roster", "publish", "--provider", "sindh-police", "--from",
+                            "2026-01-29", "--days", "1", "--time-limit", "3",
+                            "--by", user)  # fmt: skip
+    shown = _shown(staffed, by=user)
+    for result in (published, shown):
+        assert result.exit_code == 1 and "may not" in result.stderr
+    assert staffed.dump()["rosters"] == []

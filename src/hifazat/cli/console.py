@@ -21,7 +21,7 @@ from hifazat.reports.capacity import ProviderCapacity
 from hifazat.reports.cost import Cost
 from hifazat.reports.findings import Audit
 from hifazat.services.oversight import ReviewDue
-from hifazat.services.rostering import Plan
+from hifazat.services.rostering import InForce, Plan, Published
 
 out = Console(highlight=False, soft_wrap=False, width=160)
 
@@ -210,3 +210,27 @@ def plan_tables(plan: Plan) -> None:
                 _v(names), str(s.short) if s.short else "",
             )  # fmt: skip
         out.print(table)
+
+
+def published_lines(made: Published) -> None:
+    plan = made.plan
+    out.print(
+        f"published roster {_v(made.roster)} for {_v(plan.provider)}: {plan.days} days from "
+        f"{plan.first} — {plan.wanted} officer-shifts wanted, {plan.short} short"
+    )
+    for m in made.moves:
+        name = plan.officers[m.officer].name if m.officer in plan.officers else m.officer
+        post = plan.protectees.get(m.post, m.post)
+        out.print(
+            f"  {_v(name)}: {m.change.value} at {_v(post)} from {m.first} ({m.shifts} shifts)"
+        )
+
+
+def in_force_table(found: InForce) -> None:
+    table = Table("day", "shift", "protectee", "officer")
+    for a in found.assignments:
+        table.add_row(
+            str(a.day), _v(a.shift), _v(found.protectees[a.protectee_id]),
+            _v(found.officers.get(a.officer, a.officer)),
+        )  # fmt: skip
+    out.print(table)

@@ -113,18 +113,77 @@ def roster_plan(
 ) -> None:
     """Plan the provider's duty roster from its covers as decided and its roll: who stands
     each post in each shift, and how many short. For the provider's own desk."""
-    from hifazat.rostering.solver import Settings, solve
-
-    def run(problem: Problem) -> tuple[Roster | None, str]:
-        solution = solve(problem, Settings(time_limit=time_limit))
-        return solution.roster, solution.outcome.value
-
     s = state(ctx)
     day = check_day(first, "--from")
-    made = rostering.plan(s.uow(), provider, day, days, by, s.clock(), run)
+    made = rostering.plan(s.uow(), provider, day, days, by, s.clock(), _solver(time_limit))
     if json_:
         emit(json_shapes.plan_view(made))
         return
     from hifazat.cli import console
 
     console.plan_tables(made)
+
+
+def _solver(time_limit: float) -> rostering.Solve:
+    """The roster's solver (OR-Tools), loaded by the commands that use it."""
+    from hifazat.rostering.solver import Settings, solve
+
+    def run(problem: Problem) -> tuple[Roster | None, str]:
+        solution = solve(problem, Settings(time_limit=time_limit))
+        return solution.roster, solution.outcome.value
+
+    return run
+
+
+FromOpt = Annotated[str, typer.Option("--from", help="The first day, YYYY-MM-DD (local).")]
+DaysOpt = Annotated[int, typer.Option("--days", help="How many days.")]
+SecondsOpt = Annotated[
+    float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may take.")
+]
+
+
+@roster_app.command("publish")
+@translating
+def roster_publish(
+    ctx: typer.Context,
+    provider: Annotated[str, typer.Option("--provider", help="Whose roster.")],
+    first: FromOpt,
+    by: ByOpt,
+    days: DaysOpt = 28,
+    time_limit: SecondsOpt = 60.0,
+    json_: JsonOpt = False,
+) -> None:
+    """Publish the provider's roster for the days: planned as `roster plan` does, with the
+    roster already published for them kept wherever it can be (least change); says which
+    officers it frees or needs, and from when."""
+    s = state(ctx)
+    made = rostering.publish(
+        s.uow(), provider, check_day(first, "--from"), days, by, s.clock(), _solver(time_limit)
+    )
+    if json_:
+        emit(json_shapes.published_view(made))
+        return
+    from hifazat.cli import console
+
+    console.published_lines(made)
+
+
+@roster_app.command("show")
+@translating
+def roster_show(
+    ctx: typer.Context,
+    provider: Annotated[str, typer.Option("--provider", help="Whose roster.")],
+    first: FromOpt,
+    by: ByOpt,
+    days: DaysOpt = 7,
+    json_: JsonOpt = False,
+) -> None:
+    """The roster in force for the days: the latest publication covering each."""
+    s = state(ctx)
+    found = rostering.in_force(s.uow(), provider, check_day(first, "--from"), days, by)
+    if json_:
+        emit(json_shapes.in_force_view(found))
+        return
+    from hifazat.cli import console
+
+    console.in_force_table(found)

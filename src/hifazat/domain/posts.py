@@ -206,6 +206,35 @@ def problem(
     )
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """One officer (by service number) on one protectee's post in one shift of a day (local)."""
+
+    officer: str
+    day: date
+    shift: str
+    protectee_id: str
+
+
+def as_roster(assignments: Iterable[Assignment], first: date, days: int) -> Roster:
+    """Assignments as the solver's roster over `days` from `first`."""
+    by_officer: dict[str, list[Slot | None]] = {}
+    for a in assignments:
+        n = (a.day - first).days
+        if 0 <= n < days:
+            by_officer.setdefault(a.officer, [None] * days)[n] = Slot(a.shift, a.protectee_id)
+    return {officer: tuple(slots) for officer, slots in by_officer.items()}
+
+
+def as_assignments(roster: Roster, first: date) -> list[Assignment]:
+    return [
+        Assignment(officer, first + timedelta(days=n), slot.shift, slot.post)
+        for officer, days in sorted(roster.items())
+        for n, slot in enumerate(days)
+        if slot is not None
+    ]
+
+
 class Change(StrEnum):
     FREED = "freed"  # no longer on this post
     NEEDED = "needed"  # newly on it

@@ -15,6 +15,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from hifazat.domain.roster import ANY_POST, Cost, Problem, Roster, Slot, Worker, cost
+from hifazat.rostering.first_guess import first_guess
 
 
 class Outcome(StrEnum):
@@ -155,6 +156,17 @@ class Model:
         self._spread()
         self._continuity()
         self.cp.minimize(cp_model.LinearExpr.sum(self.terms))
+        if problem.published is not None and problem.stability_weight:
+            self._hint(  # the published roster, less what no longer exists, as the first guess
+                {
+                    (worker, day): slot
+                    for worker, days in problem.published.items()
+                    for day, slot in enumerate(days[: problem.horizon])
+                    if slot is not None and (worker, day, slot) in self.x
+                }
+            )
+        elif any(c.post != ANY_POST for c in problem.cover):
+            self._hint(first_guess(problem))
 
     def roster(self, values: dict[int, int]) -> Roster:
         """The roster a solution holds, from its values of x by variable index."""
@@ -273,9 +285,16 @@ class Model:
             given = self.on(r.worker, r.day, r.shift)
             self.terms.append(r.weight * (1 - given) if r.on else r.weight * given)
 
+    def _hint(self, given: dict[tuple[str, int], Slot]) -> None:
+        """A whole first guess: every slot variable set, as CP-SAT wants a hint to be."""
+        for (worker, day, slot), var in self.x.items():
+            self.cp.add_hint(var, given.get((worker, day)) == slot)
+        for (worker, day), var in self.work.items():
+            self.cp.add_hint(var, (worker, day) in given)
+
     def _stability(self) -> None:
         """Least change to a published roster: each published slot dropped, or day off filled,
-        costs the weight; the published roster is the solver's first guess too."""
+        costs the weight (the published roster is the solver's first guess too: `_hint`)."""
         p = self.problem
         if p.published is None or not p.stability_weight:
             return
@@ -287,14 +306,12 @@ class Model:
                     continue
                 if slot is None:
                     self.terms.append(p.stability_weight * work)
-                    self.cp.add_hint(work, 0)
                     continue
                 held = self.x.get((worker, day, slot))
                 if held is None:
                     self.constant += p.stability_weight
                 else:
                     self.terms.append(p.stability_weight * (1 - held))
-                    self.cp.add_hint(held, 1)
 
     def _spread(self) -> None:
         p = self.problem

@@ -21,7 +21,7 @@ from hifazat.domain.status import Status
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import utc_text
 from hifazat.services.oversight import ReviewDue
-from hifazat.services.rostering import Plan
+from hifazat.services.rostering import InForce, Plan, Published
 
 #: how a page speaks a message kept as words (access.redaction.Speak)
 Speak = Callable[[str | Said], str]
@@ -289,5 +289,43 @@ def plan_view(plan: Plan) -> dict[str, Any]:
                 "short": s.short,
             }
             for s in plan.posts
+        ],
+    }
+
+
+def published_view(made: Published) -> dict[str, Any]:
+    plan = made.plan
+    return {
+        "roster": made.roster,
+        **plan_view(plan),
+        "moves": [
+            {
+                "officer": m.officer,
+                "name": plan.officers[m.officer].name if m.officer in plan.officers else None,
+                "protectee": m.post,
+                "change": m.change.value,
+                "from": m.first.isoformat(),
+                "shifts": m.shifts,
+            }
+            for m in made.moves
+        ],
+    }
+
+
+def in_force_view(found: InForce) -> dict[str, Any]:
+    return {
+        "provider": found.provider,
+        "from": found.first.isoformat(),
+        "days": found.days,
+        "assignments": [
+            {
+                "day": a.day.isoformat(),
+                "shift": a.shift,
+                "protectee": a.protectee_id,
+                "protectee_name": found.protectees[a.protectee_id],
+                "officer": a.officer,
+                "name": found.officers.get(a.officer),
+            }
+            for a in found.assignments
         ],
     }

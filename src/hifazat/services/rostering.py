@@ -1,9 +1,11 @@
 """A duty roster planned from the record: the provider's covers as decided (in force, or approved
 to take effect within the horizon) become posts shift by shift, and its roll staffs them.
 
-The plan is for the provider's own desk (it names officers, protectees and shifts: need-to-know)
-and is not yet kept: publishing a roster, re-rostering when a decision takes effect, attendance
-and the flags that compare the roster with the ground come next (issue 16)."""
+A plan, a publication and the roster in force are for the provider's own desk (they name
+officers, protectees and shifts: need-to-know). Publishing keeps a roster for its days and enters
+it in the ledger as a hash; publishing the same days again re-rosters with the least change to
+what was published. Attendance and the flags that compare the roster with the ground come next
+(issue 16)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,24 @@ from datetime import date, datetime
 from hifazat.access.guard import Facts, require
 from hifazat.domain.decision import Decision
 from hifazat.domain.errors import InvalidInput
-from hifazat.domain.posts import Detail, Post, RosterRules, on_duty, posts, problem
+from hifazat.domain.posts import (
+    Assignment,
+    Detail,
+    Move,
+    Post,
+    RosterRules,
+    as_assignments,
+    as_roster,
+    moves,
+    on_duty,
+    posts,
+    problem,
+)
 from hifazat.domain.posts import Officer as Available
 from hifazat.domain.resources import Officer
 from hifazat.domain.roster import Cost, Problem, Roster, cost
 from hifazat.reports.history import as_known, timelines
+from hifazat.services.ids import new_id
 from hifazat.services.unit_of_work import UnitOfWork
 
 #: until the policy file carries a provider's rostering rules, every provider rosters by these
@@ -55,6 +70,7 @@ class Plan:
     #: each protectee with a post, by id: their name
     protectees: dict[str, str]
     cost: Cost | None
+    roster: Roster | None = None
 
     @property
     def wanted(self) -> int:
@@ -95,22 +111,102 @@ def plan(
     solve: Solve,
     rules: RosterRules = DEFAULT_RULES,
 ) -> Plan:
+    """A roster for the range, as the solver would make it now, kept nowhere."""
+    _check_days(days)
+    with uow.reading():
+        _gate(uow, provider, by, "roll.read")
+        return _plan_in(uow, provider, first, days, now, solve, rules, None)
+
+
+@dataclass(frozen=True)
+class Published:
+    roster: str
+    plan: Plan
+    #: what the new roster asks of each officer against the one it replaces, post by post
+    moves: tuple[Move, ...]
+
+
+def publish(
+    uow: UnitOfWork,
+    provider: str,
+    first: date,
+    days: int,
+    by: str,
+    now: datetime,
+    solve: Solve,
+    rules: RosterRules = DEFAULT_RULES,
+) -> Published:
+    """Plans the range with the roster in force as the starting point and every change to it
+    priced (re-rostering with the least change), publishes the result as the provider's roster
+    for those days, and says which officers it frees or needs, and from when."""
+    _check_days(days)
+    with uow:
+        _gate(uow, provider, by, "roll.manage")
+        before = as_roster(uow.repo.roster_in_force(provider, first, days), first, days)
+        made = _plan_in(uow, provider, first, days, now, solve, rules, before or None)
+        after = made.roster or {}
+        key = new_id("ro")
+        uow.repo.add_roster(key, provider, first, days, as_assignments(after, first), now, by)
+        uow.record("roster.published", key)
+        uow.commit()
+    return Published(key, made, moves(before, after, first))
+
+
+@dataclass(frozen=True)
+class InForce:
+    provider: str
+    first: date
+    days: int
+    assignments: tuple[Assignment, ...]
+    #: service number -> name; protectee id -> name
+    officers: dict[str, str]
+    protectees: dict[str, str]
+
+
+def in_force(uow: UnitOfWork, provider: str, first: date, days: int, by: str) -> InForce:
+    """The roster published for each day of the range (the latest publication covering it)."""
+    _check_days(days)
+    with uow.reading():
+        _gate(uow, provider, by, "roll.read")
+        repo = uow.repo
+        held = tuple(repo.roster_in_force(provider, first, days))
+        officers = {o.service_number: o.name for o in repo.officers(provider)}
+        protectees = {pid: repo.protectee(pid).name for pid in {a.protectee_id for a in held}}
+    return InForce(provider, first, days, held, officers, protectees)
+
+
+def _check_days(days: int) -> None:
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput("days", f"must be 1 to {MAX_DAYS}")
-    with uow.reading():
-        repo = uow.repo
-        repo.provider(provider)
-        require(repo.user(by), "roll.read", Facts(provider=provider))
-        zone = repo.policy().timezone
-        roll = repo.officers(provider)
-        followed = planned(repo.decisions(provider_id=provider), now)
-        wanted = posts(details(followed, uow, provider), first, days, rules.pattern, zone)
-        names = {pid: repo.protectee(pid).name for pid in {p.protectee_id for p in wanted}}
+
+
+def _gate(uow: UnitOfWork, provider: str, by: str, action: str) -> None:
+    """Rosters name officers, protectees and shifts: the provider's own desk alone."""
+    uow.repo.provider(provider)
+    require(uow.repo.user(by), action, Facts(provider=provider))
+
+
+def _plan_in(
+    uow: UnitOfWork,
+    provider: str,
+    first: date,
+    days: int,
+    now: datetime,
+    solve: Solve,
+    rules: RosterRules,
+    published: Roster | None,
+) -> Plan:
+    repo = uow.repo
+    zone = repo.policy().timezone
+    roll = repo.officers(provider)
+    followed = planned(repo.decisions(provider_id=provider), now)
+    wanted = posts(details(followed, uow, provider), first, days, rules.pattern, zone)
+    names = {pid: repo.protectee(pid).name for pid in {p.protectee_id for p in wanted}}
     available = [
         Available(o.service_number, o.qualifications, tuple((a.first, a.last) for a in o.absences))
         for o in roll
     ]
-    the_problem = problem(wanted, available, first, days, rules)
+    the_problem = problem(wanted, available, first, days, rules, published)
     roster, outcome = solve(the_problem) if wanted and available else (None, "no posts or officers")
     by_slot: dict[tuple[int, str, str], tuple[str, ...]] = defaultdict(tuple)
     if roster is not None:
@@ -128,4 +224,5 @@ def plan(
         officers={o.service_number: o for o in roll},
         protectees=names,
         cost=cost(the_problem, roster) if roster is not None else None,
+        roster=roster,
     )

@@ -8,7 +8,7 @@ read them by attribute."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ from hifazat.domain.flags import UndeliveredNotice
 from hifazat.domain.notice import Notice
 from hifazat.domain.outbox import ChannelRecord, ClaimedNotice, DeadLetter, OutboxState
 from hifazat.domain.policy import Policy
+from hifazat.domain.posts import Assignment
 from hifazat.domain.protectee import Protectee
 from hifazat.domain.provider import Provider
 from hifazat.domain.resources import Officer, Vehicle
@@ -127,6 +128,17 @@ class Repository(Protocol):
     def add_vehicle(self, key: str, vehicle: Vehicle, at: datetime, by: str | None) -> None: ...
     def vehicles(self, provider_id: str) -> list[Vehicle]: ...
     def roll_numbers(self, provider_id: str) -> tuple[set[str], set[str]]: ...
+    def add_roster(
+        self,
+        key: str,
+        provider_id: str,
+        first: date,
+        days: int,
+        assignments: Sequence[Assignment],
+        at: datetime,
+        by: str,
+    ) -> None: ...
+    def roster_in_force(self, provider_id: str, first: date, days: int) -> list[Assignment]: ...
     def add_attempt(
         self,
         attempt: str,

@@ -54,6 +54,7 @@ RECORD_KEYS: dict[str, Select[Any]] = {
     "notice.requeued": _outcome("requeued"),
     "officer.added": select(t.officers.c.id),
     "vehicle.added": select(t.vehicles.c.id),
+    "roster.published": select(t.rosters.c.id),
 }
 
 

@@ -269,6 +269,28 @@ def _vehicles(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     return out
 
 
+def _rosters(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """Need-to-know: the roster's range and the SHA-256 of its assignments, never who stands
+    where."""
+    a = t.roster_assignments
+    held: dict[str, list[list[str]]] = defaultdict(list)
+    query = _where(select(a), a.c.roster_id, keys).order_by(a.c.roster_id, a.c.day, a.c.officer)
+    for r in c.execute(query):
+        held[r.roster_id].append([r.officer, r.day.isoformat(), r.shift, r.protectee_id])
+    out = {}
+    for r in c.execute(_where(select(t.rosters), t.rosters.c.id, keys)):
+        payload = {
+            "roster": r.id,
+            "provider": r.provider_id,
+            "first_day": r.first_day.isoformat(),
+            "days": r.days,
+            "assignments": len(held.get(r.id, [])),
+            "assignments_sha256": _record_sha256(held.get(r.id, [])),
+        }
+        out[r.id] = (r.published_at, r.published_by, payload)
+    return out
+
+
 def _attempts(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     out = {}
     for r in c.execute(_where(select(t.attempts), t.attempts.c.id, keys)):
@@ -452,6 +474,7 @@ KINDS: dict[str, tuple[str, Loader]] = {
     "notice.requeued": ("requeue", _outcomes("requeued")),
     "officer.added": ("officer", _officers),
     "vehicle.added": ("vehicle", _vehicles),
+    "roster.published": ("roster", _rosters),
 }
 
 #: kinds whose every record must have an entry; an effect is entered only once its time passes

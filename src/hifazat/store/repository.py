@@ -15,10 +15,10 @@ from hifazat.store.outbox_store import OutboxStore
 from hifazat.store.records.decisions import DecisionRecords
 from hifazat.store.records.entries import EntryRecords
 from hifazat.store.records.registry import RegistryRecords
-from hifazat.store.records.resources import ResourceRecords
+from hifazat.store.records.resources import ResourceRecords, RosterRecords
 
 
-class Repository(RegistryRecords, DecisionRecords, EntryRecords, ResourceRecords):
+class Repository(RegistryRecords, DecisionRecords, EntryRecords, ResourceRecords, RosterRecords):
     def __init__(self, connection: Connection) -> None:
         self.c = connection
         self.protectee_cache = {}

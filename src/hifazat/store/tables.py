@@ -113,6 +113,30 @@ vehicles = Table(
     UniqueConstraint("provider_id", "registration", name="uq_vehicles_provider_registration"),
 )
 
+#: a provider's published duty rosters: each publication covers `days` from `first_day`, and
+#: for each day the latest publication covering it is the roster in force (issue 16)
+rosters = Table(
+    "rosters",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("provider_id", String(ID), ForeignKey("providers.id"), nullable=False, index=True),
+    Column("first_day", Date, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("published_at", UTCDateTime(), nullable=False),
+    Column("published_by", String(ID), nullable=False),
+)
+
+roster_assignments = Table(
+    "roster_assignments",
+    metadata,
+    Column("roster_id", String(ID), ForeignKey("rosters.id"), primary_key=True),
+    #: the officer's service number (unique within the provider)
+    Column("officer", String(ID), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("shift", String(32), nullable=False),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False),
+)
+
 protectees = Table(
     "protectees",
     metadata,

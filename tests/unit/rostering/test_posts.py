@@ -134,3 +134,27 @@ def test_a_withdrawal_frees_that_detail_s_officers_from_its_day_and_moves_nobody
     assert found and all(m.change == Change.FREED and m.post == "farooq-sattar" for m in found)
     assert min(m.first for m in found) == date(2026, 1, 22)
     assert sum(m.shifts for m in found) == 2 * 3 * 4  # two officers, three shifts, four days
+
+
+def test_the_first_guess_stands_a_roomy_roll_s_posts_within_the_maximum_rules() -> None:
+    """A hint, not an answer: on a roll with room to spare it stands every post; on a tight one
+    (test_every_shift_has_its_complement_a_driver_and_a_female_officer) CP-SAT finishes it."""
+    from hifazat.rostering.first_guess import first_guess
+
+    officers = [Officer(f"SP-{i:03}", frozenset({DRIVER} if i < 8 else set())) for i in range(24)]
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    details = [
+        Detail("khalid-maqbool-siddiqui", ((since, 2, 1),)),
+        Detail("farooq-sattar", ((since, 2, 0),)),
+    ]
+    wanted = posts(details, MONDAY, 7, THREE_EIGHTS, KARACHI)
+    rules = RosterRules()
+    roster_problem = problem(wanted, officers, MONDAY, 7, rules)
+    given = first_guess(roster_problem)
+    roster = {o.id: tuple(given.get((o.id, d)) for d in range(7)) for o in officers}
+    assert cost(roster_problem, roster).under == 0
+    after = {s.id: s.not_followed_by for s in roster_problem.shifts}
+    for days in roster.values():
+        for today, tomorrow in itertools.pairwise(days):
+            assert today is None or tomorrow is None or tomorrow.shift not in after[today.shift]
+        assert sum(1 for s in days if s is not None) * 8 <= rules.max_week_hours

@@ -1,13 +1,15 @@
-"""A provider's officers (with their absences) and vehicles."""
+"""A provider's officers (with their absences) and vehicles, and its published rosters."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from hifazat.domain.posts import Assignment
 from hifazat.domain.resources import Absence, Officer, Vehicle
 from hifazat.store import tables as t
 from hifazat.store.records.base import Base
@@ -95,3 +97,70 @@ def officer_from_row(r: Any, absences: tuple[Absence, ...]) -> Officer:
         qualifications=frozenset(q for q in r.qualifications.split(",") if q),
         absences=absences,
     )
+
+
+class RosterRecords(Base):
+    def add_roster(
+        self,
+        key: str,
+        provider_id: str,
+        first: date,
+        days: int,
+        assignments: Sequence[Assignment],
+        at: datetime,
+        by: str,
+    ) -> None:
+        self._insert(
+            t.rosters,
+            {
+                "id": key,
+                "provider_id": provider_id,
+                "first_day": first,
+                "days": days,
+                "published_at": at,
+                "published_by": by,
+            },
+        )
+        if assignments:
+            self.flush()
+            self.c.execute(
+                insert(t.roster_assignments),
+                [
+                    {
+                        "roster_id": key,
+                        "officer": a.officer,
+                        "day": a.day,
+                        "shift": a.shift,
+                        "protectee_id": a.protectee_id,
+                    }
+                    for a in assignments
+                ],
+            )
+
+    def roster_in_force(self, provider_id: str, first: date, days: int) -> list[Assignment]:
+        """For each day of the range, the assignments of the latest roster published for it."""
+        r, a = t.rosters, t.roster_assignments
+        last = first + timedelta(days=days - 1)
+        versions = self.c.execute(
+            select(r.c.id, r.c.first_day, r.c.days)
+            .where(r.c.provider_id == provider_id, r.c.first_day <= last)
+            .order_by(r.c.published_at, r.c.id)
+        ).all()
+        latest: dict[date, str] = {}
+        for v in versions:
+            for n in range(v.days):
+                day = v.first_day + timedelta(days=n)
+                if first <= day <= last:
+                    latest[day] = v.id
+        if not latest:
+            return []
+        rows = self.c.execute(
+            select(a)
+            .where(a.c.roster_id.in_(sorted(set(latest.values()))), a.c.day.between(first, last))
+            .order_by(a.c.day, a.c.officer)
+        )
+        return [
+            Assignment(row.officer, row.day, row.shift, row.protectee_id)
+            for row in rows
+            if latest.get(row.day) == row.roster_id
+        ]
