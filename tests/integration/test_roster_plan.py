@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Registry
+from tests.conftest import Api, Registry
 
 REASON = ("--reason-code", "court-order", "--reason", "Sindh High Court ordered a security review")
 RANKS = ("Constable", "Head Constable", "Assistant Sub-Inspector")
@@ -183,3 +183,28 @@ def test_only_the_provider_s_desk_publishes_or_reads_its_roster(
     for result in (published, shown):
         assert result.exit_code == 1 and "may not" in result.stderr
     assert staffed.dump()["rosters"] == []
+
+
+def test_the_api_serves_the_roster_in_force_to_the_desk(api: Api, tmp_path: Path) -> None:
+    reg = api.reg
+    loaded = reg.cli("roll", "import", _roll(tmp_path), "--kind", "officers",
+                     "--provider", "sindh-police", "--by", "ssu-operator")  # fmt: skip
+    assert loaded.exit_code == 0, loaded.output
+    published = reg.cli("roster", "publish", "--provider", "sindh-police", "--from", "2026-01-28",
+                        "--days", "2", "--time-limit", "3", "--by", "ssu-operator")  # fmt: skip
+    assert published.exit_code == 0, published.output
+    cli = json.loads(_shown(reg).stdout)  # 29 and 30 January
+    path = "/api/v1/providers/sindh-police/roster"
+    answer = api.call("GET", path, "operator", params={"from": "2026-01-29", "days": 2})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body == cli and body["assignments"]  # the 29th as published; the 30th has none
+    assert {a["day"] for a in body["assignments"]} == {"2026-01-29"}
+    assert body["assignments"][0]["name"].startswith("Officer ")
+    roll = api.call("GET", "/api/v1/providers/sindh-police/roll", "approver")
+    assert [o["service_number"] for o in roll.json()["officers"]][:2] == ["SP-000", "SP-001"]
+    for role in ("auditor", "committee", "admin"):
+        denied = api.call("GET", path, role, params={"from": "2026-01-29"})
+        assert denied.status_code == 403 and "Officer" not in denied.text
+    bad = api.call("GET", path, "operator", params={"from": "2026-01-29", "days": 93})
+    assert bad.status_code == 422

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from hifazat.api.conditional import CONDITIONAL, conditional
@@ -21,10 +22,11 @@ from hifazat.api.schemas import (
     ProviderPage,
     ProviderView,
     RollView,
+    RosterView,
     StatusView,
 )
 from hifazat.domain.errors import InvalidInput
-from hifazat.services import guarded, json_shapes, registry_entries, roll
+from hifazat.services import guarded, json_shapes, registry_entries, roll, rostering
 from hifazat.serving.instants import At
 
 router = APIRouter(prefix="/api/v1")
@@ -54,6 +56,19 @@ def provider_roll(provider_id: str, reg: Reg, who: Who) -> RollView:
     """The provider's officers and vehicles: for its own operator and approver alone."""
     officers, vehicles = roll.roll(reg.uow(), provider_id, who.need("roll.read").id)
     return RollView.model_validate(json_shapes.roll_view(officers, vehicles))
+
+
+@router.get("/providers/{provider_id}/roster", operation_id="providers_roster", tags=["providers"])
+def provider_roster(
+    provider_id: str,
+    reg: Reg,
+    who: Who,
+    first: Annotated[date, Query(alias="from", description="The first day (local), YYYY-MM-DD.")],
+    days: Annotated[int, Query(ge=1, le=rostering.MAX_DAYS)] = 7,
+) -> RosterView:
+    """The roster in force for the days: for the provider's own operator and approver alone."""
+    found = rostering.in_force(reg.uow(), provider_id, first, days, who.need("roll.read").id)
+    return RosterView.model_validate(json_shapes.in_force_view(found))
 
 
 @router.get("/protectees", operation_id="protectees_list", tags=["protectees"])

@@ -73,6 +73,25 @@ class RollView(View):
     vehicles: list[VehicleView]
 
 
+class AssignmentView(View):
+    day: date
+    shift: str
+    protectee: str
+    protectee_name: str
+    officer: str
+    name: str | None
+
+
+class RosterView(View):
+    """The roster in force for a range of days: the latest publication covering each day. For
+    the provider's own desk alone (need-to-know)."""
+
+    provider: str
+    first: date = Field(alias="from")
+    days: int
+    assignments: list[AssignmentView]
+
+
 class OfficeView(View):
     office_class: str = Field(alias="class")
     title: str
