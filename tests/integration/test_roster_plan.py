@@ -208,3 +208,23 @@ def test_the_api_serves_the_roster_in_force_to_the_desk(api: Api, tmp_path: Path
         assert denied.status_code == 403 and "Officer" not in denied.text
     bad = api.call("GET", path, "operator", params={"from": "2026-01-29", "days": 93})
     assert bad.status_code == 422
+
+
+def test_the_later_publication_wins_a_day_even_at_the_same_instant(demo: Registry) -> None:
+    """Two publications stamped with one instant (a fast desk, a coarse clock): the one made
+    second is the roster in force, not whichever id sorts last."""
+    from datetime import date
+
+    from hifazat.domain.posts import Assignment
+
+    day = date(2026, 1, 29)
+    now = demo.clock()
+    for n, officer in enumerate(["SP-A", "SP-B", "SP-C", "SP-D", "SP-E", "SP-F"]):
+        with demo.uow() as uow:
+            held = [Assignment(officer, day, "morning", "farooq-sattar")]
+            uow.repo.add_roster(f"ro-{9 - n}", "sindh-police", day, 1, held, now, "ssu-operator")
+            uow.commit()
+        with demo.uow() as uow:
+            assert [a.officer for a in uow.repo.roster_in_force("sindh-police", day, 1)] == [
+                officer
+            ]

@@ -180,7 +180,7 @@ def roster_show(
 ) -> None:
     """The roster in force for the days: the latest publication covering each."""
     s = state(ctx)
-    found = rostering.in_force(s.uow(), provider, check_day(first, "--from"), days, by)
+    found = rostering.in_force(s.uow(), provider, check_day(first, "--from"), days, by, s.clock())
     if json_:
         emit(json_shapes.in_force_view(found))
         return

@@ -33,6 +33,7 @@ from hifazat.domain.posts import (
 from hifazat.domain.posts import Officer as Available
 from hifazat.domain.resources import Officer
 from hifazat.domain.roster import Cost, Problem, Roster, cost
+from hifazat.domain.times import local_date
 from hifazat.reports.history import as_known, timelines
 from hifazat.services.ids import new_id
 from hifazat.services.unit_of_work import UnitOfWork
@@ -163,16 +164,20 @@ class InForce:
     protectees: dict[str, str]
 
 
-def in_force(uow: UnitOfWork, provider: str, first: date, days: int, by: str) -> InForce:
-    """The roster published for each day of the range (the latest publication covering it)."""
+def in_force(
+    uow: UnitOfWork, provider: str, first: date | None, days: int, by: str, now: datetime
+) -> InForce:
+    """The roster published for each day of the range (the latest publication covering it);
+    from today in the deployment's zone when no first day is given."""
     _check_days(days)
     with uow.reading():
         _gate(uow, provider, by, "roll.read")
         repo = uow.repo
-        held = tuple(repo.roster_in_force(provider, first, days))
+        start = first if first is not None else local_date(now, repo.policy().timezone)
+        held = tuple(repo.roster_in_force(provider, start, days))
         officers = {o.service_number: o.name for o in repo.officers(provider)}
         protectees = {pid: repo.protectee(pid).name for pid in {a.protectee_id for a in held}}
-    return InForce(provider, first, days, held, officers, protectees)
+    return InForce(provider, start, days, held, officers, protectees)
 
 
 def _check_days(days: int) -> None:

@@ -282,6 +282,7 @@ def _rosters(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
         payload = {
             "roster": r.id,
             "provider": r.provider_id,
+            "version": r.version,
             "first_day": r.first_day.isoformat(),
             "days": r.days,
             "assignments": len(held.get(r.id, [])),

@@ -120,10 +120,13 @@ rosters = Table(
     metadata,
     Column("id", String(ID), primary_key=True),
     Column("provider_id", String(ID), ForeignKey("providers.id"), nullable=False, index=True),
+    #: 1, 2, … per provider: a later publication wins a day, whatever the clocks said
+    Column("version", Integer, nullable=False),
     Column("first_day", Date, nullable=False),
     Column("days", Integer, nullable=False),
     Column("published_at", UTCDateTime(), nullable=False),
     Column("published_by", String(ID), nullable=False),
+    UniqueConstraint("provider_id", "version", name="uq_rosters_provider_version"),
 )
 
 roster_assignments = Table(

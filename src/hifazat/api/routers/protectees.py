@@ -63,11 +63,15 @@ def provider_roster(
     provider_id: str,
     reg: Reg,
     who: Who,
-    first: Annotated[date, Query(alias="from", description="The first day (local), YYYY-MM-DD.")],
+    first: Annotated[
+        date | None,
+        Query(alias="from", description="The first day (local), YYYY-MM-DD; today by default."),
+    ] = None,
     days: Annotated[int, Query(ge=1, le=rostering.MAX_DAYS)] = 7,
 ) -> RosterView:
     """The roster in force for the days: for the provider's own operator and approver alone."""
-    found = rostering.in_force(reg.uow(), provider_id, first, days, who.need("roll.read").id)
+    user = who.need("roll.read").id
+    found = rostering.in_force(reg.uow(), provider_id, first, days, user, reg.clock())
     return RosterView.model_validate(json_shapes.in_force_view(found))
 
 

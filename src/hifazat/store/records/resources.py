@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from hifazat.domain.posts import Assignment
 from hifazat.domain.resources import Absence, Officer, Vehicle
@@ -110,11 +110,16 @@ class RosterRecords(Base):
         at: datetime,
         by: str,
     ) -> None:
+        r = t.rosters
+        last = self.c.execute(
+            select(func.max(r.c.version)).where(r.c.provider_id == provider_id)
+        ).scalar()
         self._insert(
             t.rosters,
             {
                 "id": key,
                 "provider_id": provider_id,
+                "version": (last or 0) + 1,
                 "first_day": first,
                 "days": days,
                 "published_at": at,
@@ -144,7 +149,7 @@ class RosterRecords(Base):
         versions = self.c.execute(
             select(r.c.id, r.c.first_day, r.c.days)
             .where(r.c.provider_id == provider_id, r.c.first_day <= last)
-            .order_by(r.c.published_at, r.c.id)
+            .order_by(r.c.version)
         ).all()
         latest: dict[date, str] = {}
         for v in versions:

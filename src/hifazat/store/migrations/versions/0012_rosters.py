@@ -23,6 +23,7 @@ def upgrade() -> None:
         "rosters",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("provider_id", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("first_day", sa.Date(), nullable=False),
         sa.Column("days", sa.Integer(), nullable=False),
         sa.Column("published_at", UTCDateTime(), nullable=False),
@@ -31,6 +32,7 @@ def upgrade() -> None:
             ["provider_id"], ["providers.id"], name=op.f("fk_rosters_provider_id_providers")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rosters")),
+        sa.UniqueConstraint("provider_id", "version", name="uq_rosters_provider_version"),
     )
     op.create_index(op.f("ix_rosters_provider_id"), "rosters", ["provider_id"], unique=False)
     op.create_table(
