@@ -228,3 +228,34 @@ def test_the_later_publication_wins_a_day_even_at_the_same_instant(demo: Registr
             assert [a.officer for a in uow.repo.roster_in_force("sindh-police", day, 1)] == [
                 officer
             ]
+
+
+def test_two_desks_publishing_at_once_never_share_a_version(demo: Registry) -> None:
+    """Eight publications of one provider's roster at once: each lands with a version of its
+    own, or is refused as a conflict that keeps nothing (PostgreSQL's writers meet at the
+    version's unique index; SQLite's wait their turn)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from hifazat.domain.errors import Conflict
+    from hifazat.domain.posts import Assignment
+    from hifazat.store import tables as t
+    from tests.threads import together
+
+    day = date(2026, 1, 29)
+
+    def publish(k: int) -> None:
+        with demo.uow() as uow:
+            held = [Assignment(f"SP-{k}", day, "morning", "farooq-sattar")]
+            uow.repo.add_roster(f"ro-{k}", "sindh-police", day, 1, held, demo.clock(), "x")
+            uow.commit()
+
+    errors = together(8, publish)
+    assert all(isinstance(e, Conflict) and "published meanwhile" in str(e) for e in errors)
+    with demo.engine.connect() as c:
+        versions = c.execute(select(t.rosters.c.id, t.rosters.c.version)).all()
+        kept = {r.roster_id for r in c.execute(select(t.roster_assignments.c.roster_id))}
+    assert len(versions) == 8 - len(errors) >= 1
+    assert sorted(v for _, v in versions) == list(range(1, len(versions) + 1))
+    assert kept == {ident for ident, _ in versions}

@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
+from hifazat.domain.errors import Conflict
 from hifazat.domain.posts import Assignment
 from hifazat.domain.resources import Absence, Officer, Vehicle
 from hifazat.store import tables as t
@@ -114,18 +116,22 @@ class RosterRecords(Base):
         last = self.c.execute(
             select(func.max(r.c.version)).where(r.c.provider_id == provider_id)
         ).scalar()
-        self._insert(
-            t.rosters,
-            {
-                "id": key,
-                "provider_id": provider_id,
-                "version": (last or 0) + 1,
-                "first_day": first,
-                "days": days,
-                "published_at": at,
-                "published_by": by,
-            },
-        )
+        row = {
+            "id": key,
+            "provider_id": provider_id,
+            "version": (last or 0) + 1,
+            "first_day": first,
+            "days": days,
+            "published_at": at,
+            "published_by": by,
+        }
+        try:  # at once, not held back: a publication made meanwhile must show here
+            with self.c.begin_nested():
+                self.c.execute(insert(r), row)
+        except IntegrityError:
+            raise Conflict(
+                f"another roster of {provider_id} was published meanwhile; publish again"
+            ) from None
         if assignments:
             self.flush()
             self.c.execute(
