@@ -15,10 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from hifazat.domain.resources import DRIVER, FEMALE, Officer
 from hifazat.domain.roster import Cover, Problem, Roster, Shift, Slot, Spread, Worker
-
-DRIVER = "driver"
-FEMALE = "female"
 
 
 @dataclass(frozen=True)
@@ -102,14 +100,6 @@ class Post:
     female: int
 
 
-@dataclass(frozen=True)
-class Officer:
-    id: str
-    qualifications: frozenset[str] = frozenset()
-    #: leave and sickness: [first day, last day] inclusive, local dates
-    absences: tuple[tuple[date, date], ...] = ()
-
-
 def shift_starts(
     first: date, days: int, pattern: ShiftPattern, zone: str
 ) -> list[tuple[int, ShiftTime, datetime]]:
@@ -177,15 +167,10 @@ def problem(
                 )
     workers = tuple(
         Worker(
-            id=o.id,
+            id=o.service_number,
             max_week_minutes=rules.max_week_hours * 60,
             max_consecutive=rules.max_consecutive,
-            days_off=frozenset(
-                d
-                for d in range(days)
-                for start, end in o.absences
-                if start <= first + timedelta(days=d) <= end
-            ),
+            days_off=frozenset(d for d in range(days) if o.away_on(first + timedelta(days=d))),
             qualifications=o.qualifications,
         )
         for o in officers

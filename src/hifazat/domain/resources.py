@@ -12,7 +12,9 @@ from hifazat.domain import fields
 from hifazat.domain.errors import InvalidInput
 
 #: what an officer may be qualified for; a category's posts ask for some of them
-QUALIFICATIONS = ("driver", "armed", "close-protection", "female")
+DRIVER = "driver"
+FEMALE = "female"
+QUALIFICATIONS = (DRIVER, "armed", "close-protection", FEMALE)
 VEHICLE_KINDS = ("mobile-unit", "escort-car", "armoured-car", "motorcycle")
 VEHICLE_STATES = ("in-service", "in-repair", "retired")
 ABSENCE_KINDS = ("leave", "sickness", "training")

@@ -30,7 +30,6 @@ from hifazat.domain.posts import (
     posts,
     problem,
 )
-from hifazat.domain.posts import Officer as Available
 from hifazat.domain.resources import Officer
 from hifazat.domain.roster import Cost, Problem, Roster, cost
 from hifazat.domain.times import local_date
@@ -207,12 +206,8 @@ def _plan_in(
     followed = planned(repo.decisions(provider_id=provider), now)
     wanted = posts(details(followed, uow, provider), first, days, rules.pattern, zone)
     names = {pid: repo.protectee(pid).name for pid in {p.protectee_id for p in wanted}}
-    available = [
-        Available(o.service_number, o.qualifications, tuple((a.first, a.last) for a in o.absences))
-        for o in roll
-    ]
-    the_problem = problem(wanted, available, first, days, rules, published)
-    roster, outcome = solve(the_problem) if wanted and available else (None, "no posts or officers")
+    the_problem = problem(wanted, roll, first, days, rules, published)
+    roster, outcome = solve(the_problem) if wanted and roll else (None, "no posts or officers")
     by_slot: dict[tuple[int, str, str], tuple[str, ...]] = defaultdict(tuple)
     if roster is not None:
         for day in range(days):
