@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any, NoReturn
 
 from hifazat.domain.appeal import Appeal, AppealOutcome
+from hifazat.domain.attendance import Check
 from hifazat.domain.decision import Decision, Hold, Ratification, StepApproval
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound
@@ -95,6 +96,7 @@ class State:
     vehicles: dict[str, Vehicle] = field(default_factory=dict)
     #: (id, provider, first, days, assignments), in publication order
     rosters: list[tuple[str, str, date, int, tuple[Assignment, ...]]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
 
     def copy(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
@@ -412,6 +414,41 @@ class FakeRepository:
         return sorted(
             (a for day, held in latest.items() for a in held if a.day == day),
             key=lambda a: (a.day, a.officer),
+        )
+
+    def roster_days(self, provider_id: str, first: date, last: date) -> set[date]:
+        return {
+            start + timedelta(days=n)
+            for _, provider, start, length, _ in self.s.rosters
+            for n in range(length)
+            if provider == provider_id and first <= start + timedelta(days=n) <= last
+        }
+
+    def rostered_providers(self) -> list[str]:
+        return sorted({provider for _, provider, *_ in self.s.rosters})
+
+    def add_check(self, check: Check) -> None:
+        self.s.checks.append(check)
+
+    def checks(
+        self,
+        provider_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        protectee_id: str | None = None,
+        officer: str | None = None,
+    ) -> list[Check]:
+        return sorted(
+            (
+                c
+                for c in self.s.checks
+                if provider_id in (None, c.provider_id)
+                and protectee_id in (None, c.protectee_id)
+                and officer in (None, c.officer)
+                and (since is None or c.at >= since)
+                and (until is None or c.at < until)
+            ),
+            key=lambda c: (c.at, c.id),
         )
 
     def add_attempt(

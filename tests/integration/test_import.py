@@ -39,6 +39,8 @@ def test_demo_imports_with_counts(registry: Registry) -> None:
         "discrepancies": 5,
         "officers": 0,
         "vehicles": 0,
+        "rosters": 0,
+        "attendance": 0,
     }
 
 

@@ -113,6 +113,7 @@ READS = {
     "ledger proof", "ledger check-receipt", "ledger verify", "notices show", "notices dead",
     "reviews due", "audit fairness", "capacity", "cost", "report transparency",
     "decision show", "appeal list", "notices", "roll list", "roster plan", "roster show",
+    "attendance show",
 }  # fmt: skip
 
 
@@ -178,9 +179,14 @@ def test_every_write_command_is_one_transaction(demo: Registry, tmp_path: Any) -
         "--by", "ssu-operator")  # fmt: skip
     run("roster", "publish", "--provider", "sindh-police", "--from", "2026-01-28", "--days", "1",
         "--time-limit", "2", "--by", "ssu-operator")  # fmt: skip
+    run("attendance", "in", "--provider", "sindh-police", "--officer", "SP-1",
+        "--protectee", "farooq-sattar", "--at", "2026-01-27T14:00:00+05:00",
+        "--by", "ssu-operator")  # fmt: skip
+    run("attendance", "out", "--provider", "sindh-police", "--officer", "SP-1",
+        "--by", "ssu-operator")  # fmt: skip
     run("ledger", "checkpoint")
     run("status", "farooq-sattar", "--json")
-    assert len(steps) == 18
+    assert len(steps) == 20
     attempts = reg.dump(everything=True)["attempts"]
     assert len(attempts) == 1  # the refusal's, kept in its command's one transaction
 
@@ -190,7 +196,8 @@ def test_every_command_is_counted() -> None:
     counted = {
         "users add", "users grant", "users language", "channels add", "decide", "approve",
         "appeal lodge", "appeal decide", "rescind", "threat add", "report discrepancy",
-        "ledger checkpoint", "status", "roll import", "roster publish",
+        "ledger checkpoint", "status", "roll import", "roster publish", "attendance in",
+        "attendance out",
     }  # fmt: skip
     alone = {"serve", "worker", "demo", "db upgrade", "roster benchmark"}  # last: no database
     assert {name.replace("_", " ") for name in RUN_ALONE} == alone

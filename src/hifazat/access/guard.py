@@ -59,5 +59,9 @@ def require(user: User, action: str, facts: Facts = Facts()) -> None:
 def may_ever(user: User, action: str) -> bool:
     """Whether any record could allow the user this action — the user as a desk covering the
     protectee, the protectee themself, a liaison named by them: what navigation offers."""
-    best = Facts(user.protectee_id, None, user.providers_served, frozenset({user.id}))
-    return allowed(user, action, best)
+    served = user.providers_served
+    best = Facts(user.protectee_id, None, served, frozenset({user.id}))
+    # a provider's own records (its roll, its attendance): the user as that provider's desk
+    return allowed(user, action, best) or any(
+        allowed(user, action, Facts(provider=p)) for p in served
+    )

@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.list": frozenset({"admin", "auditor"}),
     # a provider's officers and vehicles: who guards whom, in which car — its own desk alone
     "roll.read": frozenset({"provider-desk"}),
+    # who checked in where and when: the same
+    "attendance.read": frozenset({"provider-desk"}),
     "user.manage": frozenset({"admin"}),
     # writing: the gate; the domain rules then judge the case
     "decision.propose": frozenset({"operator", "approver", "committee"}),
@@ -51,6 +53,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.resolve": frozenset({"provider-desk", "committee"}),
     "notice.requeue": frozenset({"admin", "covering"}),
     "roll.manage": frozenset({"provider-desk"}),
+    "attendance.record": frozenset({"provider-desk"}),
 }
 
 ADMIN_ACTIONS = frozenset({"user.manage"})

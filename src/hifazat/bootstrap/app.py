@@ -23,6 +23,7 @@ from hifazat.api.routers import (
     audits,
     auth,
     decisions,
+    deployment,
     ledger,
     notices,
     oversight,
@@ -86,7 +87,10 @@ def create_app(
     errors.install(app, html=html_error, domain=domain_error_page)
     errors.install_faults(app, settings.retry_after_seconds, fault_of, html=html_error)
     ratelimit.install(app, frozenset({principal, visitor}), html=html_error)
-    for module in (auth, protectees, decisions, oversight, audits, ledger, users, public, notices):
+    for module in (
+        auth, protectees, decisions, oversight, audits, ledger, users, public, notices,
+        deployment,
+    ):  # fmt: skip
         app.include_router(module.router)
     app.include_router(pages.router)
     contract.install(app)

@@ -5,6 +5,7 @@ understood; anything else that fails exits 1."""
 
 from hifazat.cli import (
     admin,
+    attendance,
     decisions,
     delivery,
     ledger,
@@ -19,6 +20,7 @@ __all__ = [
     "State",
     "admin",
     "app",
+    "attendance",
     "decisions",
     "delivery",
     "ledger",

@@ -20,6 +20,7 @@ from hifazat.domain.times import local_text
 from hifazat.reports.capacity import ProviderCapacity
 from hifazat.reports.cost import Cost
 from hifazat.reports.findings import Audit
+from hifazat.services.attendance import Sheet
 from hifazat.services.oversight import ReviewDue
 from hifazat.services.rostering import InForce, Plan, Published
 
@@ -234,3 +235,20 @@ def in_force_table(found: InForce) -> None:
             _v(found.officers.get(a.officer, a.officer)),
         )  # fmt: skip
     out.print(table)
+
+
+def sheet_table(found: Sheet) -> None:
+    table = Table("day", "shift", "protectee", "decided", "rostered", "present", "missed", "")
+    for t in found.tallies:
+        table.add_row(
+            str(t.day), _v(t.shift), _v(found.protectees[t.protectee_id]),
+            f"{t.officers} + {t.vehicles} veh.", str(len(t.rostered)),
+            f"{len(t.present)} + {len(t.vehicles_present)} veh.",
+            _v(", ".join(found.officers.get(n, n) for n in sorted(t.missed))),
+            _v(t.state),
+        )  # fmt: skip
+    out.print(table)
+    if not found.measured:
+        out.print("No published roster covers these days: attendance is not measured here.")
+    if found.flags:
+        flags_table(found.flags, found.zone)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from hifazat.bootstrap import SharedTransaction, UnitOfWork, database_url, make_engine
 from hifazat.domain.errors import DomainError, InvalidInput, Outcome, Refusal
 from hifazat.domain.fields import json_escaped, shown
+from hifazat.domain.roster import Problem, Roster
 from hifazat.domain.times import (
     Clock,
     parse_instant,
@@ -28,6 +29,7 @@ from hifazat.domain.times import (
 from hifazat.ledger.keys import KeyFileError, load_signer
 from hifazat.ledger.note import NoteError, Signer
 from hifazat.ledger.receipt import ReceiptError
+from hifazat.services.rostering import Solve
 from hifazat.settings import ledger_key_path
 
 P = ParamSpec("P")
@@ -105,6 +107,7 @@ audit_app = typer.Typer(no_args_is_help=True, help="Oversight audits.")
 channels_app = typer.Typer(no_args_is_help=True, help="Where notices are delivered.")
 roster_app = typer.Typer(no_args_is_help=True, help="Duty rosters and their solver.")
 roll_app = typer.Typer(no_args_is_help=True, help="A provider's officers and vehicles.")
+attendance_app = typer.Typer(no_args_is_help=True, help="Officers checking in and out of posts.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
@@ -117,6 +120,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(channels_app, name="channels")
 app.add_typer(roster_app, name="roster")
 app.add_typer(roll_app, name="roll")
+app.add_typer(attendance_app, name="attendance")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]
@@ -229,6 +233,18 @@ def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
     assert isinstance(obj, State)
     return obj
+
+
+def solver(time_limit: float) -> Solve:
+    """The roster's solver (OR-Tools) within `time_limit` seconds, loaded by the commands that
+    use it, not by every command's start."""
+    from hifazat.rostering.solver import Settings, solve
+
+    def run(problem: Problem) -> tuple[Roster | None, str]:
+        solution = solve(problem, Settings(time_limit=time_limit))
+        return solution.roster, solution.outcome.value
+
+    return run
 
 
 def instant(text: str | None, option: str) -> datetime | None:

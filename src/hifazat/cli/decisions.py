@@ -15,6 +15,7 @@ from hifazat.cli.core import (
     emit,
     instant,
     report_app,
+    solver,
     state,
     threat_app,
     translating,
@@ -39,7 +40,7 @@ from hifazat.services.status import protectee_status
 def import_(ctx: typer.Context, file: Path, json_: JsonOpt = False) -> None:
     """Load a scenario file in one transaction; a refused row fails the whole file."""
     s = state(ctx)
-    summary = importer.import_scenario(s.uow(), file, s.clock)
+    summary = importer.import_scenario(s.uow(), file, s.clock, solver)
     if json_:
         emit({"policy": summary.policy, **summary.counts})
         return

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from hifazat.bootstrap import UnitOfWork, make_engine, upgrade
+from hifazat.cli.core import solver
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User
 from hifazat.ledger.keys import ensure_key
@@ -17,18 +18,20 @@ from hifazat.services.users import add_user
 from hifazat.settings import ledger_name
 
 SCENARIO_NAME = "karachi-withdrawal.yaml"
+#: the Sindh and federal forces behind the same cover: rolls, rosters and attendance
+DEPLOYMENT_NAME = "karachi-deployment.yaml"
 
 
-def scenario_path() -> Path:
+def scenario_path(name: str = SCENARIO_NAME) -> Path:
     """The shipped scenario: beside the source in a checkout, inside the package when installed."""
     package = Path(__file__).resolve().parents[1]  # src/hifazat, or site-packages/hifazat
     for candidate in (
-        package.parents[1] / "scenarios" / SCENARIO_NAME,
-        package / "data" / "scenarios" / SCENARIO_NAME,
+        package.parents[1] / "scenarios" / name,
+        package / "data" / "scenarios" / name,
     ):
         if candidate.is_file():
             return candidate
-    raise FileNotFoundError(f"the demo scenario {SCENARIO_NAME} is not installed")
+    raise FileNotFoundError(f"the demo scenario {name} is not installed")
 
 
 #: the demo's extra logins: an admin, and a protectee's own login
@@ -58,6 +61,10 @@ def create_demo(
         upgrade(engine)
         signer, _ = ensure_key(key, ledger_name())
         summary = import_scenario(UnitOfWork(engine), scenario_path(), clock)
+        deployed = import_scenario(
+            UnitOfWork(engine), scenario_path(DEPLOYMENT_NAME), clock, solver
+        )
+        summary.counts.update({k: n for k, n in deployed.counts.items() if n})
         for user in EXTRA_USERS:
             add_user(
                 UnitOfWork(engine), user, None if "admin" in user.roles else "registrar", clock

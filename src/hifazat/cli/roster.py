@@ -9,9 +9,17 @@ from typing import Annotated
 
 import typer
 
-from hifazat.cli.core import ByOpt, JsonOpt, emit, roll_app, roster_app, state, translating
+from hifazat.cli.core import (
+    ByOpt,
+    JsonOpt,
+    emit,
+    roll_app,
+    roster_app,
+    solver,
+    state,
+    translating,
+)
 from hifazat.domain.fields import check_day
-from hifazat.domain.roster import Problem, Roster
 from hifazat.services import json_shapes, roll, rostering
 from hifazat.services.yaml_lines import read_text
 
@@ -115,24 +123,13 @@ def roster_plan(
     each post in each shift, and how many short. For the provider's own desk."""
     s = state(ctx)
     day = check_day(first, "--from")
-    made = rostering.plan(s.uow(), provider, day, days, by, s.clock(), _solver(time_limit))
+    made = rostering.plan(s.uow(), provider, day, days, by, s.clock(), solver(time_limit))
     if json_:
         emit(json_shapes.plan_view(made))
         return
     from hifazat.cli import console
 
     console.plan_tables(made)
-
-
-def _solver(time_limit: float) -> rostering.Solve:
-    """The roster's solver (OR-Tools), loaded by the commands that use it."""
-    from hifazat.rostering.solver import Settings, solve
-
-    def run(problem: Problem) -> tuple[Roster | None, str]:
-        solution = solve(problem, Settings(time_limit=time_limit))
-        return solution.roster, solution.outcome.value
-
-    return run
 
 
 FromOpt = Annotated[str, typer.Option("--from", help="The first day, YYYY-MM-DD (local).")]
@@ -158,7 +155,7 @@ def roster_publish(
     officers it frees or needs, and from when."""
     s = state(ctx)
     made = rostering.publish(
-        s.uow(), provider, check_day(first, "--from"), days, by, s.clock(), _solver(time_limit)
+        s.uow(), provider, check_day(first, "--from"), days, by, s.clock(), solver(time_limit)
     )
     if json_:
         emit(json_shapes.published_view(made))

@@ -117,6 +117,11 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """The change collides with one made meanwhile (a duplicate id, a double approval)."""
+    """The change collides with one made meanwhile (a duplicate id, a double approval), or with
+    the state the record is in; the message may be kept as words, as InvalidInput's."""
 
     outcome = Outcome.CONFLICT
+
+    def __init__(self, message: str | Said) -> None:
+        self.said = None if isinstance(message, str) else message
+        super().__init__(message if isinstance(message, str) else message.text())

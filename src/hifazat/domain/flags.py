@@ -209,6 +209,8 @@ ADVERSE_WORDS = [
     NP_("adverse event", "withdraws"),
     NP_("adverse event", "downgrades"),
     NP_("adverse event", "ground reports"),
+    NP_("adverse event", "nominal covers"),
+    NP_("adverse event", "understaffed covers"),
 ]
 
 

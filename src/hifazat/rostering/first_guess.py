@@ -68,9 +68,12 @@ def first_guess(problem: Problem) -> dict[tuple[str, int], Slot]:
             ]
             candidates.sort(
                 key=lambda w: (
+                    # the least worked, within two shifts: officers who all began together
+                    # would all reach their limit of consecutive days together too
+                    used[w.id] // (2 * minutes[c.shift]),
                     given.get((w.id, day - 1)) != slot,  # the same post, the same shift
                     c.qualification is None and bool(w.qualifications),  # keep the qualified
-                    used[w.id],  # the least worked
+                    used[w.id],
                     w.id,
                 )
             )

@@ -60,16 +60,32 @@ def solve(problem: Problem, settings: Settings = Settings()) -> Solution:
     model = Model(problem)
     whole = _solver(settings, settings.time_limit * settings.whole_share)
     status = whole.solve(model.cp)
-    if status == cp_model.UNKNOWN:  # no roster yet: the whole model keeps the time left
+    if status == cp_model.UNKNOWN and model.guess is None:  # the whole model keeps the time
         whole = _solver(settings, deadline - time.perf_counter())
         status = whole.solve(model.cp)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    best: dict[int, int] = {}
+    objective, bound = 0, 0
+    if found:
+        best = {v.index: int(whole.value(v)) for v in model.x.values()}
+        objective = round(whole.objective_value)
+        bound = round(whole.best_objective_bound)
+    if status != cp_model.INFEASIBLE and model.guess is not None:
+        # CP-SAT may leave a hint unused; where the first guess beats what it found, the
+        # neighbourhoods start from the guess (checked against every rule by CP-SAT itself)
+        check = _solver(settings, 1.0, 1)
+        if check.solve(model.within(model.values(model.guess), set())) in (
+            cp_model.OPTIMAL,
+            cp_model.FEASIBLE,
+        ) and (not found or check.objective_value < objective):
+            best = {v.index: int(check.value(v)) for v in model.x.values()}
+            objective = round(check.objective_value)
+            bound = round(whole.best_objective_bound) if found else 0
+            found = True
+    if not found:
         outcome = Outcome.INFEASIBLE if status == cp_model.INFEASIBLE else Outcome.UNKNOWN
         seconds = time.perf_counter() - started
         return Solution(outcome=outcome, roster=None, cost=None, bound=0, seconds=seconds)
-    best = {v.index: int(whole.value(v)) for v in model.x.values()}
-    objective = round(whole.objective_value)
-    bound = round(whole.best_objective_bound)
     search = Neighbourhoods(model, settings.seed)
     while objective > bound and time.perf_counter() < deadline - 0.05:
         free = search.pick()
@@ -156,17 +172,27 @@ class Model:
         self._spread()
         self._continuity()
         self.cp.minimize(cp_model.LinearExpr.sum(self.terms))
+        #: the first guess handed to CP-SAT as a hint, if any
+        self.guess: dict[tuple[str, int], Slot] | None = None
         if problem.published is not None and problem.stability_weight:
-            self._hint(  # the published roster, less what no longer exists, as the first guess
-                {
-                    (worker, day): slot
-                    for worker, days in problem.published.items()
-                    for day, slot in enumerate(days[: problem.horizon])
-                    if slot is not None and (worker, day, slot) in self.x
-                }
-            )
+            # the published roster, less what no longer exists
+            self.guess = {
+                (worker, day): slot
+                for worker, days in problem.published.items()
+                for day, slot in enumerate(days[: problem.horizon])
+                if slot is not None and (worker, day, slot) in self.x
+            }
         elif any(c.post != ANY_POST for c in problem.cover):
-            self._hint(first_guess(problem))
+            self.guess = first_guess(problem)
+        if self.guess is not None:
+            self._hint(self.guess)
+
+    def values(self, given: dict[tuple[str, int], Slot]) -> dict[int, int]:
+        """The slot variables' values (by index) of a roster given as (worker, day) -> slot."""
+        return {
+            var.index: int(given.get((worker, day)) == slot)
+            for (worker, day, slot), var in self.x.items()
+        }
 
     def roster(self, values: dict[int, int]) -> Roster:
         """The roster a solution holds, from its values of x by variable index."""

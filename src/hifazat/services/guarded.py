@@ -14,7 +14,7 @@ from hifazat.domain.decision import DecisionState
 from hifazat.domain.errors import NotFound, Refusal, Violation
 from hifazat.domain.said import text_of
 from hifazat.domain.users import User
-from hifazat.services import decide, json_shapes, notices, oversight
+from hifazat.services import attendance, decide, json_shapes, notices, oversight
 from hifazat.services.status import status_in
 from hifazat.services.unit_of_work import UnitOfWork
 
@@ -164,6 +164,15 @@ def read_status(
         view = json_shapes.status_view(status_in(uow, pid, at), speak)
     view["flags"] = redaction.flags(user, facts, view["flags"])
     return view
+
+
+def read_on_duty(uow: UnitOfWork, user: User, pid: str, now: datetime) -> dict[str, Any]:
+    """How many stand with the protectee now, per provider, against the decision: counts only,
+    for whoever may read the protectee's status."""
+    with uow.reading():
+        gate(uow, user, "status.read", pid)
+        uow.repo.protectee(pid)
+        return json_shapes.on_duty_view(attendance.on_duty(uow, pid, now), now)
 
 
 def read_decisions(uow: UnitOfWork, user: User, pid: str, now: datetime) -> list[dict[str, Any]]:

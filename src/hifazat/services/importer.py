@@ -6,21 +6,22 @@ or malformed row fails the file, naming its line; nothing of the file is kept.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hifazat.domain.errors import DomainError, InvalidInput, Refusal
+from hifazat.domain.errors import InvalidInput
 from hifazat.domain.protectee import Affiliation, Office, Protectee
 from hifazat.domain.provider import Category, Provider
 from hifazat.domain.resources import Officer, Vehicle, check_absence, check_registration
 from hifazat.domain.rules import lifecycle
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User
-from hifazat.services import decide, registry_entries, roll, users
+from hifazat.services import decide, deployment, registry_entries, roll, users
+from hifazat.services.located import row
+from hifazat.services.rostering import Solver
 from hifazat.services.schema import (
     DecisionModel,
     DiscrepancyModel,
@@ -51,27 +52,18 @@ def read_policy(path: Path) -> dict[str, Any]:
     return validate(PolicyModel, data, source).model_dump(mode="json")
 
 
-@contextmanager
-def _row(source: str, line: int, label: str) -> Iterator[None]:
-    """Re-raises any error of one row with the file and line it came from."""
-    where = f"{source}:{line}: {label}"
-    try:
-        yield
-    except Refusal as refusal:
-        raise refusal.located(where) from None
-    except InvalidInput as error:
-        raise InvalidInput(where, f"{error.field}: {error.message}") from None
-    except DomainError as error:
-        raise InvalidInput(where, str(error)) from None
-
-
-def import_scenario(uow: UnitOfWork, path: Path, clock: Clock) -> ImportSummary:
+def import_scenario(
+    uow: UnitOfWork, path: Path, clock: Clock, solve: Solver | None = None
+) -> ImportSummary:
+    """Loads the file in one transaction; `solve` plans the rosters it publishes, if any,
+    within each roster's time limit."""
     source = str(path)
     data = load(read_text(path), source)
     scenario = validate(ScenarioModel, data, source)
+    policy_doc: dict[str, Any] | None = None
     if isinstance(scenario.policy, str):
         policy_doc = read_policy(path.parent / scenario.policy)
-    else:
+    elif scenario.policy is not None:
         policy_doc = validate(PolicyModel, data["policy"], source, ("policy",)).model_dump(
             mode="json"
         )
@@ -81,6 +73,8 @@ def import_scenario(uow: UnitOfWork, path: Path, clock: Clock) -> ImportSummary:
         _look_up_ids(uow, data)
         now = clock()
         summary = _load(uow, scenario, data, source, policy_doc, now)
+        lines = {key: [line for line, _ in _items(data, key)] for key in data}
+        deployment.load(uow, scenario, lines, source, solve)
         uow.commit()
     uow.repo.refresh_statistics()
     return summary
@@ -135,17 +129,20 @@ def _load(
     scenario: ScenarioModel,
     data: Any,
     source: str,
-    policy_doc: dict[str, Any],
+    policy_doc: dict[str, Any] | None,
     now: datetime,
 ) -> ImportSummary:
     repo = uow.repo
     lines = {key: [line for line, _ in _items(data, key)] for key in data}
-    uow.record("policy.loaded", str(repo.save_policy(policy_doc, now, None)))
+    if policy_doc is not None:
+        uow.record("policy.loaded", str(repo.save_policy(policy_doc, now, None)))
+    else:  # an addition to a registry: its policy stands
+        policy_doc = {"id": repo.policy().id}
     for line, p in zip(lines.get("providers", []), scenario.providers, strict=True):
-        with _row(source, line, f"provider {p.id}"):
+        with row(source, line, f"provider {p.id}"):
             _add_provider(uow, p, now)
     for line, u in zip(lines.get("users", []), scenario.users, strict=True):
-        with _row(source, line, f"user {u.id}"):
+        with row(source, line, f"user {u.id}"):
             users.add_user_in(
                 uow,
                 User(u.id, u.name, frozenset(u.roles), language=u.language),
@@ -154,7 +151,7 @@ def _load(
                 bootstrap=True,
             )
     for line, person in zip(lines.get("protectees", []), scenario.protectees, strict=True):
-        with _row(source, line, f"protectee {person.id}"):
+        with row(source, line, f"protectee {person.id}"):
             _add_protectee(uow, person, now)
     _add_roll(uow, scenario, lines, source, now)
     # Assessments, decisions and ground reports replay in the order they happened, each at its
@@ -171,7 +168,7 @@ def _load(
     ):
         events.append(_Event(r.observed_at, 2, n, line, "ground report", _report(uow, r)))
     for event in sorted(events, key=lambda e: (e.at, e.kind_order, e.n)):
-        with _row(source, event.line, event.label):
+        with row(source, event.line, event.label):
             event.apply()
     counts = {
         "providers": len(scenario.providers),
@@ -182,6 +179,8 @@ def _load(
         "discrepancies": len(scenario.discrepancies),
         "officers": len(scenario.officers),
         "vehicles": len(scenario.vehicles),
+        "rosters": len(scenario.rosters),
+        "attendance": len(scenario.attendance) + len(scenario.attendance_as_rostered),
     }
     return ImportSummary(policy_doc["id"], counts)
 
@@ -213,7 +212,7 @@ def _add_roll(
     """The providers' officers and vehicles, provider by provider."""
     officers: dict[str, list[tuple[int, Officer]]] = {}
     for line, o in zip(lines.get("officers", []), scenario.officers, strict=True):
-        with _row(source, line, f"officer {o.service_number}"):
+        with row(source, line, f"officer {o.service_number}"):
             uow.repo.provider(o.provider)
             absences = tuple(check_absence(a.kind, a.first, a.last, "absences") for a in o.absences)
             officer = Officer(
@@ -223,7 +222,7 @@ def _add_roll(
             officers.setdefault(o.provider, []).append((line, officer))
     vehicles: dict[str, list[tuple[int, Vehicle]]] = {}
     for line, v in zip(lines.get("vehicles", []), scenario.vehicles, strict=True):
-        with _row(source, line, f"vehicle {v.registration}"):
+        with row(source, line, f"vehicle {v.registration}"):
             uow.repo.provider(v.provider)
             plate = check_registration(v.registration, "registration")
             vehicles.setdefault(v.provider, []).append(

@@ -3,12 +3,13 @@ response models validate them) and the pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from hifazat.domain.appeal import Appeal
+from hifazat.domain.attendance import Check, OnDuty
 from hifazat.domain.coverage import Cover
 from hifazat.domain.decision import Decision
 from hifazat.domain.discrepancy import DiscrepancyReport
@@ -20,6 +21,7 @@ from hifazat.domain.said import Said
 from hifazat.domain.status import Status
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import utc_text
+from hifazat.services.attendance import Sheet
 from hifazat.services.oversight import ReviewDue
 from hifazat.services.rostering import InForce, Plan, Published
 
@@ -327,5 +329,65 @@ def in_force_view(found: InForce) -> dict[str, Any]:
                 "name": found.officers.get(a.officer),
             }
             for a in found.assignments
+        ],
+    }
+
+
+def check_view(check: Check) -> dict[str, Any]:
+    return {
+        "id": check.id,
+        "provider": check.provider_id,
+        "officer": check.officer,
+        "protectee": check.protectee_id,
+        "kind": check.kind.value,
+        "at": utc_text(check.at),
+        "vehicle": check.vehicle,
+        "recorded_by": check.recorded_by,
+    }
+
+
+def sheet_view(found: Sheet) -> dict[str, Any]:
+    def names(numbers: Iterable[str]) -> list[dict[str, Any]]:
+        return [{"service_number": n, "name": found.officers.get(n)} for n in sorted(numbers)]
+
+    return {
+        "provider": found.provider,
+        "from": found.first.isoformat(),
+        "days": found.days,
+        "measured_days": sorted(d.isoformat() for d in found.measured),
+        "shifts": [
+            {
+                "day": t.day.isoformat(),
+                "shift": t.shift,
+                "starts": utc_text(t.starts),
+                "ends": utc_text(t.ends),
+                "protectee": t.protectee_id,
+                "protectee_name": found.protectees[t.protectee_id],
+                "officers_wanted": t.officers,
+                "vehicles_wanted": t.vehicles,
+                "state": t.state,
+                "rostered": names(t.rostered),
+                "present": names(t.present),
+                "missed": names(t.missed),
+                "vehicles_present": sorted(t.vehicles_present),
+            }
+            for t in found.tallies
+        ],
+        "flags": [f.as_dict() for f in found.flags],
+    }
+
+
+def on_duty_view(duty: Sequence[OnDuty], now: datetime) -> dict[str, Any]:
+    """What a protectee may know: counts against the decision, never names or times."""
+    return {
+        "at": utc_text(now),
+        "providers": [
+            {
+                "provider": d.provider_id,
+                "on_duty": d.present,
+                "officers_decided": d.officers,
+                "matches": d.matches,
+            }
+            for d in duty
         ],
     }

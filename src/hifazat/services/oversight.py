@@ -29,6 +29,7 @@ from hifazat.domain.provider import Provider
 from hifazat.domain.status import covers_at
 from hifazat.domain.threat import ThreatAssessment
 from hifazat.domain.times import local_date
+from hifazat.services import attendance
 from hifazat.services.unit_of_work import UnitOfWork
 
 
@@ -85,16 +86,20 @@ def flags_at(uow: UnitOfWork, at: datetime, protectee_id: str | None = None) -> 
     found += discrepancy_flags(reports, at)
     found += notice_flags(uow.outbox.undelivered(at, protectee_id))
     if protectee_id is None:
+        # the ground against the decisions: the dashboard's, the duty page's; a protectee's own
+        # status is kept to its few statements, and tells counts on duty instead (on-duty)
+        ground = attendance.all_flags(uow, at)
+        found += ground
         all_covers = [c for covers in snap.covers.values() for c in covers]
         for provider in snap.providers.values():
             mine = [c for c in all_covers if c.provider_id == provider.id]
             found += sanction_flags(provider, mine, at)
-        found += cluster_flags(_adverse_events(snap, reports, at))
+        found += cluster_flags(_adverse_events(snap, reports, ground, at))
     return sorted(found, key=lambda f: (f.rule, f.since, f.protectee or "", f.subject))
 
 
 def _adverse_events(
-    snap: Snapshot, reports: list[DiscrepancyReport], at: datetime
+    snap: Snapshot, reports: list[DiscrepancyReport], ground: list[Flag], at: datetime
 ) -> list[AdverseEvent]:
     def affiliation(pid: str, when: datetime) -> str | None:
         return snap.protectees[pid].affiliation_on(local_date(when, snap.policy.timezone))
@@ -118,7 +123,20 @@ def _adverse_events(
                     r.id, "ground reports", r.protectee_id, r.provider_id, aff, r.observed_at
                 )
             )
+    for f in ground:  # cover on paper left unstaffed on the ground
+        if (
+            f.rule in GROUND_ADVERSE
+            and f.protectee
+            and f.provider
+            and (aff := affiliation(f.protectee, f.since))
+        ):
+            kind = GROUND_ADVERSE[f.rule]
+            events.append(AdverseEvent(f.subject, kind, f.protectee, f.provider, aff, f.since))
     return events
+
+
+#: the attendance flags that count against an affiliation in CLUSTER, and what it calls them
+GROUND_ADVERSE = {"NOMINAL": "nominal covers", "UNDERSTAFFED": "understaffed covers"}
 
 
 @dataclass(frozen=True)

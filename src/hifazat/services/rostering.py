@@ -4,8 +4,8 @@ to take effect within the horizon) become posts shift by shift, and its roll sta
 A plan, a publication and the roster in force are for the provider's own desk (they name
 officers, protectees and shifts: need-to-know). Publishing keeps a roster for its days and enters
 it in the ledger as a hash; publishing the same days again re-rosters with the least change to
-what was published. Attendance and the flags that compare the roster with the ground come next
-(issue 16)."""
+what was published. Attendance, and the flags that compare the roster with the ground, are
+`services.attendance`."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ MAX_DAYS = 92
 
 #: the roster's solver, as the composition root provides it: a roster or None, and its outcome
 Solve = Callable[[Problem], tuple[Roster | None, str]]
+#: the solver given the seconds it may take (a scenario's rosters each say how long)
+Solver = Callable[[float], Solve]
 
 
 @dataclass(frozen=True)
@@ -139,16 +141,31 @@ def publish(
     """Plans the range with the roster in force as the starting point and every change to it
     priced (re-rostering with the least change), publishes the result as the provider's roster
     for those days, and says which officers it frees or needs, and from when."""
-    _check_days(days)
     with uow:
-        _gate(uow, provider, by, "roll.manage")
-        before = as_roster(uow.repo.roster_in_force(provider, first, days), first, days)
-        made = _plan_in(uow, provider, first, days, now, solve, rules, before or None)
-        after = made.roster or {}
-        key = new_id("ro")
-        uow.repo.add_roster(key, provider, first, days, as_assignments(after, first), now, by)
-        uow.record("roster.published", key)
+        done = publish_in(uow, provider, first, days, by, now, solve, rules)
         uow.commit()
+    return done
+
+
+def publish_in(
+    uow: UnitOfWork,
+    provider: str,
+    first: date,
+    days: int,
+    by: str,
+    now: datetime,
+    solve: Solve,
+    rules: RosterRules = DEFAULT_RULES,
+) -> Published:
+    """`publish` within a unit of work already open (a scenario's import)."""
+    _check_days(days)
+    _gate(uow, provider, by, "roll.manage")
+    before = as_roster(uow.repo.roster_in_force(provider, first, days), first, days)
+    made = _plan_in(uow, provider, first, days, now, solve, rules, before or None)
+    after = made.roster or {}
+    key = new_id("ro")
+    uow.repo.add_roster(key, provider, first, days, as_assignments(after, first), now, by)
+    uow.record("roster.published", key)
     return Published(key, made, moves(before, after, first))
 
 

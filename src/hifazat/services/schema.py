@@ -346,10 +346,55 @@ class VehicleModel(Strict):
     state: Annotated[str, OneOf(VEHICLE_STATES)] = "in-service"
 
 
+class RosterModel(Strict):
+    """A roster the scenario publishes: planned by the solver at import, as `roster publish`."""
+
+    provider: Ident
+    first: Day = Field(alias="from")
+    days: int = Field(28, ge=1, le=92)
+    published_by: Ident
+    published_at: Instant
+    #: seconds the solver may take
+    time_limit: float = Field(10.0, gt=0, le=600)
+
+
+class CheckModel(Strict):
+    """An officer's stint at a protectee's post, as the desk recorded it: in, and out."""
+
+    provider: Ident
+    officer: Ident
+    protectee: Ident
+    checked_in: Instant = Field(alias="in")
+    checked_out: Instant | None = Field(None, alias="out")
+    vehicle: ShortName | None = None
+    recorded_by: Ident
+
+
+class ShortShiftModel(Strict):
+    protectee: Ident
+    day: Day
+    shift: ShortName
+    #: how many of the officers rostered there stood it
+    present: int = Field(ge=0)
+
+
+class AsRosteredModel(Strict):
+    """The scenario's shorthand for a stretch of ordinary days: every officer the roster in force
+    put at a post checked in when the shift began and out when it ended (or when the stretch
+    did), but where `short` says fewer stood."""
+
+    provider: Ident
+    first: Instant = Field(alias="from")
+    last: Instant = Field(alias="to")
+    recorded_by: Ident
+    short: list[ShortShiftModel] = _items()
+
+
 class ScenarioModel(Strict):
     version: Literal[1]
-    #: a path relative to the scenario file, or the policy itself (validated as PolicyModel)
-    policy: Text | dict[str, Any]
+    #: a path relative to the scenario file, or the policy itself (validated as PolicyModel);
+    #: a file that adds to a registry already holding a policy may leave it out
+    policy: Text | dict[str, Any] | None = None
     providers: list[ProviderModel] = []
     users: list[UserModel] = []
     protectees: list[ProtecteeModel] = []
@@ -359,6 +404,10 @@ class ScenarioModel(Strict):
     #: a provider's roll (need-to-know): its officers and vehicles
     officers: list[OfficerModel] = []
     vehicles: list[VehicleModel] = []
+    #: duty rosters published at import, and attendance at their posts
+    rosters: list[RosterModel] = []
+    attendance: list[CheckModel] = []
+    attendance_as_rostered: list[AsRosteredModel] = []
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from hifazat.domain.appeal import Appeal, AppealOutcome
+from hifazat.domain.attendance import Check
 from hifazat.domain.decision import Decision
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.flags import UndeliveredNotice
@@ -139,6 +140,17 @@ class Repository(Protocol):
         by: str,
     ) -> None: ...
     def roster_in_force(self, provider_id: str, first: date, days: int) -> list[Assignment]: ...
+    def roster_days(self, provider_id: str, first: date, last: date) -> set[date]: ...
+    def rostered_providers(self) -> list[str]: ...
+    def add_check(self, check: Check) -> None: ...
+    def checks(
+        self,
+        provider_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        protectee_id: str | None = None,
+        officer: str | None = None,
+    ) -> list[Check]: ...
     def add_attempt(
         self,
         attempt: str,

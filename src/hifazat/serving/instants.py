@@ -4,13 +4,14 @@ epoch numbers)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Query
 from pydantic import BeforeValidator, WithJsonSchema
 
 from hifazat.domain.errors import InvalidInput
+from hifazat.domain.fields import check_day
 from hifazat.domain.times import INSTANT_MAX, INSTANT_MIN, parse_instant
 
 RANGE = f"the years {INSTANT_MIN.year} to {INSTANT_MAX.year - 1} as written"
@@ -37,3 +38,25 @@ Instant = Annotated[
 At = Annotated[Instant | None, Query(description=DESCRIPTION)]
 From = Annotated[Instant | None, Query(alias="from", description=DESCRIPTION)]
 To = Annotated[Instant | None, Query(alias="to", description=DESCRIPTION)]
+
+
+def _day(value: Any) -> date:
+    try:
+        return check_day(value, "from")
+    except InvalidInput as error:
+        raise ValueError(error.message) from None
+
+
+#: a calendar day (local), YYYY-MM-DD: the first day of a range; a number is not a day
+Day = Annotated[
+    date,
+    BeforeValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": YEARS}),
+]
+FromDay = Annotated[
+    Day | None,
+    Query(
+        alias="from",
+        description="The first day (local), YYYY-MM-DD; today in the deployment's zone by default.",
+    ),
+]

@@ -55,6 +55,7 @@ RECORD_KEYS: dict[str, Select[Any]] = {
     "officer.added": select(t.officers.c.id),
     "vehicle.added": select(t.vehicles.c.id),
     "roster.published": select(t.rosters.c.id),
+    "attendance.recorded": select(t.attendance.c.id),
 }
 
 

@@ -292,6 +292,22 @@ def _rosters(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     return out
 
 
+def _attendance(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """Need-to-know: which provider's desk recorded a check and a hash of what it said (who,
+    where, when, in which car), never the officer or the post."""
+    a = t.attendance
+    out = {}
+    for r in c.execute(_where(select(a), a.c.id, keys)):
+        record = [r.officer, r.protectee_id, r.kind, utc_text(r.at), r.vehicle]
+        payload = {
+            "check": r.id,
+            "provider": r.provider_id,
+            "record_sha256": _record_sha256(record),
+        }
+        out[r.id] = (r.recorded_at, r.recorded_by, payload)
+    return out
+
+
 def _attempts(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     out = {}
     for r in c.execute(_where(select(t.attempts), t.attempts.c.id, keys)):
@@ -476,6 +492,7 @@ KINDS: dict[str, tuple[str, Loader]] = {
     "officer.added": ("officer", _officers),
     "vehicle.added": ("vehicle", _vehicles),
     "roster.published": ("roster", _rosters),
+    "attendance.recorded": ("check", _attendance),
 }
 
 #: kinds whose every record must have an entry; an effect is entered only once its time passes

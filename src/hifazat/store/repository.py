@@ -15,10 +15,17 @@ from hifazat.store.outbox_store import OutboxStore
 from hifazat.store.records.decisions import DecisionRecords
 from hifazat.store.records.entries import EntryRecords
 from hifazat.store.records.registry import RegistryRecords
-from hifazat.store.records.resources import ResourceRecords, RosterRecords
+from hifazat.store.records.resources import AttendanceRecords, ResourceRecords, RosterRecords
 
 
-class Repository(RegistryRecords, DecisionRecords, EntryRecords, ResourceRecords, RosterRecords):
+class Repository(
+    RegistryRecords,
+    DecisionRecords,
+    EntryRecords,
+    ResourceRecords,
+    RosterRecords,
+    AttendanceRecords,
+):
     def __init__(self, connection: Connection) -> None:
         self.c = connection
         self.protectee_cache = {}

@@ -140,6 +140,25 @@ roster_assignments = Table(
     Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False),
 )
 
+#: officers checking in and out at a protectee's post, as a provider's desk recorded them
+attendance = Table(
+    "attendance",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("provider_id", String(ID), ForeignKey("providers.id"), nullable=False),
+    #: the officer's service number (unique within the provider)
+    Column("officer", String(ID), nullable=False),
+    Column("protectee_id", String(ID), ForeignKey("protectees.id"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("vehicle", String(100), nullable=True),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(ID), nullable=False),
+    CheckConstraint("kind IN ('in', 'out')", name="kind"),
+    Index("ix_attendance_provider_at", "provider_id", "at"),
+    Index("ix_attendance_protectee_at", "protectee_id", "at"),
+)
+
 protectees = Table(
     "protectees",
     metadata,

@@ -73,6 +73,7 @@ def protectee_page(
         reverse=True,
     )
     lodging = may_lodge(who.user, pid, facts)
+    on_duty = guarded.read_on_duty(reg.uow(), who.user, pid, now)
     return render(
         request,
         "protectee.html.j2",
@@ -82,6 +83,7 @@ def protectee_page(
         person=person,
         cover=status,
         cover_history=cover_history,
+        on_duty=on_duty,
         timeline=timeline,
         notices=notices,
         appealable={d for d, v in by_id.items() if lodging and appealable(v) and d not in appealed},

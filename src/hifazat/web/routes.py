@@ -11,6 +11,7 @@ from hifazat.web import (
     assessments,
     deciding,
     directory,
+    duty,
     home,
     language,
     oversight,
@@ -36,6 +37,7 @@ AREAS = (
     oversight,
     assessments,
     registrar,
+    duty,
     transparency,
 )
 for area in AREAS:

@@ -36,6 +36,15 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     # a provider's officers and vehicles: its own desks alone, not even admin or the committee
     ("GET", "/api/v1/providers/sindh-police/roll", None, DESKS),
     ("GET", "/api/v1/providers/sindh-police/roster?from=2026-01-28", None, DESKS),
+    ("GET", "/api/v1/providers/sindh-police/attendance?from=2026-01-27", None, DESKS),
+    (
+        "POST",
+        "/api/v1/providers/sindh-police/attendance",
+        {"officer": "SP-1", "kind": "out"},
+        DESKS,
+    ),
+    # counts of who stands with the protectee now: whoever reads the protectee's status
+    ("GET", f"{P}/on-duty", None, OVERSIGHT | {"intelligence"} | CONCERNED),
     ("GET", "/api/v1/protectees", None, SIGNED_IN),
     ("GET", P, None, STAFF | {"protectee", "liaison"}),
     ("GET", f"{P}/status", None, OVERSIGHT | {"intelligence"} | CONCERNED),

@@ -66,6 +66,9 @@ UNTARGETED = {
     ("POST", "/api/v1/users"),
     ("POST", "/api/v1/users/{user_id}/roles"),
     ("POST", "/api/v1/users/{user_id}/password"),
+    # names a provider (everyone reads providers) and, past its desk's gate alone, an officer of
+    # its roll and a protectee (every desk reads protectees)
+    ("POST", "/api/v1/providers/{provider_id}/attendance"),
 }
 ROLES = sorted({*ROLE_USERS, "federal-operator", "federal-approver"})
 

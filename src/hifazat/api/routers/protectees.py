@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -27,7 +26,7 @@ from hifazat.api.schemas import (
 )
 from hifazat.domain.errors import InvalidInput
 from hifazat.services import guarded, json_shapes, registry_entries, roll, rostering
-from hifazat.serving.instants import At
+from hifazat.serving.instants import At, FromDay
 
 router = APIRouter(prefix="/api/v1")
 
@@ -63,10 +62,7 @@ def provider_roster(
     provider_id: str,
     reg: Reg,
     who: Who,
-    first: Annotated[
-        date | None,
-        Query(alias="from", description="The first day (local), YYYY-MM-DD; today by default."),
-    ] = None,
+    first: FromDay = None,
     days: Annotated[int, Query(ge=1, le=rostering.MAX_DAYS)] = 7,
 ) -> RosterView:
     """The roster in force for the days: for the provider's own operator and approver alone."""

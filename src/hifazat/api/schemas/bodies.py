@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -12,6 +12,7 @@ from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.discrepancy import RESOLUTIONS
 from hifazat.domain.errors import InvalidInput
+from hifazat.domain.resources import check_registration
 from hifazat.domain.users import ROLE_PATTERN
 from hifazat.services.auth import SCOPES
 from hifazat.services.reviews import OUTCOMES
@@ -36,6 +37,14 @@ Ident = Annotated[
     str,
     Field(pattern=fields.IDENT_PATTERN),
     _shared(lambda value: fields.check_ident(value, "id")),
+]
+
+
+#: a vehicle's number plate (domain.resources.check_registration)
+Registration = Annotated[
+    str,
+    Field(max_length=100, pattern=r"^[A-Za-z0-9 -]*[A-Za-z0-9-][A-Za-z0-9 -]*$"),
+    _shared(lambda value: check_registration(value, "vehicle")),
 ]
 
 
@@ -175,3 +184,24 @@ class PasswordChangeBody(Body):
 
     current_password: str = free_text(1024, 1)
     password: str = free_text(1024, MIN_PASSWORD)
+
+
+class CheckInBody(Body):
+    """An officer checking in at a protectee's post, with the vehicle they came in, if any."""
+
+    kind: Literal["in"]
+    officer: Ident
+    protectee: Ident
+    at: Instant | None = None
+    vehicle: Registration | None = None
+
+
+class CheckOutBody(Body):
+    """An officer checking out of the post they are at."""
+
+    kind: Literal["out"]
+    officer: Ident
+    at: Instant | None = None
+
+
+CheckBody = Annotated[CheckInBody | CheckOutBody, Field(discriminator="kind")]

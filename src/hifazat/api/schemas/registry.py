@@ -229,3 +229,66 @@ class NoticePage(Page[NoticeView]):
 
 class AssessmentPage(Page[AssessmentView | AssessmentLevelView]):
     pass
+
+
+class CheckRead(View):
+    """A check-in or check-out as recorded."""
+
+    id: str
+    provider: str
+    officer: str
+    protectee: str
+    kind: Annotated[str, OneOf(("in", "out"))]
+    at: Utc
+    vehicle: str | None
+    recorded_by: str
+
+
+class OfficerNamed(View):
+    service_number: str
+    name: str | None
+
+
+class ShiftTally(View):
+    """One protectee's post in one shift: decided, rostered, present and missed."""
+
+    day: date
+    shift: str
+    starts: Utc
+    ends: Utc
+    protectee: str
+    protectee_name: str
+    officers_wanted: int
+    vehicles_wanted: int
+    #: staffed, understaffed, empty (nobody), unauthorised (nobody was decided), none
+    state: Annotated[str, OneOf(("staffed", "understaffed", "empty", "unauthorised", "none"))]
+    rostered: list[OfficerNamed]
+    present: list[OfficerNamed]
+    missed: list[OfficerNamed]
+    vehicles_present: list[str]
+
+
+class AttendanceView(View):
+    """A provider's posts shift by shift, for its own desk alone (need-to-know)."""
+
+    provider: str
+    first: date = Field(alias="from")
+    days: int
+    #: the days a published roster covers: attendance is measured there alone
+    measured_days: list[date]
+    shifts: list[ShiftTally]
+    flags: list[FlagView]
+
+
+class ProviderOnDuty(View):
+    provider: str
+    on_duty: int
+    officers_decided: int
+    matches: bool
+
+
+class OnDutyView(View):
+    """Counts only: how many stand with the protectee now, against the decision."""
+
+    at: Utc
+    providers: list[ProviderOnDuty]

@@ -1,4 +1,5 @@
-"""A provider's officers (with their absences) and vehicles, and its published rosters."""
+"""A provider's officers (with their absences) and vehicles, its published rosters, and who
+checked in where."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from hifazat.domain.attendance import Check, CheckKind
 from hifazat.domain.errors import Conflict
 from hifazat.domain.posts import Assignment
 from hifazat.domain.resources import Absence, Officer, Vehicle
@@ -174,4 +176,80 @@ class RosterRecords(Base):
             Assignment(row.officer, row.day, row.shift, row.protectee_id)
             for row in rows
             if latest.get(row.day) == row.roster_id
+        ]
+
+    def roster_days(self, provider_id: str, first: date, last: date) -> set[date]:
+        """The days of the range some published roster of the provider covers."""
+        r = t.rosters
+        rows = self.c.execute(
+            select(r.c.first_day, r.c.days).where(
+                r.c.provider_id == provider_id, r.c.first_day <= last
+            )
+        )
+        out: set[date] = set()
+        for row in rows:
+            for n in range(row.days):
+                day = row.first_day + timedelta(days=n)
+                if first <= day <= last:
+                    out.add(day)
+        return out
+
+    def rostered_providers(self) -> list[str]:
+        r = t.rosters
+        return list(self.c.execute(select(r.c.provider_id).distinct()).scalars())
+
+
+class AttendanceRecords(Base):
+    def add_check(self, check: Check) -> None:
+        self._insert(
+            t.attendance,
+            {
+                "id": check.id,
+                "provider_id": check.provider_id,
+                "officer": check.officer,
+                "protectee_id": check.protectee_id,
+                "kind": str(check.kind),
+                "at": check.at,
+                "vehicle": check.vehicle,
+                "recorded_at": check.recorded_at,
+                "recorded_by": check.recorded_by,
+            },
+        )
+
+    def checks(
+        self,
+        provider_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        protectee_id: str | None = None,
+        officer: str | None = None,
+    ) -> list[Check]:
+        """Checks recorded for [since, until), in the order they happened."""
+        a = t.attendance
+        query = select(a)
+        if provider_id is not None:
+            query = query.where(a.c.provider_id == provider_id)
+        if protectee_id is not None:
+            query = query.where(a.c.protectee_id == protectee_id)
+        if officer is not None:
+            query = query.where(a.c.officer == officer)
+        if since is not None:
+            query = query.where(a.c.at >= since)
+        if until is not None:
+            query = query.where(a.c.at < until)
+        self.flush()
+        rows = self.c.execute(query.order_by(a.c.at, a.c.id))
+        return [
+            Check(
+                r.id,
+                r.provider_id,
+                r.officer,
+                r.protectee_id,
+                CheckKind(r.kind),
+                r.at,
+                r.recorded_by,
+                r.recorded_at,
+                r.vehicle,
+            )
+            for r in rows
         ]
