@@ -113,7 +113,7 @@ READS = {
     "ledger proof", "ledger check-receipt", "ledger verify", "notices show", "notices dead",
     "reviews due", "audit fairness", "capacity", "cost", "report transparency",
     "decision show", "appeal list", "notices", "roll list", "roster plan", "roster show",
-    "attendance show",
+    "attendance show", "roster what-if",
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from hifazat.reports.findings import Audit
 from hifazat.services.attendance import Sheet
 from hifazat.services.oversight import ReviewDue
 from hifazat.services.rostering import InForce, Plan, Published
+from hifazat.services.shift_capacity import Loads, WhatIf
 
 out = Console(highlight=False, soft_wrap=False, width=160)
 
@@ -252,3 +253,35 @@ def sheet_table(found: Sheet) -> None:
         out.print("No published roster covers these days: attendance is not measured here.")
     if found.flags:
         flags_table(found.flags, found.zone)
+
+
+def loads_table(found: Loads, zone: str) -> None:
+    out.print(
+        f"[bold]{_v(found.provider)}[/bold]: sanctioned {found.pool_officers} officers and "
+        f"{found.pool_vehicles} vehicles; on the roll {found.roll_officers} officers and "
+        f"{found.roll_vehicles} vehicles in service"
+    )
+    table = Table("day", "shift", "starts", "available", "committed", "rostered", "present")
+    for s in found.shifts:
+        table.add_row(
+            str(s.day), _v(s.shift), _t(s.starts, zone), str(s.available),
+            f"{s.committed} + {s.committed_vehicles} veh.", str(s.rostered),
+            "—" if s.present is None else f"{s.present} + {s.vehicles_present} veh.",
+        )  # fmt: skip
+    out.print(table)
+    out.print("(present: — where the shift has not begun or no roster covers its day)")
+
+
+def what_if_lines(found: WhatIf) -> None:
+    plan = found.with_it
+    changed = ", ".join(f"{n:+d} {shift}" for shift, n in sorted(found.change.items())) or "none"
+    since = f" from {found.first_changed}" if found.first_changed else ""
+    out.print(
+        f"{_v(found.decision)} at {_v(plan.provider)}: officer-shifts changed {changed}{since}; "
+        f"wanted {found.without.wanted} -> {plan.wanted}, short {found.without.short} -> "
+        f"{plan.short}"
+    )
+    if found.lacking:
+        out.print(f"The roll lacks them: {found.lacking} more officer-shifts would go unstood.")
+    else:
+        out.print("The roll has them: the decision leaves no more posts short than today.")

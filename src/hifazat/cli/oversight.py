@@ -22,11 +22,14 @@ from hifazat.cli.core import (
     translating,
 )
 from hifazat.domain import fields
+from hifazat.domain.errors import InvalidInput
+from hifazat.domain.fields import check_day
 from hifazat.domain.times import parse_duration, period
 from hifazat.services import (
     audits,
     json_shapes,
     oversight,
+    shift_capacity,
 )
 
 
@@ -99,10 +102,34 @@ def audit_fairness(
 
 @app.command("capacity")
 @translating
-def capacity_(ctx: typer.Context, json_: JsonOpt = False) -> None:
+def capacity_(
+    ctx: typer.Context,
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="One provider, shift by shift.")
+    ] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help="With --provider: the first day; today.")
+    ] = None,
+    days: Annotated[int, typer.Option("--days", help="With --provider: how many days.")] = 7,
+    by: Annotated[str | None, typer.Option("--by", help="With --provider: who asks.")] = None,
+    json_: JsonOpt = False,
+) -> None:
     """Officers and vehicles committed against each provider's sanctioned pool, now and after
-    pending decisions; cover with no valid basis."""
+    pending decisions; cover with no valid basis. With --provider: that provider shift by
+    shift — sanctioned, available on the roll, committed by decisions, rostered and present."""
     s = state(ctx)
+    if provider is not None:
+        if by is None:
+            raise InvalidInput("--by", "say who asks, with --provider")
+        day = None if first is None else check_day(first, "--from")
+        found_loads = shift_capacity.loads(s.uow(), provider, day, days, by, s.clock())
+        if json_:
+            emit(json_shapes.loads_view(found_loads))
+            return
+        from hifazat.cli import console
+
+        console.loads_table(found_loads, s.zone())
+        return
     found = audits.capacity_at(s.uow(), s.clock())
     if json_:
         emit([c.as_dict() for c in found])

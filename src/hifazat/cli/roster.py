@@ -20,7 +20,7 @@ from hifazat.cli.core import (
     translating,
 )
 from hifazat.domain.fields import check_day
-from hifazat.services import json_shapes, roll, rostering
+from hifazat.services import json_shapes, roll, rostering, shift_capacity
 from hifazat.services.yaml_lines import read_text
 
 
@@ -184,3 +184,29 @@ def roster_show(
     from hifazat.cli import console
 
     console.in_force_table(found)
+
+
+@roster_app.command("what-if")
+@translating
+def roster_what_if(
+    ctx: typer.Context,
+    decision: Annotated[str, typer.Argument(help="A decision not yet in force.")],
+    first: FromOpt,
+    by: ByOpt,
+    days: DaysOpt = 28,
+    time_limit: SecondsOpt = 30.0,
+    json_: JsonOpt = False,
+) -> None:
+    """What a decision not yet in force asks of its provider's roll: the roster planned as
+    decided today and again as if the decision were approved, the officer-shifts it adds or
+    frees per shift and from when, and whether the roll can stand them. For the desk."""
+    s = state(ctx)
+    found = shift_capacity.what_if(
+        s.uow(), decision, check_day(first, "--from"), days, by, s.clock(), solver(time_limit)
+    )
+    if json_:
+        emit(json_shapes.what_if_view(found))
+        return
+    from hifazat.cli import console
+
+    console.what_if_lines(found)

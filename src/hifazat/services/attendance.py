@@ -167,7 +167,7 @@ def sheet(
         zone = repo.policy().timezone
         start = first if first is not None else local_date(now, zone)
         last = start + timedelta(days=days - 1)
-        counted = _tallies(uow, provider, [start + timedelta(n) for n in range(days)], now)
+        counted = tallies_for(uow, provider, [start + timedelta(n) for n in range(days)], now)
         officers = {o.service_number: o.name for o in repo.officers(provider)}
         people = {t.protectee_id for t in counted}
         names = {pid: repo.protectee(pid).name for pid in people}
@@ -178,7 +178,8 @@ def sheet(
     )
 
 
-def _tallies(uow: UnitOfWork, provider: str, days: Iterable[date], now: datetime) -> list[Tally]:
+def tallies_for(uow: UnitOfWork, provider: str, days: Iterable[date], now: datetime) -> list[Tally]:
+    """The provider's post-shifts of the days, measured as of `now` (the caller gated it)."""
     repo = uow.repo
     zone = repo.policy().timezone
     wanted = sorted(days)
@@ -206,7 +207,7 @@ def provider_flags(uow: UnitOfWork, provider: str, at: datetime) -> list[Flag]:
     zone = uow.repo.policy().timezone
     today = local_date(at, zone)
     days = uow.repo.roster_days(provider, date.min, today)
-    return attendance_flags(provider, _tallies(uow, provider, days, at), at)
+    return attendance_flags(provider, tallies_for(uow, provider, days, at), at)
 
 
 def all_flags(uow: UnitOfWork, at: datetime) -> list[Flag]:

@@ -24,6 +24,7 @@ from hifazat.domain.times import utc_text
 from hifazat.services.attendance import Sheet
 from hifazat.services.oversight import ReviewDue
 from hifazat.services.rostering import InForce, Plan, Published
+from hifazat.services.shift_capacity import Loads, WhatIf
 
 #: how a page speaks a message kept as words (access.redaction.Speak)
 Speak = Callable[[str | Said], str]
@@ -390,4 +391,45 @@ def on_duty_view(duty: Sequence[OnDuty], now: datetime) -> dict[str, Any]:
             }
             for d in duty
         ],
+    }
+
+
+def loads_view(found: Loads) -> dict[str, Any]:
+    return {
+        "provider": found.provider,
+        "from": found.first.isoformat(),
+        "days": found.days,
+        "sanctioned": {"officers": found.pool_officers, "vehicles": found.pool_vehicles},
+        "roll": {"officers": found.roll_officers, "vehicles": found.roll_vehicles},
+        "shifts": [
+            {
+                "day": s.day.isoformat(),
+                "shift": s.shift,
+                "starts": utc_text(s.starts),
+                "available": s.available,
+                "committed": s.committed,
+                "committed_vehicles": s.committed_vehicles,
+                "rostered": s.rostered,
+                "present": s.present,
+                "vehicles_present": s.vehicles_present,
+            }
+            for s in found.shifts
+        ],
+    }
+
+
+def what_if_view(found: WhatIf) -> dict[str, Any]:
+    return {
+        "decision": found.decision,
+        "provider": found.with_it.provider,
+        "from": found.with_it.first.isoformat(),
+        "days": found.with_it.days,
+        "officer_shifts_changed": found.change,
+        "first_day_changed": None
+        if found.first_changed is None
+        else found.first_changed.isoformat(),
+        "wanted": {"without": found.without.wanted, "with": found.with_it.wanted},
+        "short": {"without": found.without.short, "with": found.with_it.short},
+        "lacking": found.lacking,
+        "roll_has_them": found.lacking == 0,
     }

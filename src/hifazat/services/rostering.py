@@ -112,12 +112,14 @@ def plan(
     now: datetime,
     solve: Solve,
     rules: RosterRules = DEFAULT_RULES,
+    extra: Decision | None = None,
 ) -> Plan:
-    """A roster for the range, as the solver would make it now, kept nowhere."""
+    """A roster for the range, as the solver would make it now, kept nowhere; with `extra`, as
+    if that decision were decided as it stands there (a what-if)."""
     _check_days(days)
     with uow.reading():
         _gate(uow, provider, by, "roll.read")
-        return _plan_in(uow, provider, first, days, now, solve, rules, None)
+        return _plan_in(uow, provider, first, days, now, solve, rules, None, extra)
 
 
 @dataclass(frozen=True)
@@ -216,11 +218,15 @@ def _plan_in(
     solve: Solve,
     rules: RosterRules,
     published: Roster | None,
+    extra: Decision | None = None,
 ) -> Plan:
     repo = uow.repo
     zone = repo.policy().timezone
     roll = repo.officers(provider)
-    followed = planned(repo.decisions(provider_id=provider), now)
+    decided = repo.decisions(provider_id=provider)
+    if extra is not None:
+        decided = [d for d in decided if d.id != extra.id] + [extra]
+    followed = planned(decided, now)
     wanted = posts(details(followed, uow, provider), first, days, rules.pattern, zone)
     names = {pid: repo.protectee(pid).name for pid in {p.protectee_id for p in wanted}}
     the_problem = problem(wanted, roll, first, days, rules, published)

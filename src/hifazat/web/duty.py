@@ -16,7 +16,7 @@ from hifazat.domain.errors import Conflict, InvalidInput, NotFound
 from hifazat.domain.fields import check_day
 from hifazat.domain.users import role_parts
 from hifazat.domain.words import NP_
-from hifazat.services import attendance, roll, rostering
+from hifazat.services import attendance, roll, rostering, shift_capacity
 from hifazat.serving.requests import Reg
 from hifazat.web.forms import Field, Optional, local_input, see_other
 from hifazat.web.pages import render, zone_of
@@ -86,6 +86,7 @@ def _page(
     now = reg.clock()
     found = attendance.sheet(reg.uow(), provider, first, 1, who.user.id, now)
     officers, vehicles = roll.roll(reg.uow(), provider, who.user.id)
+    counts = shift_capacity.loads(reg.uow(), provider, found.first, 1, who.user.id, now)
     with reg.uow().reading() as uow:
         people = sorted(uow.repo.protectees().values(), key=lambda p: p.name)
         recent = uow.repo.checks(provider, since=now - LONGEST_STINT)
@@ -105,6 +106,7 @@ def _page(
         provider=provider,
         desks=_desks(who),
         sheet=found,
+        counts=counts,
         shifts=shifts,
         states=STATES,
         tags=TAGS,

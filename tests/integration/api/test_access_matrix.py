@@ -43,6 +43,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
         {"officer": "SP-1", "kind": "out"},
         DESKS,
     ),
+    # counts shift by shift, naming nobody: oversight and every desk
+    ("GET", "/api/v1/providers/sindh-police/capacity?from=2026-01-27", None, OVERSIGHT | DESKS),
     # counts of who stands with the protectee now: whoever reads the protectee's status
     ("GET", f"{P}/on-duty", None, OVERSIGHT | {"intelligence"} | CONCERNED),
     ("GET", "/api/v1/protectees", None, SIGNED_IN),

@@ -8,8 +8,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from hifazat.api.deps import IDEMPOTENT, Reg, Who, idempotent
-from hifazat.api.schemas import AttendanceView, CheckBody, CheckInBody, CheckRead, OnDutyView
-from hifazat.services import attendance, guarded, json_shapes
+from hifazat.api.schemas import (
+    AttendanceView,
+    CheckBody,
+    CheckInBody,
+    CheckRead,
+    OnDutyView,
+    ShiftCapacityView,
+)
+from hifazat.services import attendance, guarded, json_shapes, shift_capacity
 from hifazat.serving.instants import FromDay
 
 router = APIRouter(prefix="/api/v1")
@@ -67,3 +74,18 @@ def on_duty(pid: str, reg: Reg, who: Who) -> OnDutyView:
     decision asks for: counts only, never names or shift times."""
     found = guarded.read_on_duty(reg.uow(), who.need("status.read"), pid, reg.clock())
     return OnDutyView.model_validate(found)
+
+
+@router.get("/providers/{provider_id}/capacity", operation_id="providers_capacity", tags=["audits"])
+def capacity(
+    provider_id: str,
+    reg: Reg,
+    who: Who,
+    first: FromDay = None,
+    days: Annotated[int, Query(ge=1, le=shift_capacity.MAX_DAYS)] = 7,
+) -> ShiftCapacityView:
+    """The provider shift by shift: sanctioned, available on its roll, committed by its
+    decisions, rostered and present — counts alone, for oversight and the desks."""
+    user = who.need("capacity.read").id
+    found = shift_capacity.loads(reg.uow(), provider_id, first, days, user, reg.clock())
+    return ShiftCapacityView.model_validate(json_shapes.loads_view(found))

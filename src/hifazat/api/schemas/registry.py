@@ -292,3 +292,35 @@ class OnDutyView(View):
 
     at: Utc
     providers: list[ProviderOnDuty]
+
+
+class Pair(View):
+    officers: int
+    vehicles: int
+
+
+class ShiftLoadView(View):
+    """One shift of a provider, all its posts together; `present` is null where the shift has
+    not begun or no roster covers its day (not measured)."""
+
+    day: date
+    shift: str
+    starts: Utc
+    available: int
+    committed: int
+    committed_vehicles: int
+    rostered: int
+    present: int | None
+    vehicles_present: int | None
+
+
+class ShiftCapacityView(View):
+    """Sanctioned, on the roll, committed by decisions, rostered and present, shift by shift:
+    counts alone."""
+
+    provider: str
+    first: date = Field(alias="from")
+    days: int
+    sanctioned: Pair
+    roll: Pair
+    shifts: list[ShiftLoadView]
