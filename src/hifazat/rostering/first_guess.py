@@ -26,6 +26,7 @@ def first_guess(problem: Problem) -> dict[tuple[str, int], Slot]:
     kinds: dict[tuple[str, str], int] = defaultdict(int)
     week: dict[tuple[str, int], int] = defaultdict(int)
     run: dict[str, int] = defaultdict(int)  # consecutive days worked up to yesterday
+    published = problem.published or {}
     by_day: dict[int, list[Cover]] = defaultdict(list)
     for c in problem.cover:
         by_day[c.day].append(c)
@@ -68,6 +69,8 @@ def first_guess(problem: Problem) -> dict[tuple[str, int], Slot]:
             ]
             candidates.sort(
                 key=lambda w: (
+                    # re-rostering, whoever the published roster has here keeps it
+                    published.get(w.id, ())[day : day + 1] != (slot,),
                     # the least worked, within two shifts: officers who all began together
                     # would all reach their limit of consecutive days together too
                     used[w.id] // (2 * minutes[c.shift]),

@@ -9,12 +9,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
 from hifazat.domain.roster import ANY_POST, Cost, Problem, Roster, Slot, Worker, cost
+from hifazat.rostering import teams
 from hifazat.rostering.first_guess import first_guess
 
 
@@ -47,6 +48,9 @@ class Settings:
     #: the most one neighbourhood's search may take, and its workers
     step_seconds: float = 2.0
     step_workers: int = 2
+    #: a force's roll past this many officers is rostered in parts, a team to each detail
+    #: (`rostering/teams.py`): one model of a province is too large to search
+    split_above: int = 400
 
 
 def solve(problem: Problem, settings: Settings = Settings()) -> Solution:
@@ -57,6 +61,8 @@ def solve(problem: Problem, settings: Settings = Settings()) -> Solution:
     cores these find in a minute what the whole model finds in an hour."""
     started = time.perf_counter()
     deadline = started + settings.time_limit
+    if teams.splits(problem, settings.split_above):
+        return _in_parts(problem, settings, started)
     model = Model(problem)
     whole = _solver(settings, settings.time_limit * settings.whole_share)
     status = whole.solve(model.cp)
@@ -73,7 +79,7 @@ def solve(problem: Problem, settings: Settings = Settings()) -> Solution:
     if status != cp_model.INFEASIBLE and model.guess is not None:
         # CP-SAT may leave a hint unused; where the first guess beats what it found, the
         # neighbourhoods start from the guess (checked against every rule by CP-SAT itself)
-        check = _solver(settings, 1.0, 1)
+        check = _solver(settings, min(1.0, max(deadline - time.perf_counter(), 0.05)), 1)
         if check.solve(model.within(model.values(model.guess), set())) in (
             cp_model.OPTIMAL,
             cp_model.FEASIBLE,
@@ -102,6 +108,40 @@ def solve(problem: Problem, settings: Settings = Settings()) -> Solution:
         roster=roster,
         cost=cost(problem, roster),
         bound=bound + model.constant,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _in_parts(problem: Problem, settings: Settings, started: float) -> Solution:
+    """Every bundle of details rostered cover-first at once (`first_guess`: a roster that keeps
+    every hard rule), then CP-SAT on the bundles that cost most, while time is left, each kept
+    where it costs less."""
+    deadline = started + settings.time_limit
+    roster: dict[str, tuple[Slot | None, ...]] = {
+        w.id: (None,) * problem.horizon for w in problem.workers
+    }
+    guessed = []
+    for part in teams.bundles(problem):
+        given = first_guess(part)
+        mine = {
+            w.id: tuple(given.get((w.id, d)) for d in range(part.horizon)) for w in part.workers
+        }
+        roster.update(mine)
+        guessed.append((cost(part, mine).total, part))
+    worst = sorted(guessed, key=lambda g: -g[0])
+    for n, (spent, part) in enumerate(worst):
+        left = deadline - time.perf_counter()
+        if left < 0.5:
+            break
+        share = max(left / (len(worst) - n), 0.3)
+        found = solve(part, replace(settings, time_limit=share, split_above=len(part.workers)))
+        if found.roster is not None and found.cost is not None and found.cost.total <= spent:
+            roster.update(found.roster)
+    return Solution(
+        outcome=Outcome.FEASIBLE,
+        roster=roster,
+        cost=cost(problem, roster),
+        bound=0,
         seconds=time.perf_counter() - started,
     )
 
