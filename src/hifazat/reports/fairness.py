@@ -178,7 +178,7 @@ def _tables(cells: dict[_Key, _Cell]) -> list[CohortTable]:
             )
             for name in sorted(group, key=lambda name: (name == NONE, name))
         ]
-        tables.append(CohortTable(cohort, tuple(_tested(row, plain) for row in plain)))
+        tables.append(CohortTable(cohort, tuple(fisher_tested(row, plain) for row in plain)))
     return tables
 
 
@@ -193,7 +193,9 @@ def _rest(row: AffiliationRow, rows: Iterable[AffiliationRow]) -> AffiliationRow
     )
 
 
-def _tested(row: AffiliationRow, rows: list[AffiliationRow]) -> AffiliationRow:
+def fisher_tested(row: AffiliationRow, rows: list[AffiliationRow]) -> AffiliationRow:
+    """The row with its one-sided Fisher exact p against the rest, flagged by the audit's
+    significance and minimum-count rules (the ground's understaffing test reuses it)."""
     rest = _rest(row, rows)
     if row.affiliation == NONE or rest.protectees == 0:
         return row

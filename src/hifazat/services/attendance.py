@@ -32,6 +32,7 @@ from hifazat.domain.flags import Flag
 from hifazat.domain.said import Instant, Ref, Said
 from hifazat.domain.times import local_date
 from hifazat.domain.words import N_
+from hifazat.reports.ground import Measured
 from hifazat.services.ids import new_id
 from hifazat.services.rostering import DEFAULT_RULES, details, planned
 from hifazat.services.unit_of_work import UnitOfWork
@@ -208,6 +209,29 @@ def provider_flags(uow: UnitOfWork, provider: str, at: datetime) -> list[Flag]:
     today = local_date(at, zone)
     days = uow.repo.roster_days(provider, date.min, today)
     return attendance_flags(provider, tallies_for(uow, provider, days, at), at)
+
+
+def measured(uow: UnitOfWork, start: datetime, end: datetime) -> list[Measured]:
+    """Each protectee a provider kept attendance for between `start` and `end` with cover on
+    record, their affiliation then, and the NOMINAL or UNDERSTAFFED flags that began in it."""
+    repo = uow.repo
+    zone = repo.policy().timezone
+    first, last = local_date(start, zone), local_date(end, zone)
+    people = repo.protectees()
+    out = []
+    for provider in repo.rostered_providers():
+        days = sorted(repo.roster_days(provider, first, last))
+        counted = [t for t in tallies_for(uow, provider, days, end) if start <= t.starts < end]
+        short: dict[str, list[str]] = {}
+        for f in attendance_flags(provider, counted, end):
+            if f.rule in ("NOMINAL", "UNDERSTAFFED") and f.protectee:
+                short.setdefault(f.protectee, []).append(f.subject)
+        covered = {t.protectee_id: t.day for t in counted if t.officers}
+        for pid, day in sorted(covered.items()):
+            person = people.get(pid)
+            affiliation = person.affiliation_on(day) if person else None
+            out.append(Measured(provider, pid, affiliation, tuple(short.get(pid, ()))))
+    return out
 
 
 def all_flags(uow: UnitOfWork, at: datetime) -> list[Flag]:

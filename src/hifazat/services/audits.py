@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from hifazat.reports.capacity import ProviderCapacity, capacity_lean
 from hifazat.reports.cost import Cost, cost_lean
 from hifazat.reports.fairness import audit_lean
 from hifazat.reports.findings import Audit
+from hifazat.reports.ground import understaffing
 from hifazat.reports.history import History
 from hifazat.reports.lean import LeanHistory
 from hifazat.reports.transparency.model import TransparencyReport as Report
 from hifazat.reports.transparency.model import build_report
+from hifazat.services import attendance
 from hifazat.services.unit_of_work import UnitOfWork
 
 
@@ -48,9 +51,13 @@ def load_lean(
 
 
 def fairness(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> Audit:
+    """Disparities and clusters from the record; and, where providers keep attendance,
+    affiliations left short on the ground more often than the rest (`reports.ground`)."""
     with uow.reading():
         history = load_lean(uow, now)
-    return audit_lean(history, start, end, now)
+        measured = attendance.measured(uow, start, min(end, now))
+    found = audit_lean(history, start, end, now)
+    return replace(found, findings=found.findings + tuple(understaffing(measured)))
 
 
 def capacity_at(uow: UnitOfWork, now: datetime) -> tuple[ProviderCapacity, ...]:

@@ -27,7 +27,11 @@ THREAT_LEVELS = [
     NP_("audit threat level", "severe"),
 ]
 #: the kinds of finding
-FINDING_KINDS = [NP_("finding", "disparity"), NP_("finding", "cluster")]
+FINDING_KINDS = [
+    NP_("finding", "disparity"),
+    NP_("finding", "cluster"),
+    NP_("finding", "understaffing"),
+]
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from pydantic import Field
 
 from hifazat.api.schemas.common import Complement, Number, ThreatLevel, Utc, View
 from hifazat.reports.findings import CLUSTER, DISPARITY
+from hifazat.reports.ground import UNDERSTAFFING
 from hifazat.services.schema import OneOf
 
-FindingKind = Annotated[str, OneOf([DISPARITY, CLUSTER])]
+FindingKind = Annotated[str, OneOf([DISPARITY, CLUSTER, UNDERSTAFFING])]
 
 
 class CohortView(View):
