@@ -22,6 +22,7 @@ from hifazat.domain.attendance import Check
 from hifazat.domain.decision import Decision, Hold, Ratification, StepApproval
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound
+from hifazat.domain.events import PublicEvent
 from hifazat.domain.flags import UndeliveredNotice
 from hifazat.domain.notice import Notice
 from hifazat.domain.outbox import (
@@ -97,6 +98,7 @@ class State:
     #: (id, provider, first, days, assignments), in publication order
     rosters: list[tuple[str, str, date, int, tuple[Assignment, ...]]] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    events: list[PublicEvent] = field(default_factory=list)
 
     def copy(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
@@ -429,6 +431,21 @@ class FakeRepository:
 
     def add_check(self, check: Check) -> None:
         self.s.checks.append(check)
+
+    def add_event(self, event: PublicEvent) -> None:
+        self.s.events.append(event)
+
+    def events(
+        self, affiliation: str | None = None, event_id: str | None = None
+    ) -> list[PublicEvent]:
+        return sorted(
+            (
+                e
+                for e in self.s.events
+                if affiliation in (None, e.affiliation) and event_id in (None, e.id)
+            ),
+            key=lambda e: (e.at, e.id),
+        )
 
     def checks(
         self,

@@ -41,6 +41,7 @@ def test_demo_imports_with_counts(registry: Registry) -> None:
         "vehicles": 0,
         "rosters": 0,
         "attendance": 0,
+        "events": 0,
     }
 
 

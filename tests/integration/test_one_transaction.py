@@ -113,7 +113,7 @@ READS = {
     "ledger proof", "ledger check-receipt", "ledger verify", "notices show", "notices dead",
     "reviews due", "audit fairness", "capacity", "cost", "report transparency",
     "decision show", "appeal list", "notices", "roll list", "roster plan", "roster show",
-    "attendance show", "roster what-if",
+    "attendance show", "roster what-if", "events list", "audit retaliation",
 }  # fmt: skip
 
 
@@ -184,9 +184,11 @@ def test_every_write_command_is_one_transaction(demo: Registry, tmp_path: Any) -
         "--by", "ssu-operator")  # fmt: skip
     run("attendance", "out", "--provider", "sindh-police", "--officer", "SP-1",
         "--by", "ssu-operator")  # fmt: skip
+    run("events", "add", "--at", "2026-01-20T11:00:00+05:00", "--affiliation", "PPP", "--kind",
+        "protest", "--title", "Rally", "--source", "Dawn", "--by", "auditor")  # fmt: skip
     run("ledger", "checkpoint")
     run("status", "farooq-sattar", "--json")
-    assert len(steps) == 20
+    assert len(steps) == 21
     attempts = reg.dump(everything=True)["attempts"]
     assert len(attempts) == 1  # the refusal's, kept in its command's one transaction
 
@@ -197,7 +199,7 @@ def test_every_command_is_counted() -> None:
         "users add", "users grant", "users language", "channels add", "decide", "approve",
         "appeal lodge", "appeal decide", "rescind", "threat add", "report discrepancy",
         "ledger checkpoint", "status", "roll import", "roster publish", "attendance in",
-        "attendance out",
+        "attendance out", "events add",
     }  # fmt: skip
     alone = {"serve", "worker", "demo", "db upgrade", "roster benchmark"}  # last: no database
     assert {name.replace("_", " ") for name in RUN_ALONE} == alone

@@ -120,6 +120,7 @@ def test_cli_writes_html_and_pdf_naming_nobody(registry: Registry, tmp_path: Pat
         "Protectees by category",
         "Decisions by action",
         "Fairness findings",
+        "Timing findings",
     ):
         assert heading in text
     assert PRIVATE not in text

@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ledger.read": frozenset({"any"}),
     "ledger.checkpoint": OVERSIGHT,
     "user.list": frozenset({"admin", "auditor"}),
+    # public events are public by nature: anyone signed in reads the register
+    "event.read": frozenset({"any"}),
     # a provider's officers and vehicles: who guards whom, in which car — its own desk alone
     "roll.read": frozenset({"provider-desk"}),
     # who checked in where and when: the same
@@ -54,6 +56,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "notice.requeue": frozenset({"admin", "covering"}),
     "roll.manage": frozenset({"provider-desk"}),
     "attendance.record": frozenset({"provider-desk"}),
+    "event.record": frozenset({"auditor", "committee"}),
 }
 
 ADMIN_ACTIONS = frozenset({"user.manage"})

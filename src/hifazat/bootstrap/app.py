@@ -24,6 +24,7 @@ from hifazat.api.routers import (
     auth,
     decisions,
     deployment,
+    events,
     ledger,
     notices,
     oversight,
@@ -89,7 +90,7 @@ def create_app(
     ratelimit.install(app, frozenset({principal, visitor}), html=html_error)
     for module in (
         auth, protectees, decisions, oversight, audits, ledger, users, public, notices,
-        deployment,
+        deployment, events,
     ):  # fmt: skip
         app.include_router(module.router)
     app.include_router(pages.router)

@@ -113,6 +113,8 @@ Next, against this registry (prefix each with: .venv/bin/hifazat --db {db}):
       --reason-code court-order --reason "Sindh High Court ordered a security review"
   approve DECISION --by ssu-chief          (takes effect after the 72 h notice)
   status farooq-sattar --json · flags · reviews due
+  audit retaliation --from 2025-06-01T00:00:00+05:00 --to 2026-02-28T00:00:00+05:00
+      (MQM-P's public events against the cuts decided after them; web: /audit/retaliation)
   ledger verify · ledger proof d-006 -o receipt.json · ledger public-key
   ledger check-receipt receipt.json --key "$(hifazat --db {db} ledger public-key)"
 Demo users: ssu-operator, ssu-chief, moi-operator, moi-approver, ptac-chair (committee),

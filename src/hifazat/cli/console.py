@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hifazat.domain.events import PublicEvent
 from hifazat.domain.fields import shown
 from hifazat.domain.flags import Flag
 from hifazat.domain.resources import Officer, Vehicle
@@ -20,6 +21,7 @@ from hifazat.domain.times import local_text
 from hifazat.reports.capacity import ProviderCapacity
 from hifazat.reports.cost import Cost
 from hifazat.reports.findings import Audit
+from hifazat.reports.retaliation import ALPHA, MIN_EVENTS, Retaliation
 from hifazat.services.attendance import Sheet
 from hifazat.services.oversight import ReviewDue
 from hifazat.services.rostering import InForce, Plan, Published
@@ -149,6 +151,67 @@ def fairness_tables(audit: Audit) -> None:
         out.print(f"    evidence: {_v(', '.join(finding.evidence))}")
     if not audit.findings:
         out.print("No findings.")
+
+
+def retaliation_tables(found: Retaliation, zone: str) -> None:
+    out.print(
+        f"Retaliation test {found.start:%Y-%m-%d} to {found.end:%Y-%m-%d}: reductions decided "
+        f"within {found.window.days} days after an affiliation's public events; circular shifts "
+        f"of the event dates; p < {ALPHA}, at least {MIN_EVENTS} events and {MIN_EVENTS} "
+        "reductions within windows"
+    )
+    table = Table(
+        "affiliation", "provider", "events", "reductions", "observed", "expected", "p", "flag"
+    )
+    for t in found.tests:
+        table.add_row(
+            _v(t.affiliation),
+            _v(t.provider),
+            str(len(t.events)),
+            str(len(t.reductions)),
+            str(t.observed),
+            f"{t.expected:.1f}",
+            f"{t.p_value:.3f}",
+            "FLAG" if t.flagged else "",
+        )
+    out.print(table)
+    for t in found.tests:
+        if t.observed < MIN_EVENTS:
+            out.print(
+                f"{_v(t.affiliation)} / {_v(t.provider)}: {t.observed} reduction(s) decided within"
+                f" windows, fewer than {MIN_EVENTS}: too few to call either way"
+            )
+        if not t.decisions and not t.ground_reports:
+            continue
+        out.print(f"[bold]{_v(t.affiliation)}[/bold] / {_v(t.provider)}:")
+        for d in t.decisions:
+            out.print(
+                f"    {_v(d.decision)} {_v(d.action)} {_t(d.decided_at, zone)}"
+                f" after {_v(', '.join(d.after))}"
+            )
+        for g in t.ground_reports:
+            out.print(
+                f"    ground report {_v(g.id)} observed {_t(g.observed_at, zone)}: "
+                "no decision behind it, so not counted"
+            )
+    for u in found.untested:
+        why = (
+            f"fewer than {MIN_EVENTS}"
+            if u.reason == "events"
+            else f"but the period is no longer than the {found.window.days}-day window"
+        )
+        out.print(f"{_v(u.affiliation)}: {u.events} event(s), {why}; not tested")
+    if not found.findings:
+        out.print("No findings.")
+
+
+def events_table(events: Iterable[PublicEvent], zone: str) -> None:
+    table = Table("id", "at", "affiliation", "kind", "title", "source")
+    for e in events:
+        table.add_row(
+            _v(e.id), _t(e.at, zone), _v(e.affiliation), _v(e.kind), _v(e.title), _v(e.source)
+        )
+    out.print(table)
 
 
 def capacity_table(found: Iterable[ProviderCapacity]) -> None:

@@ -108,6 +108,7 @@ channels_app = typer.Typer(no_args_is_help=True, help="Where notices are deliver
 roster_app = typer.Typer(no_args_is_help=True, help="Duty rosters and their solver.")
 roll_app = typer.Typer(no_args_is_help=True, help="A provider's officers and vehicles.")
 attendance_app = typer.Typer(no_args_is_help=True, help="Officers checking in and out of posts.")
+events_app = typer.Typer(no_args_is_help=True, help="Public events of affiliations.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
@@ -121,6 +122,7 @@ app.add_typer(channels_app, name="channels")
 app.add_typer(roster_app, name="roster")
 app.add_typer(roll_app, name="roll")
 app.add_typer(attendance_app, name="attendance")
+app.add_typer(events_app, name="events")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]

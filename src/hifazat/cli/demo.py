@@ -20,6 +20,8 @@ from hifazat.settings import ledger_name
 SCENARIO_NAME = "karachi-withdrawal.yaml"
 #: the Sindh and federal forces behind the same cover: rolls, rosters and attendance
 DEPLOYMENT_NAME = "karachi-deployment.yaml"
+#: the party's public events after the Gul Plaza fire, for the retaliation test
+EVENTS_NAME = "karachi-events.yaml"
 
 
 def scenario_path(name: str = SCENARIO_NAME) -> Path:
@@ -64,7 +66,9 @@ def create_demo(
         deployed = import_scenario(
             UnitOfWork(engine), scenario_path(DEPLOYMENT_NAME), clock, solver
         )
-        summary.counts.update({k: n for k, n in deployed.counts.items() if n})
+        said = import_scenario(UnitOfWork(engine), scenario_path(EVENTS_NAME), clock)
+        for more in (deployed, said):
+            summary.counts.update({k: n for k, n in more.counts.items() if n})
         for user in EXTRA_USERS:
             add_user(
                 UnitOfWork(engine), user, None if "admin" in user.roles else "registrar", clock

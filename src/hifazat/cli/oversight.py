@@ -100,6 +100,33 @@ def audit_fairness(
         console.fairness_tables(result)
 
 
+@audit_app.command("retaliation")
+@translating
+def audit_retaliation(
+    ctx: typer.Context,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    window: Annotated[
+        str | None,
+        typer.Option(help="Reductions decided this long after an event (default: the policy's)."),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Reductions of an affiliation's cover decided soon after its public events, against
+    what the provider's own reductions at other times predict; every finding with its events
+    and decisions. JSON: the findings (flagged tests) alone."""
+    s = state(ctx)
+    start, end = span(s, from_, to)
+    length = parse_duration(window, "--window") if window is not None else None
+    result = audits.retaliation_test(s.uow(), start, end, s.clock(), length)
+    if json_:
+        emit([t.as_dict() for t in result.findings])
+    else:
+        from hifazat.cli import console
+
+        console.retaliation_tables(result, s.zone())
+
+
 @app.command("capacity")
 @translating
 def capacity_(

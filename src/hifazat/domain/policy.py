@@ -49,6 +49,8 @@ class Policy:
     name_positional_cover: bool = False
     #: ... as it stood this long before the report's instant (never under MIN_NAMING_LAG)
     naming_lag: timedelta = MIN_NAMING_LAG
+    #: the retaliation test counts reductions decided this long after an affiliation's event
+    retaliation_window: timedelta = timedelta(days=14)
 
     def entitled_rank(self, office_classes: Iterable[str], provider_level: str) -> int:
         """The highest floor any office held gives at this provider level (0: none)."""

@@ -35,6 +35,9 @@ def policy_from_document(doc: Mapping[str, Any]) -> Policy:
         approval_chains=tuple(_chain(c) for c in doc.get("approval_chains", [])),
         restoring_reason_code=doc.get("restoring_reason_code", "review-outcome"),
         desk_contacts=dict(doc.get("desk_contacts", {})),
+        retaliation_window=parse_duration(
+            doc.get("retaliation_window", "14d"), "retaliation_window"
+        ),
         **_public_report(doc.get("public_report") or {}),
     )
 

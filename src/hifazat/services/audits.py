@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from hifazat.domain.errors import InvalidInput
+from hifazat.domain.said import Said
+from hifazat.domain.words import N_
 from hifazat.reports.capacity import ProviderCapacity, capacity_lean
+from hifazat.reports.cohorts import affiliation_at
 from hifazat.reports.cost import Cost, cost_lean
 from hifazat.reports.fairness import audit_lean
 from hifazat.reports.findings import Audit
 from hifazat.reports.ground import understaffing
 from hifazat.reports.history import History
 from hifazat.reports.lean import LeanHistory
+from hifazat.reports.retaliation import Retaliation, reductions_of, retaliation
 from hifazat.reports.transparency.model import TransparencyReport as Report
 from hifazat.reports.transparency.model import build_report
 from hifazat.services import attendance
@@ -60,6 +66,46 @@ def fairness(uow: UnitOfWork, start: datetime, end: datetime, now: datetime) -> 
     return replace(found, findings=found.findings + tuple(understaffing(measured)))
 
 
+def retaliation_test(
+    uow: UnitOfWork,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    window: timedelta | None = None,
+) -> Retaliation:
+    """The timing of cuts against the affiliations' public events (`reports.retaliation`), as
+    the record stood at `now`; the window is the policy's unless given."""
+    with uow.reading():
+        history = load_lean(uow, now, assessments=False)
+        events = [e for e in uow.repo.events() if e.entered_at <= now]
+    policy_window = history.policy.retaliation_window
+    length = window if window is not None else policy_window
+    if length <= timedelta(0):
+        raise InvalidInput("window", Said(N_("must be longer than nothing")))
+    policy = history.policy
+    protectees = history.protectees
+    cuts = reductions_of(history.facts, protectees, policy, start, end, now)
+    until = min(end, now)
+    concerned: dict[str, set[str]] = defaultdict(set)
+    for f in history.facts:
+        if f.proposed_at < until:
+            party = affiliation_at(policy, protectees[f.protectee_id], until)
+            concerned[party].add(f.provider_id)
+    reports = [
+        (r, affiliation_at(policy, protectees[r.protectee_id], r.observed_at))
+        for r in history.reports
+    ]
+    return retaliation(
+        events,
+        cuts,
+        start,
+        end,
+        length,
+        concerned=concerned,
+        reports=reports,
+    )
+
+
 def capacity_at(uow: UnitOfWork, now: datetime) -> tuple[ProviderCapacity, ...]:
     with uow.reading():
         history = load_lean(uow, now, reports=False)
@@ -85,4 +131,10 @@ def transparency(uow: UnitOfWork, start: datetime, end: datetime, now: datetime)
         history = load_history(uow, now)
         appeals = uow.repo.appeals()
         reviews = [r for r in uow.repo.reviews() if r.reviewed_at <= now]
-    return build_report(history, appeals, start, end, now, reviews=reviews)
+    # a period no longer than the policy's window has no "other times" to compare with
+    timing = (
+        retaliation_test(uow, start, end, now)
+        if end - start > history.policy.retaliation_window
+        else None
+    )
+    return build_report(history, appeals, start, end, now, reviews=reviews, retaliation=timing)

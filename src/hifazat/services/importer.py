@@ -20,6 +20,7 @@ from hifazat.domain.rules import lifecycle
 from hifazat.domain.times import Clock
 from hifazat.domain.users import User
 from hifazat.services import decide, deployment, registry_entries, roll, users
+from hifazat.services import events as public_events
 from hifazat.services.located import row
 from hifazat.services.rostering import Solver
 from hifazat.services.schema import (
@@ -88,7 +89,7 @@ def _items(data: Any, key: str) -> list[tuple[int, Any]]:
 
 
 def _check_unique(data: Any, source: str) -> None:
-    for key in ("providers", "users", "protectees", "decisions", "threat_assessments"):
+    for key in ("providers", "users", "protectees", "decisions", "threat_assessments", "events"):
         seen: dict[str, int] = {}
         for line, item in _items(data, key):
             ident = item.get("id") if isinstance(item, dict) else None
@@ -170,6 +171,15 @@ def _load(
     for event in sorted(events, key=lambda e: (e.at, e.kind_order, e.n)):
         with row(source, event.line, event.label):
             event.apply()
+    for line, e in zip(lines.get("events", []), scenario.events, strict=True):
+        with row(source, line, f"public event {e.id}"):
+            public_events.add_event_in(
+                uow,
+                public_events.NewEvent(
+                    e.at, e.affiliation, e.kind, e.title, e.source, e.entered_by, e.id
+                ),
+                now,
+            )
     counts = {
         "providers": len(scenario.providers),
         "users": len(scenario.users),
@@ -181,6 +191,7 @@ def _load(
         "vehicles": len(scenario.vehicles),
         "rosters": len(scenario.rosters),
         "attendance": len(scenario.attendance) + len(scenario.attendance_as_rostered),
+        "events": len(scenario.events),
     }
     return ImportSummary(policy_doc["id"], counts)
 

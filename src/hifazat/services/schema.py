@@ -28,6 +28,7 @@ from hifazat.domain import fields
 from hifazat.domain.chains import APPROVER, COMMITTEE
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.errors import InvalidInput
+from hifazat.domain.events import EventKind
 from hifazat.domain.policy import MIN_NAMING_LAG, PROVIDER_LEVELS, THREAT_LEVELS
 from hifazat.domain.resources import ABSENCE_KINDS, QUALIFICATIONS, VEHICLE_KINDS, VEHICLE_STATES
 from hifazat.domain.times import parse_duration
@@ -90,10 +91,12 @@ class OneOf:
     """A string field limited to the values the domain names (its enum, or its tuple of them),
     so the schema's enum is the domain's and is never written out twice; for the scenario file
     here and the API's bodies and views alike. An enum's members are kept as their values, so
-    that an error names 'grant', not <Action.GRANT: 'grant'>."""
+    that an error names 'grant', not <Action.GRANT: 'grant'>. A set's values are sorted: its
+    iteration order changes with the process's hash seed, and the published schema must not."""
 
     def __init__(self, values: Iterable[str]) -> None:
-        self.values = tuple(str(v) for v in values)
+        given = sorted(values) if isinstance(values, (set, frozenset)) else values
+        self.values = tuple(str(v) for v in given)
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -208,6 +211,8 @@ class PolicyModel(Strict):
     approval_chains: list[ChainModel] = _items()
     restoring_reason_code: Ident = "review-outcome"
     public_report: PublicReportModel = PublicReportModel()
+    #: the retaliation test's window: reductions decided this long after a public event
+    retaliation_window: Duration = "14d"
 
     @field_validator("restoring_reason_code")
     @classmethod
@@ -370,6 +375,19 @@ class CheckModel(Strict):
     recorded_by: Ident
 
 
+class EventModel(Strict):
+    """A dated, sourced public event of an affiliation, entered by an auditor or the committee."""
+
+    id: Ident
+    at: Instant
+    affiliation: ShortName
+    kind: Annotated[str, OneOf(EventKind)]
+    title: Label
+    #: a URL, or a citation a reader can follow
+    source: Label
+    entered_by: Ident
+
+
 class ShortShiftModel(Strict):
     protectee: Ident
     day: Day
@@ -408,6 +426,8 @@ class ScenarioModel(Strict):
     rosters: list[RosterModel] = []
     attendance: list[CheckModel] = []
     attendance_as_rostered: list[AsRosteredModel] = []
+    #: public events (issue 19): what the retaliation test sets decisions against
+    events: list[EventModel] = []
 
 
 M = TypeVar("M", bound=BaseModel)

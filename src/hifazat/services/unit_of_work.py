@@ -16,6 +16,7 @@ from hifazat.domain.appeal import Appeal, AppealOutcome
 from hifazat.domain.attendance import Check
 from hifazat.domain.decision import Decision
 from hifazat.domain.discrepancy import DiscrepancyReport
+from hifazat.domain.events import PublicEvent
 from hifazat.domain.flags import UndeliveredNotice
 from hifazat.domain.notice import Notice
 from hifazat.domain.outbox import ChannelRecord, ClaimedNotice, DeadLetter, OutboxState
@@ -143,6 +144,10 @@ class Repository(Protocol):
     def roster_days(self, provider_id: str, first: date, last: date) -> set[date]: ...
     def rostered_providers(self) -> list[str]: ...
     def add_check(self, check: Check) -> None: ...
+    def add_event(self, event: PublicEvent) -> None: ...
+    def events(
+        self, affiliation: str | None = None, event_id: str | None = None
+    ) -> list[PublicEvent]: ...
     def checks(
         self,
         provider_id: str | None = None,

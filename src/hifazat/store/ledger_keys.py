@@ -56,6 +56,7 @@ RECORD_KEYS: dict[str, Select[Any]] = {
     "vehicle.added": select(t.vehicles.c.id),
     "roster.published": select(t.rosters.c.id),
     "attendance.recorded": select(t.attendance.c.id),
+    "event.recorded": select(t.public_events.c.id),
 }
 
 

@@ -308,6 +308,23 @@ def _attendance(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     return out
 
 
+def _events(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """Public by nature: the whole event, as entered."""
+    e = t.public_events
+    out = {}
+    for r in c.execute(_where(select(e), e.c.id, keys)):
+        payload = {
+            "event": r.id,
+            "at": _time(r.at),
+            "affiliation": r.affiliation,
+            "kind": r.kind,
+            "title": r.title,
+            "source": r.source,
+        }
+        out[r.id] = (r.entered_at, r.entered_by, payload)
+    return out
+
+
 def _attempts(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     out = {}
     for r in c.execute(_where(select(t.attempts), t.attempts.c.id, keys)):
@@ -493,6 +510,7 @@ KINDS: dict[str, tuple[str, Loader]] = {
     "vehicle.added": ("vehicle", _vehicles),
     "roster.published": ("roster", _rosters),
     "attendance.recorded": ("check", _attendance),
+    "event.recorded": ("public event", _events),
 }
 
 #: kinds whose every record must have an entry; an effect is entered only once its time passes

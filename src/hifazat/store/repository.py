@@ -14,6 +14,7 @@ from hifazat.store.ledger_store import LedgerStore
 from hifazat.store.outbox_store import OutboxStore
 from hifazat.store.records.decisions import DecisionRecords
 from hifazat.store.records.entries import EntryRecords
+from hifazat.store.records.events import EventRecords
 from hifazat.store.records.registry import RegistryRecords
 from hifazat.store.records.resources import AttendanceRecords, ResourceRecords, RosterRecords
 
@@ -25,6 +26,7 @@ class Repository(
     ResourceRecords,
     RosterRecords,
     AttendanceRecords,
+    EventRecords,
 ):
     def __init__(self, connection: Connection) -> None:
         self.c = connection

@@ -288,6 +288,21 @@ discrepancies = Table(
     Column("text", Text, nullable=False),
 )
 
+#: dated, sourced public events of an affiliation (issue 19): public by nature
+public_events = Table(
+    "public_events",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("affiliation", String(100), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("entered_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("entered_at", UTCDateTime(), nullable=False),
+    Index("ix_public_events_affiliation_at", "affiliation", "at"),
+)
+
 # --- refused attempts: kept so oversight sees attempts as well as decisions ---------------------
 attempts = Table(
     "attempts",

@@ -387,3 +387,99 @@ def intervals(
             f'stroke="#0b0c0c" transform="rotate(45 {dot} {mid})"/>'
         )
     return _svg(ident, title, desc, bottom + 24, body, rtl)
+
+
+@dataclass(frozen=True)
+class Moments:
+    """One time line: an affiliation's events with the window after each, and one provider's
+    reductions of its cover (`inside`: decided within a window) and ground reports."""
+
+    key: str
+    events: Sequence[datetime]
+    window_ends: Sequence[datetime]
+    reductions: Sequence[tuple[datetime, bool]]
+    reports: Sequence[datetime]
+
+
+def moments(
+    ident: str,
+    title: str,
+    desc: str,
+    empty: str,
+    rows: Sequence[Moments],
+    start: datetime,
+    end: datetime,
+    name: Callable[[str], str],
+    when: Callable[[datetime], str],
+    legend: Sequence[str],
+    rtl: bool = False,
+) -> Markup:
+    """One time line a row: each event a triangle above the line with its window shaded after
+    it, each reduction a mark below (filled where decided within a window, hollow where not),
+    each ground report a square. `legend` names the four marks, in that order."""
+    if not rows or end <= start:
+        return _nothing(empty)
+    axis = _Axis(8, WIDTH - 8, rtl)
+    span = (end - start).total_seconds()
+
+    def x(at: datetime) -> float:
+        return axis.x((at - start).total_seconds() / span)
+
+    row = 64
+    body: list[str] = []
+    for n, r in enumerate(rows):
+        top = 4 + n * row
+        line = top + 34
+        body.append(
+            f'<text x="{axis.x(0)}" y="{top + 12}" text-anchor="start">{_text(name(r.key))}</text>'
+        )
+        for at, until in zip(r.events, r.window_ends, strict=True):
+            a, b = sorted((x(at), x(until)))
+            body.append(
+                f'<rect x="{a}" y="{line - 10}" width="{max(round(b - a, 1), 1)}" height="20" '
+                f'fill="{POOL_FILL}" stroke="{POOL_EDGE}" stroke-width="0.6"/>'
+            )
+        body.append(
+            f'<line x1="{axis.x(0)}" x2="{axis.x(1)}" y1="{line}" y2="{line}" stroke="{AXIS}"/>'
+        )
+        for at in r.events:
+            e = x(at)
+            body.append(
+                f'<path d="M{e - 5},{line - 18} h10 l-5,8 z" fill="{COLOURS[0]}">'
+                f"<title>{_text(when(at))}</title></path>"
+            )
+        for at, inside in r.reductions:
+            d = x(at)
+            fill = COLOURS[3] if inside else "#fff"
+            body.append(
+                f'<circle cx="{d}" cy="{line + 14}" r="4" fill="{fill}" stroke="{COLOURS[3]}" '
+                f'stroke-width="1.6"><title>{_text(when(at))}</title></circle>'
+            )
+        for at in r.reports:
+            g = x(at)
+            body.append(
+                f'<rect x="{g - 4}" y="{line + 20}" width="8" height="8" fill="{COLOURS[4]}">'
+                f"<title>{_text(when(at))}</title></rect>"
+            )
+    bottom = 4 + len(rows) * row
+    body.append(
+        f'<text x="{axis.x(0)}" y="{bottom + 4}" text-anchor="start">{_text(when(start))}</text>'
+        f'<text x="{axis.x(1)}" y="{bottom + 22}" text-anchor="end">{_text(when(end))}</text>'
+    )
+    keys = bottom + 36
+    marks = (
+        f'<path d="M{{x}},{{y}} h10 l-5,8 z" fill="{COLOURS[0]}"/>',
+        f'<rect x="{{x}}" y="{{y}}" width="12" height="12" fill="{POOL_FILL}" '
+        f'stroke="{POOL_EDGE}"/>',
+        f'<circle cx="{{cx}}" cy="{{cy}}" r="4" fill="{COLOURS[3]}" stroke="{COLOURS[3]}"/>',
+        f'<circle cx="{{cx}}" cy="{{cy}}" r="4" fill="#fff" stroke="{COLOURS[3]}" '
+        'stroke-width="1.6"/>',
+        f'<rect x="{{x}}" y="{{y}}" width="8" height="8" fill="{COLOURS[4]}"/>',
+    )
+    for n, (label, mark) in enumerate(zip(legend, marks, strict=False)):
+        top = keys + n * 20
+        box = WIDTH - 18 if rtl else 4
+        text_x = WIDTH - 24 if rtl else 22
+        body.append(mark.format(x=box, y=top + 2, cx=box + 6, cy=top + 8))
+        body.append(f'<text x="{text_x}" y="{top + 12}" text-anchor="start">{_text(label)}</text>')
+    return _svg(ident, title, desc, keys + len(legend) * 20 + 4, body, rtl)

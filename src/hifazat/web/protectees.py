@@ -14,10 +14,11 @@ from hifazat.access.guard import Facts, allowed
 from hifazat.domain import notice
 from hifazat.domain.errors import InvalidInput
 from hifazat.domain.rules.appeals import APPEALABLE
-from hifazat.domain.times import local_text, parse_instant
+from hifazat.domain.times import local_text, parse_instant, utc_text
 from hifazat.domain.users import User
 from hifazat.i18n import words
 from hifazat.services import (
+    events,
     guarded,
     history,
     json_shapes,
@@ -64,11 +65,13 @@ def protectee_page(
         reports = [json_shapes.report_view(r) for r in uow.repo.discrepancies(pid)]
         appealed = {a.decision_id: json_shapes.appeal_view(a) for a in uow.repo.appeals(pid)}
     cover_history = history.cover_history(reg.uow(), who.user, pid, now)
+    said = events.of_protectee(reg.uow(), who.user.id, pid)
     by_id = {d["decision"]: d for d in decisions}
     timeline = sorted(
         [{"at": d["proposed_at"], "kind": "decision", "item": d} for d in decisions]
         + [{"at": r["observed_at"], "kind": "report", "item": r} for r in reports]
-        + [{"at": a["lodged_at"], "kind": "appeal", "item": a} for a in appealed.values()],
+        + [{"at": a["lodged_at"], "kind": "appeal", "item": a} for a in appealed.values()]
+        + [{"at": utc_text(e.at), "kind": "event", "item": e} for e in said],
         key=lambda e: e["at"],
         reverse=True,
     )

@@ -81,6 +81,21 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("GET", "/api/v1/flags", None, OVERSIGHT | DESKS),
     ("GET", "/api/v1/reviews/due", None, OVERSIGHT | DESKS),
     ("GET", "/api/v1/audit/fairness", None, OVERSIGHT),
+    ("GET", "/api/v1/audit/retaliation", None, OVERSIGHT),
+    # public events are public by nature; auditors and the committee enter them
+    ("GET", "/api/v1/events", None, SIGNED_IN),
+    (
+        "POST",
+        "/api/v1/events",
+        {
+            "at": "2026-01-20T11:00:00+05:00",
+            "affiliation": "PPP",
+            "kind": "protest",
+            "title": "Rally at Tibet Centre",
+            "source": "Dawn, 21 January 2026",
+        },
+        {"auditor", "committee"},
+    ),
     ("GET", "/api/v1/capacity", None, OVERSIGHT | DESKS),
     ("GET", "/api/v1/cost", None, OVERSIGHT),
     (

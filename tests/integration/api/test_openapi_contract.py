@@ -139,6 +139,7 @@ def test_a_sessions_csrf_header_is_a_parameter_of_every_signed_in_write() -> Non
 
 def test_what_a_monitor_polls_answers_with_an_etag() -> None:
     polled = {"protectees_status", "audits_fairness", "audits_capacity", "audits_cost"}
+    polled.add("audits_retaliation")
     polled.add("reports_transparency")
     for operation_id, operation in _by_id().items():
         conditional = "If-None-Match" in _headers(operation)

@@ -69,6 +69,7 @@ UNTARGETED = {
     # names a provider (everyone reads providers) and, past its desk's gate alone, an officer of
     # its roll and a protectee (every desk reads protectees)
     ("POST", "/api/v1/providers/{provider_id}/attendance"),
+    ("POST", "/api/v1/events"),  # public by nature: names an affiliation, no record
 }
 ROLES = sorted({*ROLE_USERS, "federal-operator", "federal-approver"})
 

@@ -1,13 +1,16 @@
-"""Oversight's audits: fairness, capacity and cost."""
+"""Oversight's audits: fairness, retaliation, capacity and cost."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from hifazat.api.conditional import CONDITIONAL, conditional
 from hifazat.api.deps import Reg, Who
-from hifazat.api.schemas import CapacityView, CostView, FairnessAudit
+from hifazat.api.schemas import CapacityView, CostView, FairnessAudit, RetaliationAudit
 from hifazat.domain.times import period
 from hifazat.services import audits, guarded
 from hifazat.serving.instants import From, To
@@ -35,6 +38,34 @@ def fairness(
     begin, stop = period(start, end, reg.clock())
     found = audits.fairness(reg.uow(), begin, stop, reg.clock())
     return conditional(request, FairnessAudit.model_validate(found.as_dict()))
+
+
+@router.get(
+    "/audit/retaliation",
+    operation_id="audits_retaliation",
+    tags=["audits"],
+    response_model=RetaliationAudit,
+    dependencies=[CONDITIONAL],
+)
+def retaliation(
+    request: Request,
+    reg: Reg,
+    who: Who,
+    start: From = None,
+    end: To = None,
+    window: Annotated[
+        int | None,
+        Query(ge=1, le=365, description="Days after an event (default: the policy's)."),
+    ] = None,
+) -> Response:
+    """Reductions of an affiliation's cover decided within a window after its public events,
+    against circular shifts of the event dates; every test, and the findings."""
+    with reg.uow() as uow:
+        guarded.gate(uow, who.need("audit.read"), "audit.read")
+    begin, stop = period(start, end, reg.clock())
+    length = timedelta(days=window) if window is not None else None
+    found = audits.retaliation_test(reg.uow(), begin, stop, reg.clock(), length)
+    return conditional(request, RetaliationAudit.model_validate(found.as_dict()))
 
 
 @router.get(

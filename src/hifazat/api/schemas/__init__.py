@@ -2,7 +2,14 @@
 a model here, so the OpenAPI document names a schema for every body (and schemathesis checks
 the answers against it); the services' views are validated into them at the API's edge."""
 
-from hifazat.api.schemas.audits import CapacityView, CostView, FairnessAudit
+from hifazat.api.schemas.audits import (
+    CapacityView,
+    CostView,
+    EventPage,
+    EventView,
+    FairnessAudit,
+    RetaliationAudit,
+)
 from hifazat.api.schemas.auth import (
     Me,
     PasswordChanged,
@@ -21,6 +28,7 @@ from hifazat.api.schemas.bodies import (
     CheckBody,
     CheckInBody,
     CheckOutBody,
+    EventBody,
     Ident,
     LoginBody,
     PasswordBody,
@@ -101,6 +109,9 @@ __all__ = [
     "DecisionPage",
     "DecisionRead",
     "DecisionView",
+    "EventBody",
+    "EventPage",
+    "EventView",
     "FairnessAudit",
     "FlagPage",
     "Health",
@@ -128,6 +139,7 @@ __all__ = [
     "ReportPage",
     "ReportView",
     "ResolveBody",
+    "RetaliationAudit",
     "ReviewBody",
     "ReviewDuePage",
     "ReviewRecorded",

@@ -1,4 +1,4 @@
-"""Oversight's audits: fairness, capacity and cost (reports/)."""
+"""Oversight's audits: fairness, retaliation, capacity and cost (reports/); public events."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from hifazat.api.schemas.common import Complement, Number, ThreatLevel, Utc, View
+from hifazat.api.schemas.common import Complement, Number, Page, ThreatLevel, Utc, View
+from hifazat.domain.events import EventKind
 from hifazat.reports.findings import CLUSTER, DISPARITY
 from hifazat.reports.ground import UNDERSTAFFING
+from hifazat.reports.retaliation import REDUCTIONS, UNTESTED_REASONS
 from hifazat.services.schema import OneOf
 
 FindingKind = Annotated[str, OneOf([DISPARITY, CLUSTER, UNDERSTAFFING])]
@@ -106,3 +108,73 @@ class CostView(View):
     vehicle_day_rate: Number | None
     providers: list[CostLineView]
     protectees: list[CostLineView]
+
+
+class EventView(View):
+    """A public event of an affiliation: dated, sourced, public by nature."""
+
+    id: str
+    at: Utc
+    affiliation: str
+    kind: Annotated[str, OneOf(EventKind)]
+    title: str
+    source: str
+    entered_by: str
+    entered_at: Utc
+
+
+class EventPage(Page[EventView]):
+    pass
+
+
+class WithinView(View):
+    """A reduction decided within the window after one or more of the events."""
+
+    id: str
+    protectee: str
+    action: Annotated[str, OneOf(REDUCTIONS)]
+    decided_at: Utc
+    after_events: list[str]
+
+
+class GroundReportRef(View):
+    id: str
+    protectee: str
+    observed_at: Utc
+
+
+class TimingTestView(View):
+    provider: str
+    affiliation: str
+    events: list[EventView]
+    #: the reductions decided within a window after an event: `observed` of them
+    decisions: list[WithinView]
+    #: every reduction of the affiliation's cover the provider decided in the period
+    reductions: int
+    expected: Number
+    observed: int
+    #: exact, over `shifts` circular shifts of the event dates by whole days
+    p_value: Number
+    shifts: int
+    flagged: bool
+    #: cuts reported on the ground within a window with no decision behind them: not counted
+    ground_reports: list[GroundReportRef]
+
+
+class UntestedView(View):
+    affiliation: str
+    events: int
+    #: `events`: fewer than `min_events` in the period; `period`: the period is no longer than
+    #: the window, so every shift of the events covers it all and timing cannot be told apart
+    reason: Annotated[str, OneOf(UNTESTED_REASONS)]
+
+
+class RetaliationAudit(View):
+    start: Utc = Field(alias="from")
+    end: Utc = Field(alias="to")
+    window_days: Number
+    alpha: Number
+    min_events: int
+    findings: list[TimingTestView]
+    tests: list[TimingTestView]
+    untested: list[UntestedView]

@@ -12,6 +12,7 @@ from hifazat.domain.appeal import AppealOutcome
 from hifazat.domain.decision import Action, Basis
 from hifazat.domain.discrepancy import RESOLUTIONS
 from hifazat.domain.errors import InvalidInput
+from hifazat.domain.events import EventKind
 from hifazat.domain.resources import check_registration
 from hifazat.domain.users import ROLE_PATTERN
 from hifazat.services.auth import SCOPES
@@ -205,3 +206,16 @@ class CheckOutBody(Body):
 
 
 CheckBody = Annotated[CheckInBody | CheckOutBody, Field(discriminator="kind")]
+
+
+class EventBody(Body):
+    """A public event of an affiliation, dated and sourced, entered by an auditor or the
+    committee: what the retaliation test sets decisions against."""
+
+    at: Instant
+    affiliation: str = free_text(fields.SHORT_NAME, 1)
+    kind: Annotated[str, OneOf(EventKind)]
+    title: str = free_text(fields.LABEL, 1)
+    #: a URL, or a citation a reader can follow
+    source: str = free_text(fields.LABEL, 1)
+    id: Ident | None = None

@@ -97,6 +97,25 @@ class PublicFairness(View):
     findings: list[PublishedFindingView]
 
 
+class PublishedTimingView(View):
+    """A retaliation finding in aggregate: no decision, date or protectee."""
+
+    affiliation: str
+    provider: Label
+    #: the party's public events in the period (public anyway)
+    events: int
+    #: cuts decided within a window after them; hidden as any small count
+    observed: Cell
+    #: published only beside a shown count
+    p_value: Number | None
+
+
+class PublicRetaliation(View):
+    #: null where the period is no longer than the window, so nothing was tested
+    window_days: int | None
+    findings: list[PublishedTimingView]
+
+
 class TransparencyView(View):
     report: Literal["transparency"]
     policy: Label
@@ -114,3 +133,4 @@ class TransparencyView(View):
     oversight: TableView
     appeal_outcomes: TableView
     fairness: PublicFairness
+    retaliation: PublicRetaliation

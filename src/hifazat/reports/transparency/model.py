@@ -36,6 +36,9 @@ Small cells — the exact rule, with t = `policy.small_cell_threshold` (5 in the
 6. A disparity finding's p-value is published only when none of its counts is hidden (it is
    a function of them). Cluster findings carry their count of events only: no dates, no
    count of protectees, which with a disparity's counts could bound a hidden one.
+7. A retaliation finding carries the party, the provider, its number of public events (public
+   anyway) and the count of cuts decided within a window after them, hidden by rules 1 and 2
+   (it enters no published total); its p-value only beside a shown count.
 
 Hidden cells never carry their value, so the JSON, HTML, PDF and charts cannot leak it."""
 
@@ -50,10 +53,12 @@ from hifazat.domain.appeal import Appeal
 from hifazat.domain.review import Review
 from hifazat.domain.times import utc_text
 from hifazat.reports.history import History
+from hifazat.reports.retaliation import Retaliation
 from hifazat.reports.transparency.facts import RESOURCES, Named, gather
 from hifazat.reports.transparency.findings import PublishedFinding, drafts
 from hifazat.reports.transparency.suppression import Key
 from hifazat.reports.transparency.tables import ALL, Label, Problem, Table
+from hifazat.reports.transparency.timing import PublishedTiming, published
 
 
 def rule_text(threshold: int) -> str:
@@ -129,6 +134,9 @@ class TransparencyReport:
     appeals: Table
     alpha: float
     findings: tuple[PublishedFinding, ...]
+    #: the retaliation test's findings (reports/transparency/timing.py), and its window
+    timing: tuple[PublishedTiming, ...] = ()
+    timing_window_days: int | None = None
 
     @property
     def lag_days(self) -> int | None:
@@ -176,6 +184,10 @@ class TransparencyReport:
                 "alpha": self.alpha,
                 "findings": [f.as_dict() for f in self.findings],
             },
+            "retaliation": {
+                "window_days": self.timing_window_days,
+                "findings": [t.as_dict() for t in self.timing],
+            },
         }
 
 
@@ -187,6 +199,7 @@ def build_report(
     now: datetime,
     *,
     reviews: Sequence[Review] = (),
+    retaliation: Retaliation | None = None,
 ) -> TransparencyReport:
     """The report on [start, end) as the record stood at `now`. `reviews` lets overdue
     reviews count from the last review rather than from when the cover began."""
@@ -240,6 +253,10 @@ def build_report(
         appeals=facts.appeals.publish(hidden),
         alpha=facts.audit.alpha,
         findings=tuple(d.publish(rest.values, hidden) for d in found),
+        timing=()
+        if retaliation is None
+        else published(retaliation, history.providers, history.protectees, threshold),
+        timing_window_days=None if retaliation is None else retaliation.window.days,
     )
 
 

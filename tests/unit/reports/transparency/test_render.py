@@ -37,6 +37,7 @@ HEADINGS = (
     "Decisions by reason",
     "Reviews, emergencies and appeals",
     "Fairness findings",
+    "Timing findings",
     "About suppressed figures",
 )
 
