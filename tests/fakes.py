@@ -824,6 +824,9 @@ class FakeLedger:
             Entry(seq, kind, key) for seq, (kind, key) in enumerate(self.store.ledger) if key == ref
         ]
 
+    def entries_between(self, start: int, end: int) -> list[str]:
+        _missing("ledger.entries_between")
+
     def lock_head(self) -> int:
         _missing("ledger.lock_head")
 
@@ -839,6 +842,17 @@ class FakeLedger:
     def latest_checkpoint(self) -> Stored | None:
         """None: the fake makes no checkpoints, so nothing it holds has a receipt."""
         return None
+
+    def add_cosignature(
+        self, size: int, witness: str, line: str, cosigned_at: int, received_at: datetime
+    ) -> None:
+        _missing("ledger.add_cosignature")
+
+    def cosignature_lines(self, size: int) -> list[str]:
+        return []
+
+    def cosigned_sizes(self) -> dict[str, int]:
+        return {}
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,8 @@ class ServerSettings(BaseSettings):
     secure_cookies: bool = True
     session_hours: int = 12
     checkpoint_seconds: int = 600
+    #: where the policy's witnesses are reached: `NAME=URL` pairs, space- or comma-separated
+    witness_urls: str = ""
     #: requests per client address (and, for signing in, per user name) before 429; limits
     #: syntax ("10/minute", "100/hour"); counted per server process
     login_rate: str = "10/minute"

@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "provider.read": frozenset({"any"}),
     "ledger.read": frozenset({"any"}),
     "ledger.checkpoint": OVERSIGHT,
+    # the log's entries in bulk (a mirror's entry bundles) name protectees and decisions:
+    # oversight alone; the tree's hashes are public
+    "entries.read": OVERSIGHT,
     "user.list": frozenset({"admin", "auditor"}),
     # public events are public by nature: anyone signed in reads the register
     "event.read": frozenset({"any"}),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from hifazat.api.schemas import CheckView, Health, Readiness
 from hifazat.bootstrap import Runtime
 from hifazat.domain.times import Clock, system_clock
 from hifazat.ledger.keys import KeyFileError
+from hifazat.services import witnessing
 from hifazat.services.ledger import make_checkpoint
 from hifazat.serving import ratelimit
 from hifazat.serving.errors import error_body
@@ -48,6 +50,7 @@ from hifazat.store.health import database_problem
 from hifazat.web import routes as pages
 from hifazat.web.errors import domain_error_page, html_error
 from hifazat.web.session import SignInFirst, visitor
+from hifazat.witness import client as witness_client
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
@@ -153,7 +156,9 @@ def _database_check(engine: Engine) -> Check:
 
 
 async def _checkpoints(reg: Runtime) -> None:
-    """Signs a checkpoint every few minutes, so receipts never wait long for one."""
+    """Signs a checkpoint every few minutes, so receipts never wait long for one, and asks the
+    policy's witnesses to cosign it (each with its own back-off; none holds up a decision)."""
+    backoff = witnessing.Backoff(float(reg.settings.checkpoint_seconds))
     while True:
         await asyncio.sleep(reg.settings.checkpoint_seconds)
         try:
@@ -163,3 +168,16 @@ async def _checkpoints(reg: Runtime) -> None:
             log.error("no checkpoint: %s", error)
         except Exception:  # a failed round must not end the loop; the next one retries
             log.exception("checkpoint failed")
+        try:
+            await asyncio.to_thread(_witness_round, reg, backoff)
+        except Exception:
+            log.exception("asking the witnesses failed")
+
+
+def _witness_round(reg: Runtime, backoff: witnessing.Backoff) -> None:
+    urls = witnessing.parse_urls(reg.settings.witness_urls)
+    found = witnessing.witnesses(reg.uow(), urls)
+    due = backoff.due(found.reachable, time.monotonic())
+    if due:
+        asked = witnessing.gather(reg.uow(), due, witness_client.post, reg.clock())
+        backoff.record(asked, time.monotonic())

@@ -13,6 +13,7 @@ from hifazat.cli import (
     notices,
     oversight,
     roster,
+    witness,
     workflows,
 )
 from hifazat.cli.core import State, app, main
@@ -30,5 +31,6 @@ __all__ = [
     "notices",
     "oversight",
     "roster",
+    "witness",
     "workflows",
 ]

@@ -109,6 +109,9 @@ roster_app = typer.Typer(no_args_is_help=True, help="Duty rosters and their solv
 roll_app = typer.Typer(no_args_is_help=True, help="A provider's officers and vehicles.")
 attendance_app = typer.Typer(no_args_is_help=True, help="Officers checking in and out of posts.")
 events_app = typer.Typer(no_args_is_help=True, help="Public events of affiliations.")
+witness_app = typer.Typer(
+    no_args_is_help=True, help="A transparency-log witness, run apart from the registry."
+)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(threat_app, name="threat")
@@ -123,6 +126,7 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(roll_app, name="roll")
 app.add_typer(attendance_app, name="attendance")
 app.add_typer(events_app, name="events")
+app.add_typer(witness_app, name="witness")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ByOpt = Annotated[str, typer.Option("--by", help="The user acting.")]
@@ -179,9 +183,11 @@ def committed_then_printed(fn: Callable[..., Any], given: tuple[Any, ...]) -> It
     held.release()
 
 
-#: commands that are not one transaction: they run for long, create the database first, or use
-#: none (the solver's benchmark)
-RUN_ALONE = frozenset({"serve", "worker", "demo", "db_upgrade", "roster_benchmark"})
+#: commands that are not one transaction: they run for long, create the database first, use
+#: none (the solver's benchmark), or wait on others over the network (the witnesses)
+RUN_ALONE = frozenset(
+    {"serve", "worker", "demo", "db_upgrade", "roster_benchmark", "ledger_witness"}
+)
 #: how a command may end on purpose, keeping what it did: a refusal, an error code
 ENDINGS = (DomainError, typer.Exit, typer.Abort)
 

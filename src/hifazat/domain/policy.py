@@ -51,6 +51,10 @@ class Policy:
     naming_lag: timedelta = MIN_NAMING_LAG
     #: the retaliation test counts reductions decided this long after an affiliation's event
     retaliation_window: timedelta = timedelta(days=14)
+    #: witnesses whose cosignatures count (C2SP vkeys, cosignature/v1), and how many of them
+    #: make a checkpoint witnessed (0: none asked for)
+    witness_keys: tuple[str, ...] = ()
+    witness_quorum: int = 0
 
     def entitled_rank(self, office_classes: Iterable[str], provider_level: str) -> int:
         """The highest floor any office held gives at this provider level (0: none)."""

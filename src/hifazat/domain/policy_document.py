@@ -39,6 +39,8 @@ def policy_from_document(doc: Mapping[str, Any]) -> Policy:
             doc.get("retaliation_window", "14d"), "retaliation_window"
         ),
         **_public_report(doc.get("public_report") or {}),
+        witness_keys=tuple((doc.get("witnesses") or {}).get("keys", ())),
+        witness_quorum=int((doc.get("witnesses") or {}).get("quorum", 0)),
     )
 
 

@@ -10,6 +10,7 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
+from hifazat.ledger.cosignature import Cosigner
 from hifazat.ledger.note import Signer
 from hifazat.ledger.pin import pin_path
 
@@ -49,3 +50,30 @@ def load_signer(path: Path) -> Signer:
         return replace(Signer.parse(text), pin=pin_path(path))
     except ValueError as error:
         raise KeyFileError(f"the ledger key {path} is not a signer key: {error}") from None
+
+
+def create_witness_key(path: Path, name: str) -> Cosigner:
+    """A new witness signing key at `path` (which must not exist), mode 0600."""
+    cosigner = Cosigner.generate(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise KeyFileError(f"{path} exists; a witness key is never overwritten") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(cosigner.text() + "\n")
+    return cosigner
+
+
+def load_witness_key(path: Path) -> Cosigner:
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise KeyFileError(f"cannot read the witness key {path}: {error.strerror}") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyFileError(f"the witness key {path} is open to other users; chmod 600 it")
+    try:
+        return Cosigner.parse(text)
+    except ValueError as error:
+        raise KeyFileError(f"the witness key {path} is not a witness key: {error}") from None

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from hifazat.ledger.canonical import decode_entry
+from hifazat.ledger.cosignature import CosignerKey, witnessed_by
 from hifazat.ledger.merkle import HASH_SIZE, ProofError, leaf_hash, verify_inclusion
 from hifazat.ledger.note import NoteError, Verifier, open_checkpoint, peek_checkpoint
 
@@ -46,6 +47,8 @@ class ReceiptResult:
     tree_size: int
     origin: str
     root_hash: bytes
+    #: the given witnesses whose valid cosignatures the checkpoint carries
+    witnessed_by: tuple[str, ...] = ()
 
 
 def make_receipt(
@@ -113,9 +116,15 @@ def _decode_path(items: list[Any]) -> list[bytes]:
 
 
 def check_receipt(
-    receipt: Mapping[str, Any] | str | bytes, verifier_key_text: Verifier | str
+    receipt: Mapping[str, Any] | str | bytes,
+    verifier_key_text: Verifier | str,
+    witnesses: Sequence[CosignerKey] = (),
+    quorum: int = 0,
 ) -> ReceiptResult:
-    """Verify a receipt offline; raise ReceiptError naming the first check that fails."""
+    """Verify a receipt offline; raise ReceiptError naming the first check that fails. With
+    witnesses' keys, it also counts their cosignatures on the checkpoint, and fails below
+    `quorum` of them: the log showed this checkpoint to that many others, not only to the
+    holder."""
     r = _load(receipt)
     try:
         verifier = (
@@ -148,6 +157,15 @@ def check_receipt(
         parsed = decode_entry(entry)
     except ValueError as exc:
         raise ReceiptError(f"entry: {exc}") from None
+    try:
+        named = witnessed_by(r["checkpoint"], witnesses)
+    except NoteError as exc:
+        raise ReceiptError(f"checkpoint: {exc}") from None
+    if len(named) < quorum:
+        raise ReceiptError(
+            f"the checkpoint is cosigned by {len(named)} of the given witnesses"
+            f"{' (' + ', '.join(named) + ')' if named else ''}, fewer than the quorum {quorum}"
+        )
     return ReceiptResult(
         seq=parsed.seq,
         kind=parsed.kind,
@@ -158,4 +176,5 @@ def check_receipt(
         tree_size=cp.size,
         origin=cp.origin,
         root_hash=cp.root_hash,
+        witnessed_by=named,
     )

@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from hifazat.domain.errors import InvalidInput, NotFound
+from hifazat.ledger.cosignature import add_signature_lines
 from hifazat.ledger.merkle import inclusion_proof, root
 from hifazat.ledger.note import Checkpoint, Signer, peek_checkpoint, sign_checkpoint
 from hifazat.ledger.pin import PinError, write_pin
 from hifazat.ledger.receipt import make_receipt
+from hifazat.ledger.tiles import TILE_WIDTH, Tile, tile_bytes
 from hifazat.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("hifazat.ledger")
@@ -74,6 +76,13 @@ def keep_checkpoint(signer: Signer, note: str) -> None:
         log.error("%s", error)
 
 
+def cosigned_note(uow: UnitOfWork, size: int, note: str) -> str:
+    """The checkpoint's note with every witness's cosignature held for it (C2SP
+    tlog-cosignature lines after the log's own), as receipts and the API carry it."""
+    lines = uow.ledger.cosignature_lines(size)
+    return add_signature_lines(note, "".join(f"{line}\n" for line in lines)) if lines else note
+
+
 def _decision_entry(uow: UnitOfWork, decision_id: str) -> Any:
     rows = {r.kind: r for r in uow.ledger.entries_for(decision_id)}
     return rows.get("decision.approved") or rows.get("decision.proposed")
@@ -86,7 +95,8 @@ def receipt_if_covered(uow: UnitOfWork, decision_id: str) -> dict[str, Any] | No
     if entry is None or latest is None or latest.tree_size <= entry.seq:
         return None
     path = inclusion_proof(entry.seq, latest.tree_size, uow.ledger.nodes())
-    return make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)
+    note = cosigned_note(uow, latest.tree_size, latest.note)
+    return make_receipt(entry.entry.encode("utf-8"), entry.seq, note, path)
 
 
 def receipt(uow: UnitOfWork, decision_id: str, signer: Signer, now: datetime) -> dict[str, Any]:
@@ -106,6 +116,53 @@ def receipt(uow: UnitOfWork, decision_id: str, signer: Signer, now: datetime) ->
         if size != latest.tree_size:
             raise InvalidInput("checkpoint", "stored checkpoint disagrees with its note")
         path = inclusion_proof(entry.seq, size, uow.ledger.nodes())
+        note = cosigned_note(uow, size, latest.note)
         uow.commit()
     keep_checkpoint(signer, latest.note)
-    return make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)
+    return make_receipt(entry.entry.encode("utf-8"), entry.seq, note, path)
+
+
+# --- the log as C2SP tlog-tiles (`ledger.tiles`) ------------------------------------------------
+
+
+def log_checkpoint(uow: UnitOfWork) -> str:
+    """The latest checkpoint with its cosignatures: what a mirror starts from."""
+    with uow.reading():
+        latest = uow.ledger.latest_checkpoint()
+        if latest is None:
+            raise NotFound("checkpoint", "latest")
+        return cosigned_note(uow, latest.tree_size, latest.note)
+
+
+def _within_checkpoint(uow: UnitOfWork, tile: Tile) -> None:
+    """A tile is served only as far as the latest checkpoint reaches: a full tile once the tree
+    is past it, a partial one up to the checkpoint's width at its level."""
+    latest = uow.ledger.latest_checkpoint()
+    size = latest.tree_size if latest is not None else 0
+    span = TILE_WIDTH ** (max(tile.level, 0) + 1)
+    unit = TILE_WIDTH ** max(tile.level, 0)
+    full = (tile.index + 1) * span <= size
+    partial = tile.index == size // span and tile.width <= (size // unit) % TILE_WIDTH
+    if not (full if tile.width == TILE_WIDTH else partial):
+        raise NotFound("tile", tile.path)
+
+
+def log_tile(uow: UnitOfWork, tile: Tile) -> bytes:
+    with uow.reading():
+        _within_checkpoint(uow, tile)
+        return tile_bytes(tile, uow.ledger.nodes())
+
+
+def log_entries(uow: UnitOfWork, tile: Tile) -> bytes:
+    """An entry bundle: each entry as a big-endian uint16 length and its bytes."""
+    with uow.reading():
+        _within_checkpoint(uow, tile)
+        first = tile.index * TILE_WIDTH
+        found = uow.ledger.entries_between(first, first + tile.width)
+    out = bytearray()
+    for i, entry in enumerate(found):
+        raw = entry.encode("utf-8")
+        if len(raw) > 0xFFFF:
+            raise InvalidInput("tile", f"entry {first + i} is longer than a bundle holds")
+        out += len(raw).to_bytes(2, "big") + raw
+    return bytes(out)

@@ -21,7 +21,12 @@ from hifazat.ledger.merkle import inclusion_proof
 from hifazat.ledger.note import Signer
 from hifazat.ledger.receipt import make_receipt
 from hifazat.services.ids import new_id
-from hifazat.services.ledger import checkpoint_in, keep_checkpoint, receipt_if_covered
+from hifazat.services.ledger import (
+    checkpoint_in,
+    cosigned_note,
+    keep_checkpoint,
+    receipt_if_covered,
+)
 from hifazat.services.unit_of_work import UnitOfWork
 from hifazat.settings import public_url
 
@@ -121,7 +126,8 @@ def proofs(
                 out[notice_id] = None
                 continue
             path = inclusion_proof(entry.seq, latest.tree_size, uow.ledger.nodes())
-            out[notice_id] = make_receipt(entry.entry.encode("utf-8"), entry.seq, latest.note, path)
+            note = cosigned_note(uow, latest.tree_size, latest.note)
+            out[notice_id] = make_receipt(entry.entry.encode("utf-8"), entry.seq, note, path)
         uow.commit()
     if made is not None and made.new and signer is not None:
         keep_checkpoint(signer, made.note)

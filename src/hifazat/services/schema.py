@@ -21,6 +21,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import CoreSchema, core_schema
 
@@ -33,6 +34,8 @@ from hifazat.domain.policy import MIN_NAMING_LAG, PROVIDER_LEVELS, THREAT_LEVELS
 from hifazat.domain.resources import ABSENCE_KINDS, QUALIFICATIONS, VEHICLE_KINDS, VEHICLE_STATES
 from hifazat.domain.times import parse_duration
 from hifazat.domain.users import parse_role
+from hifazat.ledger.cosignature import CosignerKey
+from hifazat.ledger.note import NoteError
 from hifazat.services.yaml_lines import line_of
 
 
@@ -191,6 +194,38 @@ class PublicReportModel(Strict):
     naming_lag: Annotated[Duration, AfterValidator(_naming_lag)] = "90d"
 
 
+def _witness_key(text: str) -> str:
+    try:
+        return CosignerKey.parse(text).text()
+    except NoteError as error:
+        raise ValueError(str(error)) from None
+
+
+class WitnessesModel(Strict):
+    """Who must vouch that the registry shows everyone one history: witnesses' public keys
+    (C2SP vkeys, cosignature/v1) and how many of their cosignatures make a checkpoint witnessed.
+    Where each witness is reached is the deployment's (HIFAZAT_WITNESS_URLS), not the policy's."""
+
+    quorum: Annotated[int, Field(ge=1, le=fields.MAX_ITEMS)]
+    keys: list[Annotated[str, Field(max_length=500), AfterValidator(_witness_key)]] = Field(
+        min_length=1, max_length=fields.MAX_ITEMS
+    )
+
+    @field_validator("keys")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        names = [k.split("+", 1)[0] for k in value]
+        if len(set(names)) != len(names):
+            raise ValueError("each witness is named once")
+        return value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> WitnessesModel:
+        if self.quorum > len(self.keys):
+            raise ValueError(f"quorum {self.quorum} is more than the {len(self.keys)} keys given")
+        return self
+
+
 class PolicyModel(Strict):
     id: Ident
     name: Text
@@ -213,6 +248,8 @@ class PolicyModel(Strict):
     public_report: PublicReportModel = PublicReportModel()
     #: the retaliation test's window: reductions decided this long after a public event
     retaliation_window: Duration = "14d"
+    #: witnesses of the ledger's checkpoints, and the quorum that makes one witnessed
+    witnesses: WitnessesModel | None = None
 
     @field_validator("restoring_reason_code")
     @classmethod

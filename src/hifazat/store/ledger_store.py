@@ -7,7 +7,18 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from hifazat.ledger.canonical import encode_entry
 from hifazat.ledger.merkle import NodeKey, append_leaves, leaf_hash
@@ -195,6 +206,13 @@ def entries_for(c: Connection, ref: str) -> list[Row[Any]]:
     return list(c.execute(query.order_by(t.ledger_entries.c.seq)))
 
 
+def entries_between(c: Connection, start: int, end: int) -> list[str]:
+    """The entries at leaf indices [start, end), in order."""
+    e = t.ledger_entries
+    query = select(e.c.entry).where(e.c.seq >= start, e.c.seq < end).order_by(e.c.seq)
+    return list(c.execute(query).scalars())
+
+
 def entered(c: Connection, kind: str) -> set[str]:
     query = select(t.ledger_entries.c.ref).where(t.ledger_entries.c.kind == kind)
     return set(c.execute(query).scalars())
@@ -223,6 +241,37 @@ def latest_checkpoint(c: Connection) -> Row[Any] | None:
     return c.execute(query.limit(1)).first()
 
 
+def add_cosignature(
+    c: Connection, size: int, witness: str, line: str, cosigned_at: int, received_at: datetime
+) -> None:
+    """Keeps a witness's cosignature of the checkpoint at `size`; a second one is ignored."""
+    cs = t.ledger_cosignatures
+    have = select(cs.c.witness).where(cs.c.tree_size == size, cs.c.witness == witness)
+    if c.execute(have).first() is None:
+        c.execute(
+            insert(cs).values(
+                tree_size=size,
+                witness=witness,
+                line=line,
+                cosigned_at=cosigned_at,
+                received_at=received_at,
+            )
+        )
+
+
+def cosignature_lines(c: Connection, size: int) -> list[str]:
+    cs = t.ledger_cosignatures
+    query = select(cs.c.line).where(cs.c.tree_size == size).order_by(cs.c.witness)
+    return list(c.execute(query).scalars())
+
+
+def cosigned_sizes(c: Connection) -> dict[str, int]:
+    """The largest checkpoint each witness has cosigned."""
+    cs = t.ledger_cosignatures
+    query = select(cs.c.witness, func.max(cs.c.tree_size)).group_by(cs.c.witness)
+    return {str(w): int(n) for w, n in c.execute(query)}
+
+
 class LedgerStore:
     """The ledger's tables on one unit of work's connection: its `ledger` repository."""
 
@@ -242,6 +291,9 @@ class LedgerStore:
 
     def entries_for(self, ref: str) -> list[Row[Any]]:
         return entries_for(self.c, ref)
+
+    def entries_between(self, start: int, end: int) -> list[str]:
+        return entries_between(self.c, start, end)
 
     def lock_head(self) -> int:
         return lock_head(self.c)
@@ -263,3 +315,14 @@ class LedgerStore:
 
     def latest_checkpoint(self) -> Row[Any] | None:
         return latest_checkpoint(self.c)
+
+    def add_cosignature(
+        self, size: int, witness: str, line: str, cosigned_at: int, received_at: datetime
+    ) -> None:
+        add_cosignature(self.c, size, witness, line, cosigned_at, received_at)
+
+    def cosignature_lines(self, size: int) -> list[str]:
+        return cosignature_lines(self.c, size)
+
+    def cosigned_sizes(self) -> dict[str, int]:
+        return cosigned_sizes(self.c)

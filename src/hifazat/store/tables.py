@@ -368,6 +368,18 @@ ledger_checkpoints = Table(
     Column("made_at", UTCDateTime(), nullable=False),
 )
 
+#: witnesses' cosignatures on checkpoints (C2SP tlog-cosignature lines), kept once verified
+ledger_cosignatures = Table(
+    "ledger_cosignatures",
+    metadata,
+    Column("tree_size", BigInteger, primary_key=True, autoincrement=False),
+    Column("witness", String(200), primary_key=True),
+    Column("line", Text, nullable=False),
+    #: the witness's own timestamp (POSIX seconds), as signed
+    Column("cosigned_at", BigInteger, nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+)
+
 # --- accountability workflows -----------------------------------------------------------------
 approval_steps = Table(
     "approval_steps",

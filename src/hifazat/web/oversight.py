@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from hifazat.access.guard import allowed, require
 from hifazat.domain.words import NP_
-from hifazat.services import audits, history
+from hifazat.services import audits, history, witnessing
 from hifazat.serving.requests import Reg
 from hifazat.web.pages import render, zone_of
 from hifazat.web.session import Who
@@ -66,6 +66,8 @@ def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Respon
     with reg.uow() as uow:
         latest = uow.ledger.latest_checkpoint()
         size = uow.ledger.tree_size()
+    vouching = witnessing.witnesses(reg.uow(), {})
+    seen = witnessing.standing(reg.uow(), vouching.keys, vouching.quorum)
     verifier = reg.signer().verifier()
     mine = check and allowed(who.user, "ledger.checkpoint")
     report = reg.verify_ledger() if mine else None
@@ -75,6 +77,8 @@ def ledger_page(request: Request, reg: Reg, who: Who, check: str = "") -> Respon
         zone_of(reg.uow()),
         who=who,
         latest=latest,
+        seen=seen,
+        witness_keys=[k.text() for k in vouching.keys],
         size=size,
         public_key=verifier.text(),
         report=report,

@@ -17,12 +17,14 @@ from hifazat.domain.rules.appeals import APPEALABLE
 from hifazat.domain.times import local_text, parse_instant, utc_text
 from hifazat.domain.users import User
 from hifazat.i18n import words
+from hifazat.ledger.cosignature import witnessed_by
 from hifazat.services import (
     events,
     guarded,
     history,
     json_shapes,
     ledger,
+    witnessing,
 )
 from hifazat.services.notices import requeue as requeue_notice
 from hifazat.serving.requests import Reg
@@ -58,8 +60,12 @@ def protectee_page(
     person = guarded.read_protectee(reg.uow(), who.user, pid)
     decisions = guarded.read_decisions(reg.uow(), who.user, pid, now)
     notices = own_copies(who.user, pid, guarded.read_notices(reg.uow(), who.user, pid))
+    vouching = witnessing.witnesses(reg.uow(), {})
     for n in notices:  # whether the change is still ahead, for the headline's tense
         n["ahead"] = parse_instant(n["effective_at"], "effective_at") > now
+        # and whether its receipt's checkpoint was shown to the policy's witnesses
+        receipt = n.get("receipt")
+        n["witnessed_by"] = witnessed_by(receipt["checkpoint"], vouching.keys) if receipt else ()
     facts = guarded.facts_for_page(reg.uow(), pid)
     with reg.uow() as uow:
         reports = [json_shapes.report_view(r) for r in uow.repo.discrepancies(pid)]
@@ -98,6 +104,7 @@ def protectee_page(
         may_requeue=allowed(who.user, "notice.requeue", facts),
         # flags call staff to act (and name their tools); the protectee reads his notices
         staff=is_staff(who.user),
+        quorum=vouching.quorum,
         may_report=allowed(who.user, "report.file", facts),
         # what the user just did, said back to them (only of decisions on this page)
         done={"proposed": by_id.get(proposed), "approved": by_id.get(approved)},

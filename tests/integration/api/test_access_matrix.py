@@ -24,6 +24,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("GET", "/api/v1/ready", None, EVERYONE),
     ("GET", "/api/v1/reports/transparency", None, EVERYONE),
     ("GET", "/api/v1/ledger/public-key", None, EVERYONE),
+    ("GET", "/api/v1/ledger/log/checkpoint", None, EVERYONE),
+    ("GET", "/api/v1/ledger/log/tile/0/000", None, EVERYONE),
+    ("GET", "/api/v1/ledger/log/tile/entries/000", None, OVERSIGHT),
     ("GET", "/api/openapi.json", None, EVERYONE),
     ("POST", "/api/v1/auth/login", {"user": "nobody", "password": "x"}, set()),  # 401 for all
     ("GET", "/api/v1/auth/me", None, SIGNED_IN),

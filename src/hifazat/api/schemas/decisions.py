@@ -90,7 +90,14 @@ class Checkpoint(View):
     tree_size: int
     root: str
     made_at: Utc
+    #: the signed note, with every witness's cosignature held for it (C2SP tlog-cosignature)
     checkpoint: str
+    #: the policy's witnesses whose valid cosignatures it carries
+    witnesses: list[str]
+    #: cosignatures the policy requires (0: none)
+    quorum: int
+    #: it carries at least `quorum` of them (false where the policy names no witnesses)
+    witnessed: bool
 
 
 class CheckpointMade(View):
