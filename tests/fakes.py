@@ -23,6 +23,7 @@ from hifazat.domain.decision import Decision, Hold, Ratification, StepApproval
 from hifazat.domain.discrepancy import DiscrepancyReport
 from hifazat.domain.errors import Conflict, InvalidInput, NotFound
 from hifazat.domain.events import PublicEvent
+from hifazat.domain.exports import Export
 from hifazat.domain.flags import UndeliveredNotice
 from hifazat.domain.notice import Notice
 from hifazat.domain.outbox import (
@@ -99,6 +100,7 @@ class State:
     rosters: list[tuple[str, str, date, int, tuple[Assignment, ...]]] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     events: list[PublicEvent] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
 
     def copy(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
@@ -434,6 +436,12 @@ class FakeRepository:
 
     def add_event(self, event: PublicEvent) -> None:
         self.s.events.append(event)
+
+    def add_export(self, export: Export) -> None:
+        self.s.exports.append(export)
+
+    def exports(self) -> list[Export]:
+        return sorted(self.s.exports, key=lambda e: (e.made_at, e.id))
 
     def events(
         self, affiliation: str | None = None, event_id: str | None = None

@@ -35,6 +35,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the log's entries in bulk (a mirror's entry bundles) name protectees and decisions:
     # oversight alone; the tree's hashes are public
     "entries.read": OVERSIGHT,
+    # a file of restricted records, marked for its reader and entered in the ledger; and the
+    # trace of a leaked copy back to its export
+    "export.make": OVERSIGHT,
+    "export.trace": OVERSIGHT,
     "user.list": frozenset({"admin", "auditor"}),
     # public events are public by nature: anyone signed in reads the register
     "event.read": frozenset({"any"}),

@@ -109,6 +109,9 @@ roster_app = typer.Typer(no_args_is_help=True, help="Duty rosters and their solv
 roll_app = typer.Typer(no_args_is_help=True, help="A provider's officers and vehicles.")
 attendance_app = typer.Typer(no_args_is_help=True, help="Officers checking in and out of posts.")
 events_app = typer.Typer(no_args_is_help=True, help="Public events of affiliations.")
+export_app = typer.Typer(
+    no_args_is_help=True, help="Restricted records for one reader, marked and traceable."
+)
 witness_app = typer.Typer(
     no_args_is_help=True, help="A transparency-log witness, run apart from the registry."
 )
@@ -126,6 +129,7 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(roll_app, name="roll")
 app.add_typer(attendance_app, name="attendance")
 app.add_typer(events_app, name="events")
+app.add_typer(export_app, name="export")
 app.add_typer(witness_app, name="witness")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]

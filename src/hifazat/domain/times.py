@@ -88,6 +88,12 @@ def utc_text(value: datetime) -> str:
     return value.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
+def local_iso(value: datetime, timezone: str) -> str:
+    """ISO 8601 with the zone's offset (`+05:00`, never `Z`): the same instant as `utc_text`."""
+    local = value.astimezone(ZoneInfo(timezone))
+    return local.isoformat(timespec="seconds" if local.microsecond == 0 else "microseconds")
+
+
 def local_date(value: datetime, timezone: str) -> date:
     """Office dates are calendar dates where the policy applies."""
     return value.astimezone(ZoneInfo(timezone)).date()

@@ -57,6 +57,7 @@ RECORD_KEYS: dict[str, Select[Any]] = {
     "roster.published": select(t.rosters.c.id),
     "attendance.recorded": select(t.attendance.c.id),
     "event.recorded": select(t.public_events.c.id),
+    "export.made": select(t.exports.c.id),
 }
 
 

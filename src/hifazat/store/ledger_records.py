@@ -325,6 +325,25 @@ def _events(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     return out
 
 
+def _exports(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
+    """Who read which restricted records, when and why: the rows by count and digest (their
+    ids name protectees), never the key of the marks."""
+    e = t.exports
+    out = {}
+    for r in c.execute(_where(select(e), e.c.id, keys)):
+        rows = r.row_ids.split("\n") if r.row_ids else []
+        payload = {
+            "export": r.id,
+            "kind": r.kind,
+            "reader": r.reader,
+            "reason": r.reason,
+            "rows": len(rows),
+            "rows_sha256": hashlib.sha256(r.row_ids.encode("utf-8")).hexdigest(),
+        }
+        out[r.id] = (r.made_at, r.reader, payload)
+    return out
+
+
 def _attempts(c: Connection, keys: Sequence[str] | None) -> dict[str, Record]:
     out = {}
     for r in c.execute(_where(select(t.attempts), t.attempts.c.id, keys)):
@@ -511,6 +530,7 @@ KINDS: dict[str, tuple[str, Loader]] = {
     "roster.published": ("roster", _rosters),
     "attendance.recorded": ("check", _attendance),
     "event.recorded": ("public event", _events),
+    "export.made": ("export", _exports),
 }
 
 #: kinds whose every record must have an entry; an effect is entered only once its time passes

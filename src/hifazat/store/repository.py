@@ -15,6 +15,7 @@ from hifazat.store.outbox_store import OutboxStore
 from hifazat.store.records.decisions import DecisionRecords
 from hifazat.store.records.entries import EntryRecords
 from hifazat.store.records.events import EventRecords
+from hifazat.store.records.exports import ExportRecords
 from hifazat.store.records.registry import RegistryRecords
 from hifazat.store.records.resources import AttendanceRecords, ResourceRecords, RosterRecords
 
@@ -27,6 +28,7 @@ class Repository(
     RosterRecords,
     AttendanceRecords,
     EventRecords,
+    ExportRecords,
 ):
     def __init__(self, connection: Connection) -> None:
         self.c = connection

@@ -368,6 +368,21 @@ ledger_checkpoints = Table(
     Column("made_at", UTCDateTime(), nullable=False),
 )
 
+#: exports of restricted records: who read them, when, why, which rows, and the key of their
+#: marks (domain.exports), so that a leaked copy names its export
+exports = Table(
+    "exports",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("reader", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("made_at", UTCDateTime(), nullable=False),
+    Column("reason", Text, nullable=False),
+    #: the rows' ids, one per line, in the order written
+    Column("row_ids", Text, nullable=False),
+    Column("secret", LargeBinary(32), nullable=False),
+)
+
 #: witnesses' cosignatures on checkpoints (C2SP tlog-cosignature lines), kept once verified
 ledger_cosignatures = Table(
     "ledger_cosignatures",
