@@ -5,7 +5,6 @@ serve` process, over HTTP; the cosignatures checked by an independent reading of
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,10 +13,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from hifazat.cli import State, app
 from hifazat.ledger.cosignature import CosignerKey
 from hifazat.services import witnessing
 from tests.c2sp_cosignature import cosignatures
@@ -27,23 +29,17 @@ from tests.servers import START_WITHIN, free_port, start_server
 HIFAZAT = str(Path(sys.executable).with_name("hifazat"))
 
 
-def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [HIFAZAT, *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
-
-
 class WitnessProcess:
-    def __init__(self, folder: Path, name: str, origin: str, log_key: str) -> None:
+    """`hifazat witness serve` in a process of its own; its key made and its evidence read
+    through the same command line, in this process (they open no registry)."""
+
+    def __init__(self, reg: Registry, folder: Path, name: str, origin: str, log_key: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        self.reg = reg
         self.key_file = folder / "witness.key"
         self.state = folder / "witness.db"
-        made = _run("witness", "keygen", name, "--key", str(self.key_file))
-        assert made.returncode == 0, made.stderr
+        made = reg.cli("witness", "keygen", name, "--key", str(self.key_file))
+        assert made.exit_code == 0, made.output
         self.public = made.stdout.strip()
         self.name = name
         self.port = free_port()
@@ -54,12 +50,14 @@ class WitnessProcess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
+
+    def ready(self) -> WitnessProcess:
         deadline = time.monotonic() + START_WITHIN
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.url}/add-checkpoint", timeout=1)
             except urllib.error.HTTPError:  # 405 to a GET: it is listening
-                return
+                return self
             except OSError:
                 time.sleep(0.05)
         self.stop()
@@ -70,8 +68,8 @@ class WitnessProcess:
         self.process.wait(timeout=10)
 
     def evidence(self) -> list[dict[str, object]]:
-        found = _run("witness", "evidence", "--state", str(self.state), "--json")
-        assert found.returncode == 0, found.stderr
+        found = self.reg.cli("witness", "evidence", "--state", str(self.state), "--json")
+        assert found.exit_code == 0, found.output
         result: list[dict[str, object]] = json.loads(found.stdout)
         return result
 
@@ -93,10 +91,13 @@ def _witnessed_policy(reg: Registry, folder: Path, keys: list[str], quorum: int)
 def two(demo: Registry, tmp_path: Path) -> Iterator[tuple[Registry, list[WitnessProcess]]]:
     log_key = demo.cli("ledger", "public-key").stdout.strip()
     origin = log_key.split("+", 1)[0]
-    witnesses = [
-        WitnessProcess(tmp_path / f"w{n}", f"witness.example/w{n}", origin, log_key) for n in (1, 2)
+    witnesses = [  # started together, then waited for
+        WitnessProcess(demo, tmp_path / f"w{n}", f"witness.example/w{n}", origin, log_key)
+        for n in (1, 2)
     ]
     try:
+        for w in witnesses:
+            w.ready()
         _witnessed_policy(demo, tmp_path, [w.public for w in witnesses], 2)
         yield demo, witnesses
     finally:
@@ -189,36 +190,40 @@ def test_the_cli_asks_and_says_who_did_not_answer(
     )
 
 
-def test_a_forked_log_is_refused_and_kept_as_evidence(registry: Registry, tmp_path: Path) -> None:
+def test_a_forked_log_is_refused_and_kept_as_evidence(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Two copies of one database diverge after size N: the witness cosigns the first branch
     and refuses the second, keeping both checkpoints as evidence of the split view."""
     if registry.backend != "sqlite":
         pytest.skip("the fork copies a database file: SQLite's; PostgreSQL's is the same log")
     registry.load_demo()
     log_key = registry.cli("ledger", "public-key").stdout.strip()
-    witness = WitnessProcess(tmp_path / "w", "witness.example/w1", log_key.split("+")[0], log_key)
+    witness = WitnessProcess(
+        registry, tmp_path / "w", "witness.example/w1", log_key.split("+")[0], log_key
+    ).ready()
     try:
         _witnessed_policy(registry, tmp_path, [witness.public], 1)
-        env = {"HIFAZAT_WITNESS_URLS": f"{witness.name}={witness.url}"}
-        a_db = Path(registry.url.removeprefix("sqlite:///"))
-        b_db = tmp_path / "fork.db"
+        monkeypatch.setenv("HIFAZAT_WITNESS_URLS", f"{witness.name}={witness.url}")
         assert registry.cli("ledger", "checkpoint").exit_code == 0
+        assert registry.cli("ledger", "witness").exit_code == 0  # size N: both copies agree
         registry.engine.dispose()
-        shutil.copy(a_db, b_db)
-        shutil.copy(registry.key_path, tmp_path / "fork.key")
-        a = ["--db", registry.url]
-        b = ["--db", f"sqlite:///{b_db}"]
-        a_env = {**env, "HIFAZAT_LEDGER_KEY": str(registry.key_path)}
-        b_env = {**env, "HIFAZAT_LEDGER_KEY": str(tmp_path / "fork.key")}
-        assert _run(*a, "ledger", "witness", env=a_env).returncode == 0  # size N, both agree
-        for db, e, titles in ((a, a_env, ["one"]), (b, b_env, ["other", "and more"])):
+        fork_db, fork_key = tmp_path / "fork.db", tmp_path / "fork.key"
+        shutil.copy(registry.url.removeprefix("sqlite:///"), fork_db)
+        shutil.copy(registry.key_path, fork_key)
+        fork = State(clock=registry.clock, url=f"sqlite:///{fork_db}", ledger_key=fork_key)
+
+        def on_fork(*args: str) -> Any:
+            return CliRunner().invoke(app, list(args), obj=fork)
+
+        for cli, titles in ((registry.cli, ["one"]), (on_fork, ["other", "and more"])):
             for title in titles:  # the branches part: different entries after size N
-                made = _run(*db, *_event(title), env=e)
-                assert made.returncode == 0, made.stderr
-            assert _run(*db, "ledger", "checkpoint", env=e).returncode == 0
-        first = _run(*a, "ledger", "witness", "--json", env=a_env)
-        assert json.loads(first.stdout)["witnessed"] is True, first.stdout
-        second = _run(*b, "ledger", "witness", "--json", env=b_env)
+                made = cli(*_event(title))
+                assert made.exit_code == 0, made.output
+            assert cli("ledger", "checkpoint").exit_code == 0
+        first = registry.cli("ledger", "witness", "--json")
+        assert json.loads(first.stdout)["witnessed"] is True, first.output
+        second = on_fork("ledger", "witness", "--json")
         body = json.loads(second.stdout)
         assert body["witnessed"] is False
         [asked] = body["asked"]
@@ -228,7 +233,7 @@ def test_a_forked_log_is_refused_and_kept_as_evidence(registry: Registry, tmp_pa
         held = str(kept["cosigned"])
         assert held.split("\n\n")[0] == cosigned.split("\n\n")[0]  # the first branch's head
         assert kept["offered"]["checkpoint"] == body["checkpoint"]  # type: ignore[index]
-        shown = _run("witness", "evidence", "--state", str(witness.state))
+        shown = registry.cli("witness", "evidence", "--state", str(witness.state))
         assert "not consistent with the cosigned size" in shown.stdout
     finally:
         witness.stop()
