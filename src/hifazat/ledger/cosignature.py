@@ -23,6 +23,7 @@ from hifazat.ledger.note import (
     NoteError,
     _b64,
     _b64decode,
+    _parse_key_fields,
     _raw_public,
     _split_note,
     _valid_name,
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 ALG_COSIGNATURE_V1 = 0x04
+COSIGNER_KEY = "a cosignature/v1 key"
 _SIG_PREFIX = "— "
 _MAX_PROOF = 63
 _MAX_TIMESTAMP = (1 << 63) - 1
@@ -60,20 +62,11 @@ def _message(body: str, timestamp: int) -> bytes:
 
 
 def _key_fields(text: str, what: str) -> tuple[str, bytes, bytes]:
-    parts = text.split("+", 2)
-    if len(parts) != 3:
-        raise NoteError(f"{what} must look like <name>+<8 hex digits>+<base64 key>")
-    name, hex_id, b64 = parts
-    if not _valid_name(name):
-        raise NoteError(f"{what} has an invalid name {name!r} (empty, or with space or '+')")
-    if not re.fullmatch(r"[0-9a-f]{8}", hex_id):
-        raise NoteError(f"{what} key id {hex_id!r} is not 8 lower-case hex digits")
-    raw = _b64decode(b64, f"{what} key material")
-    if len(raw) != 33 or raw[0] != ALG_COSIGNATURE_V1:
-        raise NoteError(f"{what} is not a cosignature/v1 key (0x04 followed by 32 bytes)")
-    if cosigner_key_id(name, raw[1:]) != bytes.fromhex(hex_id):
+    """A signed-note key's fields with the witness's type byte (0x04), its id checked."""
+    name, kid, raw = _parse_key_fields(text, what, ALG_COSIGNATURE_V1, COSIGNER_KEY)
+    if cosigner_key_id(name, raw) != kid:
         raise NoteError(f"{what} id does not match its name and public key")
-    return name, bytes.fromhex(hex_id), raw[1:]
+    return name, kid, raw
 
 
 @dataclass(frozen=True)
@@ -144,15 +137,12 @@ class Cosigner:
         if not isinstance(text, str) or not text.strip().startswith("PRIVATE+KEY+"):
             raise NoteError("witness signing key must start with PRIVATE+KEY+")
         body = text.strip()[len("PRIVATE+KEY+") :]
-        parts = body.split("+", 2)
-        if len(parts) != 3:
-            raise NoteError("witness signing key must look like PRIVATE+KEY+<name>+<id>+<key>")
-        raw = _b64decode(parts[2], "witness signing key material")
-        if len(raw) != 33 or raw[0] != ALG_COSIGNATURE_V1:
-            raise NoteError("witness signing key is not a cosignature/v1 key")
-        private = Ed25519PrivateKey.from_private_bytes(raw[1:])
-        key = cls(parts[0], cosigner_key_id(parts[0], _raw_public(private.public_key())), private)
-        if not _valid_name(key.name) or key.key_id.hex() != parts[1]:
+        name, kid, seed = _parse_key_fields(
+            body, "witness signing key", ALG_COSIGNATURE_V1, COSIGNER_KEY
+        )
+        private = Ed25519PrivateKey.from_private_bytes(seed)
+        key = cls(name, cosigner_key_id(name, _raw_public(private.public_key())), private)
+        if key.key_id != kid:
             raise NoteError("witness signing key id does not match its name and key")
         return key
 

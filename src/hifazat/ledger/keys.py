@@ -38,14 +38,20 @@ def ensure_key(path: Path, name: str = DEFAULT_NAME) -> tuple[Signer, bool]:
     return create_key(path, name), True
 
 
-def load_signer(path: Path) -> Signer:
+def _private_text(path: Path, what: str) -> str:
+    """A key file's text, refused when unreadable or open to other local users."""
     try:
         mode = path.stat().st_mode
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise KeyFileError(f"cannot read the ledger key {path}: {error.strerror}") from None
+        raise KeyFileError(f"cannot read the {what} {path}: {error.strerror}") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeyFileError(f"the ledger key {path} is open to other users; chmod 600 it")
+        raise KeyFileError(f"the {what} {path} is open to other users; chmod 600 it")
+    return text
+
+
+def load_signer(path: Path) -> Signer:
+    text = _private_text(path, "ledger key")
     try:
         return replace(Signer.parse(text), pin=pin_path(path))
     except ValueError as error:
@@ -66,13 +72,7 @@ def create_witness_key(path: Path, name: str) -> Cosigner:
 
 
 def load_witness_key(path: Path) -> Cosigner:
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise KeyFileError(f"cannot read the witness key {path}: {error.strerror}") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeyFileError(f"the witness key {path} is open to other users; chmod 600 it")
+    text = _private_text(path, "witness key")
     try:
         return Cosigner.parse(text)
     except ValueError as error:

@@ -79,8 +79,11 @@ def _raw_public(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def _parse_key_fields(text: str, what: str) -> tuple[str, bytes, bytes]:
-    """``name+hexid+base64(0x01||key)`` into (name, id, 32 key bytes)."""
+def _parse_key_fields(
+    text: str, what: str, alg: int = ALG_ED25519, kind: str = "an Ed25519 key"
+) -> tuple[str, bytes, bytes]:
+    """``name+hexid+base64(alg||key)`` into (name, id, 32 key bytes); `alg` is 0x01 for a
+    signed-note key, 0x04 for a witness's (`ledger.cosignature`)."""
     parts = text.split("+", 2)  # the base64 key may itself contain '+'
     if len(parts) != 3:
         raise NoteError(f"{what} must look like <name>+<8 hex digits>+<base64 key>")
@@ -90,8 +93,8 @@ def _parse_key_fields(text: str, what: str) -> tuple[str, bytes, bytes]:
     if not re.fullmatch(r"[0-9a-fA-F]{8}", hex_id):
         raise NoteError(f"{what} key id {hex_id!r} is not 8 hex digits")
     raw = _b64decode(b64, f"{what} key material")
-    if len(raw) != 33 or raw[0] != ALG_ED25519:
-        raise NoteError(f"{what} is not an Ed25519 key (0x01 followed by 32 bytes)")
+    if len(raw) != 33 or raw[0] != alg:
+        raise NoteError(f"{what} is not {kind} (0x{alg:02x} followed by 32 bytes)")
     return name, bytes.fromhex(hex_id), raw[1:]
 
 
