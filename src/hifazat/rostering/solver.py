@@ -88,6 +88,15 @@ def solve(problem: Problem, settings: Settings = Settings()) -> Solution:
             objective = round(check.objective_value)
             bound = round(whole.best_objective_bound) if found else 0
             found = True
+    if not found and status != cp_model.INFEASIBLE and model.guess and not problem.published:
+        # out of time before CP-SAT confirmed anything (a loaded machine): the cover-first
+        # guess keeps every hard rule by construction, so it stands rather than no roster
+        given = {
+            w.id: tuple(model.guess.get((w.id, d)) for d in range(problem.horizon))
+            for w in problem.workers
+        }
+        seconds = time.perf_counter() - started
+        return Solution(Outcome.FEASIBLE, given, cost(problem, given), 0, seconds)
     if not found:
         outcome = Outcome.INFEASIBLE if status == cp_model.INFEASIBLE else Outcome.UNKNOWN
         seconds = time.perf_counter() - started
