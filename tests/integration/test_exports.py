@@ -49,7 +49,8 @@ def test_a_leaked_copy_and_half_of_one_name_the_reader(demo: Registry, tmp_path:
         )
         assert best["agree"] == best["bits"] and not any(r["named"] for r in rest)
         said = demo.cli("export", "trace", str(found), "--by", "auditor")
-        assert "read by ptac-chair" in said.stdout and REASON in said.stdout
+        assert "(ptac-chair), made " in said.stdout and REASON in said.stdout
+        assert "PKT because" in said.stdout  # the time in the deployment's zone
     # every export is in the ledger: who, when, why, which rows by count and digest
     entries = demo.cli("ledger", "verify")
     assert entries.exit_code == 0, entries.output

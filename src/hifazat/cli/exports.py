@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hifazat.cli.core import ByOpt, JsonOpt, emit, export_app, fail, state, translating
+from hifazat.domain.times import local_text
 from hifazat.services import exports
 from hifazat.services.yaml_lines import read_text
 
@@ -73,11 +74,11 @@ def export_trace(
     if best is None or not best.named:
         typer.echo("no export is named: no recorded export agrees with this copy's marks")
         for t in found[:3]:
-            typer.echo(f"  {t.export} ({t.reader}): {t.agree} of {t.bits} marks agree")
+            typer.echo(f"  {t.export} ({t.reader_name}): {t.agree} of {t.bits} marks agree")
         raise typer.Exit(1)
     typer.echo(
-        f"export {best.export} ({best.kind}), read by {best.reader}, made "
-        f"{best.made_at.isoformat()} because: {best.reason}"
+        f"export {best.export} ({best.kind}), read by {best.reader_name} ({best.reader}), made "
+        f"{local_text(best.made_at, s.zone())} because: {best.reason}"
     )
     typer.echo(
         f"{best.rows} of its rows in the copy; {best.agree} of {best.bits} marks agree; "

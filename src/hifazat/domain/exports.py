@@ -121,10 +121,22 @@ class Export:
         return hashlib.sha256("\n".join(self.row_ids).encode("utf-8")).hexdigest()
 
 
+#: an export names the copy's reader only where it holds this many of the copy's rows …
+TRACE_MIN_ROWS = 8
+#: … agrees on every mark, and another export would agree so well less often than this
+TRACE_P = 1e-6
+
+
 @dataclass(frozen=True)
 class Agreement:
     agree: int
     bits: int
+
+    @property
+    def names_its_reader(self) -> bool:
+        return (
+            self.bits // 2 >= TRACE_MIN_ROWS and self.agree == self.bits and self.p_value < TRACE_P
+        )
 
     @property
     def p_value(self) -> float:

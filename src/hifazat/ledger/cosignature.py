@@ -27,6 +27,7 @@ from hifazat.ledger.note import (
     _raw_public,
     _split_note,
     _valid_name,
+    signature_lines,
 )
 
 __all__ = [
@@ -95,13 +96,9 @@ class CosignerKey:
     def timestamp(self, note: str) -> int | None:
         """When this witness cosigned the note's checkpoint, or None where it did not; a line
         naming this key that does not verify is an error, as in `note.open_note`."""
-        body, sigs = _split_note(note)
+        body, signed = signature_lines(note)
         found = None
-        for line in sigs[:-1].split("\n"):
-            if not line.startswith(_SIG_PREFIX):
-                raise NoteError("signature line must start with an em dash and a space")
-            name, _, b64 = line[len(_SIG_PREFIX) :].partition(" ")
-            blob = _b64decode(b64, "signature")
+        for name, blob in signed:
             if name != self.name or blob[:4] != self.key_id:
                 continue
             if len(blob) != 4 + 8 + 64:

@@ -36,6 +36,7 @@ __all__ = [
     "peek_checkpoint",
     "sign_checkpoint",
     "sign_note",
+    "signature_lines",
 ]
 
 ALG_ED25519 = 0x01
@@ -226,18 +227,15 @@ def _split_note(note: str) -> tuple[str, str]:
     return text, sigs
 
 
-def open_note(note: str, verifier: Verifier | str) -> str:
-    """The note's body, once a valid signature by ``verifier`` is found.
-
-    Signatures by other keys are ignored (as in the Go package); a signature that names this
-    key but does not verify is an error rather than being skipped.
-    """
-    v = _as_verifier(verifier)
+def signature_lines(note: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """The note's body, and each signature line as (key name, key id and signature bytes):
+    strict, so a malformed line is an error wherever signatures are read (here and in
+    `ledger.cosignature`)."""
     text, sigs = _split_note(note)
     lines = sigs[:-1].split("\n")
     if len(lines) > _MAX_SIGNATURES:
         raise NoteError(f"note has more than {_MAX_SIGNATURES} signatures")
-    verified = False
+    out = []
     for line in lines:
         if not line.startswith(_SIG_PREFIX):
             raise NoteError("signature line must start with an em dash and a space")
@@ -247,6 +245,20 @@ def open_note(note: str, verifier: Verifier | str) -> str:
         blob = _b64decode(b64, "signature")
         if len(blob) < 5:
             raise NoteError("signature is too short")
+        out.append((name, blob))
+    return text, out
+
+
+def open_note(note: str, verifier: Verifier | str) -> str:
+    """The note's body, once a valid signature by ``verifier`` is found.
+
+    Signatures by other keys are ignored (as in the Go package); a signature that names this
+    key but does not verify is an error rather than being skipped.
+    """
+    v = _as_verifier(verifier)
+    text, signed = signature_lines(note)
+    verified = False
+    for name, blob in signed:
         if name != v.name or blob[:4] != v.key_id:
             continue
         if len(blob) != 68 or not v.verify(text.encode("utf-8"), blob[4:]):

@@ -11,16 +11,19 @@ from datetime import datetime
 from hifazat.access.guard import require
 from hifazat.domain import fields
 from hifazat.domain.errors import InvalidInput
-from hifazat.domain.exports import Export, ExportKind, Marked, agreement, read_marks, render
+from hifazat.domain.exports import (
+    Agreement,
+    Export,
+    ExportKind,
+    Marked,
+    agreement,
+    read_marks,
+    render,
+)
 from hifazat.domain.times import local_date, utc_text
 from hifazat.services.attempts import refusals_kept
 from hifazat.services.ids import new_id
 from hifazat.services.unit_of_work import UnitOfWork
-
-#: an export names its reader only where a competitor is this unlikely to agree as well
-TRACE_P = 1e-6
-#: and holds at least this many of the copy's rows
-TRACE_MIN_ROWS = 8
 
 
 @dataclass(frozen=True)
@@ -106,23 +109,35 @@ class Traced:
     export: str
     kind: str
     reader: str
+    reader_name: str
     made_at: datetime
     reason: str
     #: rows of the copy this export holds, and the marks on them that agree with its key
     rows: int
-    agree: int
-    bits: int
-    p_value: float
+    score: Agreement
+
+    @property
+    def agree(self) -> int:
+        return self.score.agree
+
+    @property
+    def bits(self) -> int:
+        return self.score.bits
+
+    @property
+    def p_value(self) -> float:
+        return self.score.p_value
 
     @property
     def named(self) -> bool:
-        return self.rows >= TRACE_MIN_ROWS and self.agree == self.bits and self.p_value < TRACE_P
+        return self.score.names_its_reader
 
     def as_dict(self) -> dict[str, object]:
         return {
             "export": self.export,
             "kind": self.kind,
             "reader": self.reader,
+            "reader_name": self.reader_name,
             "made_at": utc_text(self.made_at),
             "reason": self.reason,
             "rows": self.rows,
@@ -142,23 +157,22 @@ def trace(uow: UnitOfWork, text: str, by: str) -> list[Traced]:
     with uow.reading():
         require(uow.repo.user(by), "export.trace")
         made = uow.repo.exports()
+        names = {u: uow.repo.user(u).name for u in {e.reader for e in made}}
     out = []
     for e in made:
         rows = set(seen) & set(e.row_ids)
-        if not rows:
-            continue
-        score = agreement(e.secret, seen, e.row_ids)
-        out.append(
-            Traced(
-                e.id,
-                str(e.kind),
-                e.reader,
-                e.made_at,
-                e.reason,
-                len(rows),
-                score.agree,
-                score.bits,
-                score.p_value,
+        if rows:
+            score = agreement(e.secret, seen, e.row_ids)
+            out.append(
+                Traced(
+                    e.id,
+                    str(e.kind),
+                    e.reader,
+                    names[e.reader],
+                    e.made_at,
+                    e.reason,
+                    len(rows),
+                    score,
+                )
             )
-        )
     return sorted(out, key=lambda t: (t.p_value, -t.rows, t.export))

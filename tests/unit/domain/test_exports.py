@@ -42,3 +42,13 @@ def test_a_copy_and_half_of_one_name_their_export_and_no_other() -> None:
         assert best == 7 and scores[7].agree == scores[7].bits
         assert scores[7].p_value < 1e-9
         assert all(s.p_value > 1e-6 for i, s in enumerate(scores) if i != 7)
+
+
+def test_a_reader_is_named_only_beyond_doubt() -> None:
+    """Every mark agreeing on 8 rows (16 bits: 1.5e-5 by chance) is not enough; on 10 rows
+    (20 bits: 9.5e-7) it is; one mark in disagreement names nobody."""
+    from hifazat.domain.exports import Agreement
+
+    assert not Agreement(16, 16).names_its_reader
+    assert Agreement(20, 20).names_its_reader
+    assert not Agreement(59, 60).names_its_reader
