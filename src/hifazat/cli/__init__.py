@@ -6,6 +6,7 @@ understood; anything else that fails exits 1."""
 from hifazat.cli import (
     admin,
     attendance,
+    backup,
     decisions,
     delivery,
     events,
@@ -24,6 +25,7 @@ __all__ = [
     "admin",
     "app",
     "attendance",
+    "backup",
     "decisions",
     "delivery",
     "events",
