@@ -40,9 +40,19 @@ class Runtime:
     clock: Clock
     settings: ServerSettings
     shared: SharedTransaction | None = None
+    #: the standby's engine, for reads that may lag; None: they go to the primary
+    replica: Engine | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.shared)
+
+    def lagging(self) -> UnitOfWork:
+        """A read that may trail the primary by the standby's replication lag: never one that
+        must see this request's own write, nor a guard (which records a refusal). Outside the
+        request's transaction, on the standby where one is configured."""
+        if self.replica is None:
+            return self.uow()
+        return UnitOfWork(self.replica).reading()
 
     def signer(self) -> Signer:
         return load_signer(self.settings.key_path())

@@ -32,6 +32,12 @@ class Registry(Protocol):
         """A unit of work: within a request, a part of its one transaction."""
         ...
 
+    def lagging(self) -> UnitOfWork:
+        """A unit of work for a read that may trail the primary (the hot standby's, where one
+        is configured): reports and audits of the past, never a guard or a read of this
+        request's own write."""
+        ...
+
     def signer(self) -> Signer: ...
 
     def verify_ledger(self, records: bool = True) -> Report:

@@ -29,7 +29,7 @@ def retaliation_page(request: Request, reg: Reg, who: Who, days: int = 365) -> R
     require(who.user, "audit.read")
     now = reg.clock()
     span = timedelta(days=min(max(days, 30), 3650))
-    found = audits.retaliation_test(reg.uow(), now - span, now, now)
+    found = audits.retaliation_test(reg.lagging(), now - span, now, now)
     rows = [
         Moments(
             f"{t.affiliation} / {t.provider}",

@@ -97,7 +97,7 @@ def transparency_page(
 ) -> Response:
     reports = request.app.state.public_reports
     assert isinstance(reports, PublicReports)
-    published = reports.get(reg.uow, reg.clock, start, end)
+    published = reports.get(reg.lagging, reg.clock, start, end)
     who = _optional_visitor(request, reg)
     language = language_for(request, who)
     period = {k: v for k, v in (("from", _iso(start)), ("to", _iso(end))) if v}

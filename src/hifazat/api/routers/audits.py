@@ -36,7 +36,7 @@ def fairness(
     with reg.uow() as uow:
         guarded.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
-    found = audits.fairness(reg.uow(), begin, stop, reg.clock())
+    found = audits.fairness(reg.lagging(), begin, stop, reg.clock())
     return conditional(request, FairnessAudit.model_validate(found.as_dict()))
 
 
@@ -64,7 +64,7 @@ def retaliation(
         guarded.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
     length = timedelta(days=window) if window is not None else None
-    found = audits.retaliation_test(reg.uow(), begin, stop, reg.clock(), length)
+    found = audits.retaliation_test(reg.lagging(), begin, stop, reg.clock(), length)
     return conditional(request, RetaliationAudit.model_validate(found.as_dict()))
 
 
@@ -100,5 +100,5 @@ def cost(
     with reg.uow() as uow:
         guarded.gate(uow, who.need("audit.read"), "audit.read")
     begin, stop = period(start, end, reg.clock())
-    found = audits.cost_over(reg.uow(), begin, stop, reg.clock())
+    found = audits.cost_over(reg.lagging(), begin, stop, reg.clock())
     return conditional(request, CostView.model_validate(found.as_dict()))

@@ -21,7 +21,7 @@ router = APIRouter()
 def _report(request: Request, reg: Reg, start: datetime | None, end: datetime | None) -> Published:
     reports = request.app.state.public_reports
     assert isinstance(reports, PublicReports)
-    return reports.get(reg.uow, reg.clock, start, end)
+    return reports.get(reg.lagging, reg.clock, start, end)
 
 
 @router.get(
