@@ -735,6 +735,12 @@ class FakeOutbox:
             self._put(replace(row, claimed_until=now + lease))
         return row is not None
 
+    def release_claim(self, notice: ClaimedNotice, worker_id: str) -> bool:
+        row = self._held(notice, worker_id)
+        if row is not None:
+            self._put(replace(row, claimed_by=None, claimed_until=None))
+        return row is not None
+
     def wait_for_channel(
         self, notice: ClaimedNotice, worker_id: str, now: datetime, wait: timedelta
     ) -> bool:

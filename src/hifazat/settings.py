@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from limits import parse
 from pydantic import Field, field_validator
@@ -44,6 +45,20 @@ def public_url() -> str | None:
     return value.rstrip("/")
 
 
+LOG_FORMAT_ENV = "HIFAZAT_LOG_FORMAT"
+
+
+def log_format() -> Literal["json", "text"]:
+    """$HIFAZAT_LOG_FORMAT: `json` (one object per line, the default: what a log shipper reads)
+    or `text` (for a person at a terminal); anything else is refused, naming the setting."""
+    from hifazat.domain.errors import InvalidInput
+
+    value = os.environ.get(LOG_FORMAT_ENV, "json").strip().lower() or "json"
+    if value not in ("json", "text"):
+        raise InvalidInput(LOG_FORMAT_ENV, f"{value!r} is neither json nor text")
+    return "json" if value == "json" else "text"
+
+
 def ledger_name() -> str:
     return os.environ.get(NAME_ENV) or DEFAULT_NAME
 
@@ -54,6 +69,10 @@ class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIFAZAT_", extra="ignore")
 
     database_url: str = "sqlite:///hifazat.db"
+    #: a hot standby for the reads that may lag (reports, audits of the past); unset: the
+    #: primary. A libpq multi-host URL with target_session_attrs=prefer-standby falls back to
+    #: the primary by itself while the standby is down (docs/operations.md)
+    database_replica_url: str | None = None
     ledger_key: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
@@ -75,6 +94,11 @@ class ServerSettings(BaseSettings):
     report_cache_size: int = Field(16, ge=1)
     #: what a 503 tells a client to wait before trying again while the database is unavailable
     retry_after_seconds: int = Field(5, ge=1)
+    #: log lines: one JSON object each (for a log shipper) or text (for a terminal)
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    #: on SIGTERM, how long requests in flight may take to finish before the server stops anyway
+    shutdown_seconds: int = Field(30, ge=1)
 
     @field_validator("login_rate", "login_user_rate", "report_rate", "public_rate")
     @classmethod

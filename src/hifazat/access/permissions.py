@@ -64,13 +64,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "roll.manage": frozenset({"provider-desk"}),
     "attendance.record": frozenset({"provider-desk"}),
     "event.record": frozenset({"auditor", "committee"}),
+    # the operators' gauges and counters (/metrics): counts only, never a name, but an admin's,
+    # through a token scoped to nothing else, so a scraper's credential reads no record
+    "metrics.read": frozenset({"admin"}),
 }
 
 ADMIN_ACTIONS = frozenset({"user.manage"})
+#: actions with a scope of their own, which only `admin` implies (api.deps.Principal.need)
+OWN_SCOPE = {"metrics.read": "metrics"}
 
 
 def scope_needed(action: str) -> str:
-    """The token scope an action needs: reading, writing, or administering."""
+    """The token scope an action needs: reading, writing, administering, or scraping metrics."""
+    if action in OWN_SCOPE:
+        return OWN_SCOPE[action]
     if action in ADMIN_ACTIONS:
         return "admin"
     verb = action.split(".", 1)[1]

@@ -57,7 +57,9 @@ class Principal:
     def need(self, action: str) -> User:
         """The user, if the credential's scope covers the action."""
         wanted = scope_needed(action)
-        held = self.scopes | ({"read"} if "write" in self.scopes else set())
+        held = set(self.scopes)
+        held |= {"read"} if "write" in held else set()  # a writer reads what it writes
+        held |= {"metrics"} if "admin" in held else set()  # an admin's token sees the gauges
         if wanted not in held:
             raise Forbidden(
                 f"this token's scopes ({', '.join(sorted(self.scopes))}) do not "

@@ -18,7 +18,8 @@ from starlette.exceptions import HTTPException
 from hifazat.access import redaction
 from hifazat.domain.errors import DomainError, InvalidInput, Outcome, Refusal
 from hifazat.ledger.keys import KeyFileError
-from hifazat.serving.errors import error_body
+from hifazat.serving import logs
+from hifazat.serving.errors import answers_json, error_body
 
 
 class Fault(Protocol):
@@ -106,11 +107,11 @@ def install(app: FastAPI, html: HtmlError | None = None, domain: DomainPage | No
     """JSON errors under /api; `html` and `domain` render them for pages."""
 
     def page(request: Request) -> bool:
-        return html is not None and not request.url.path.startswith("/api")
+        return html is not None and not answers_json(request.url.path)
 
     @app.exception_handler(DomainError)
     def _domain(request: Request, error: DomainError) -> Response:
-        if domain is not None and not request.url.path.startswith("/api"):
+        if domain is not None and not answers_json(request.url.path):
             return domain(request, error)
         status, body = status_and_body(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -182,7 +183,9 @@ def install_faults(
     def answer(
         request: Request, status: int, code: str, message: str, headers: dict[str, str]
     ) -> Response:
-        if html is not None and not request.url.path.startswith("/api"):
+        rid = logs.id_of(request.scope)
+        headers = {**headers, logs.HEADER: rid} if rid else headers
+        if html is not None and not answers_json(request.url.path):
             response = html(request, status, message)
             response.headers.update(headers)
             return response
@@ -190,7 +193,7 @@ def install_faults(
 
     def database(request: Request, error: Exception) -> Response:
         fault = fault_of(error)
-        where = f"{request.method} {request.url.path}"
+        where = f"{request.method} {logs.route_of(request.scope)}"
         if fault is None:
             log.error("database error on %s", where, exc_info=error)
             return answer(request, 500, "INTERNAL", INTERNAL, {})
@@ -198,11 +201,20 @@ def install_faults(
         return answer(request, 503, "UNAVAILABLE", fault.message, {"Retry-After": str(retry_after)})
 
     def key(request: Request, error: Exception) -> Response:
-        log.error("ledger key unusable on %s %s: %s", request.method, request.url.path, error)
+        where = f"{request.method} {logs.route_of(request.scope)}"
+        log.error("ledger key unusable on %s: %s", where, error)
         return answer(request, 503, "UNAVAILABLE", KEY_UNUSABLE, {})
 
     def bug(request: Request, error: Exception) -> Response:
-        # Starlette re-raises it after this answer, so the server logs the traceback
+        # answered outside the request's context, so its id is given to the line by hand;
+        # Starlette re-raises the error after this answer, and the server logs it once more
+        log.error(
+            "unhandled error on %s %s",
+            request.method,
+            logs.route_of(request.scope),
+            exc_info=error,
+            extra={"request_id": logs.id_of(request.scope) or "-"},
+        )
         return answer(request, 500, "INTERNAL", INTERNAL, {})
 
     app.add_exception_handler(DBAPIError, database)

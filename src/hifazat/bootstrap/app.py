@@ -27,6 +27,7 @@ from hifazat.api.routers import (
     deployment,
     events,
     ledger,
+    metrics,
     notices,
     oversight,
     protectees,
@@ -41,9 +42,12 @@ from hifazat.services import witnessing
 from hifazat.services.ledger import make_checkpoint
 from hifazat.serving import ratelimit
 from hifazat.serving.errors import error_body
+from hifazat.serving.metrics import Metrics
+from hifazat.serving.observed import Observed
 from hifazat.serving.public_reports import PublicReports
 from hifazat.serving.readiness import Check, key_check
 from hifazat.settings import ServerSettings
+from hifazat.store import gauges
 from hifazat.store.engine import make_engine
 from hifazat.store.faults import fault_of
 from hifazat.store.health import database_problem
@@ -64,7 +68,13 @@ def create_app(
     periodic: bool = True,
 ) -> FastAPI:
     settings = settings or ServerSettings()
-    reg = Runtime(engine or make_engine(settings.database_url), clock, settings)
+    replica = settings.database_replica_url
+    reg = Runtime(
+        engine or make_engine(settings.database_url),
+        clock,
+        settings,
+        replica=make_engine(replica) if replica else None,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -88,12 +98,13 @@ def create_app(
         settings.report_cache_size, settings.report_cache_seconds
     )
     app.state.rate_limiter = ratelimit.RateLimiter(ratelimit.Limits.of(settings))
+    app.state.metrics = Metrics(lambda: gauges.read(reg.engine, reg.clock()))
     errors.install(app, html=html_error, domain=domain_error_page)
     errors.install_faults(app, settings.retry_after_seconds, fault_of, html=html_error)
     ratelimit.install(app, frozenset({principal, visitor}), html=html_error)
     for module in (
         auth, protectees, decisions, oversight, audits, ledger, users, public, notices,
-        deployment, events,
+        deployment, events, metrics,
     ):  # fmt: skip
         app.include_router(module.router)
     app.include_router(pages.router)
@@ -115,6 +126,9 @@ def create_app(
             "frame-ancestors 'none'; form-action 'self'",
         )
         return response
+
+    # outermost, so that its time and status are what the client met, errors included
+    app.add_middleware(Observed, metrics=app.state.metrics.http)
 
     @app.get("/api/v1/health", tags=["meta"], response_model=Health, operation_id="meta_health")
     def health() -> Health:

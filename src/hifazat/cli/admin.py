@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -32,6 +33,8 @@ from hifazat.services import (
     users,
 )
 from hifazat.services.status import protectee_status
+from hifazat.serving.logs import uvicorn_config
+from hifazat.serving.metrics import MULTIPROCESS_ENV
 from hifazat.settings import KEY_ENV, ledger_key_path, ledger_name
 
 
@@ -213,7 +216,8 @@ def serve(
         int, typer.Option(min=1, help="Server processes sharing the port (one per core).")
     ] = 1,
 ) -> None:
-    """Serve the HTTP API (settings from HIFAZAT_* environment variables)."""
+    """Serve the HTTP API (settings from HIFAZAT_* environment variables). On SIGTERM it stops
+    taking connections and lets the requests in flight finish (HIFAZAT_SHUTDOWN_SECONDS)."""
     import uvicorn
 
     from hifazat.bootstrap.app import create_app
@@ -227,14 +231,26 @@ def serve(
         where = "HIFAZAT_" + ".".join(str(p) for p in first["loc"]).upper()
         raise fail(f"{where}: {first['msg'].removeprefix('Value error, ')}", 2) from None
     _usable_key(settings.key_path())
-    bind = {"host": host or settings.host, "port": port or settings.port, "log_level": "info"}
+    bind: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level,
+        "log_config": uvicorn_config(settings.log_format, settings.log_level.upper()),
+        "access_log": False,  # serving.observed writes the access lines, without paths
+        "timeout_graceful_shutdown": settings.shutdown_seconds,
+    }
     if workers == 1:
-        uvicorn.run(create_app(settings, s.clock), **bind)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings, s.clock), **bind)
         return
-    # Each worker process builds its own app from the environment, so hand it these settings.
+    # Each worker process builds its own app from the environment, so hand it these settings;
+    # their HTTP figures meet in one folder, which /metrics adds up (prometheus-client's
+    # multiprocess mode), emptied first so that a previous run's counts are not added in.
     os.environ[URL_ENV] = settings.database_url
     os.environ[KEY_ENV] = str(settings.key_path())
-    uvicorn.run("hifazat.bootstrap.app:create_app", factory=True, workers=workers, **bind)  # type: ignore[arg-type]
+    os.environ.setdefault(MULTIPROCESS_ENV, tempfile.mkdtemp(prefix="hifazat-metrics-"))
+    for stale in Path(os.environ[MULTIPROCESS_ENV]).glob("*.db"):
+        stale.unlink()
+    uvicorn.run("hifazat.bootstrap.app:create_app", factory=True, workers=workers, **bind)
 
 
 def _usable_key(path: Path) -> None:

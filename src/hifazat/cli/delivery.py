@@ -3,12 +3,14 @@ and `channels add` are declared in `cli.admin`)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import socket
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from typing import Annotated
 
@@ -34,10 +36,8 @@ from hifazat.notify import Channel, sender
 from hifazat.notify.settings import SmtpSettings
 from hifazat.services import channels, delivery
 from hifazat.services.delivery import BATCH, DeliveryRun
-
-#: one line per event, `key=value` fields after the message; never a body, a secret, a recipient
-#: or a channel's address (a failure's reason may name the host it could not reach)
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+from hifazat.serving import logs
+from hifazat.settings import log_format
 
 log = logging.getLogger("hifazat.notify")
 
@@ -53,6 +53,7 @@ def deliver_due(
     lease: timedelta = LEASE,
     transports: Mapping[str, Channel] | None = None,
     signer: Signer | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> DeliveryRun:
     """One pass of `services.delivery.deliver_due`, wired: a unit of work of its own per step
     on `engine` (never a command's shared transaction), and the real sender from the SMTP
@@ -67,6 +68,7 @@ def deliver_due(
         max_attempts=max_attempts,
         lease=lease,
         signer=signer,
+        stopping=stopping,
     )
 
 
@@ -82,11 +84,15 @@ def run_forever(
 ) -> None:
     """`hifazat worker`: passes until `stop_event` is set; a full batch goes straight on to the
     next pass, otherwise it waits `interval` seconds. A lost database connection is waited
-    out rather than fatal, since the next pass reconnects."""
+    out rather than fatal, since the next pass reconnects. Once stopping, the pass under way
+    finishes the notice on the wire and gives its other claims back."""
     log.info("worker started worker=%s batch=%d interval=%gs", worker_id, batch, interval)
     while not stop_event.is_set():
         try:
-            run = deliver_due(engine, clock, worker_id, smtp_settings, batch, signer=signer)
+            run = deliver_due(
+                engine, clock, worker_id, smtp_settings, batch, signer=signer,
+                stopping=stop_event.is_set,
+            )  # fmt: skip
             full = run.counts["claimed"] >= batch
         except (OperationalError, InterfaceError) as error:
             log.warning("database unavailable worker=%s error=%s", worker_id, type(error).__name__)
@@ -115,8 +121,7 @@ def run_worker(s: State, interval: float, once: bool, webhooks_only: bool, batch
     except KeyFileError as error:
         raise fail(f"ledger key: {error}", 2) from None
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler = logs.handler(log_format(), sys.stderr)
     log.addHandler(handler)
     previous = log.level
     log.setLevel(logging.INFO)
@@ -135,13 +140,30 @@ def run_worker(s: State, interval: float, once: bool, webhooks_only: bool, batch
             typer.echo(", ".join(f"{k} {v}" for k, v in counts) or "nothing due")
             return
         stop = threading.Event()
-        try:
+        with stopped_by_signals(stop):
             run_forever(s.engine, s.clock, worker_id, smtp, interval, stop, batch, signer)
-        except KeyboardInterrupt:
-            stop.set()
     finally:
         log.removeHandler(handler)
         log.setLevel(previous)
+
+
+@contextlib.contextmanager
+def stopped_by_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM (a service manager, `docker stop`) and Ctrl-C set `stop` instead of killing the
+    worker mid-send: it finishes the notice on the wire and gives its other claims back."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def _stop(signum: int, _frame: object) -> None:
+        log.info("stopping on %s: finishing the notice under way", signal.Signals(signum).name)
+        stop.set()
+
+    for sig in previous:
+        signal.signal(sig, _stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @channels_app.command("list")

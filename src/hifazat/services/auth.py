@@ -21,7 +21,8 @@ from hifazat.services.unit_of_work import UnitOfWork
 LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 12
-SCOPES = ("read", "write", "admin")
+#: `metrics` reads /metrics alone: what a Prometheus server is given
+SCOPES = ("read", "write", "admin", "metrics")
 _hasher = PasswordHasher()
 #: a real hash to check against when the user does not exist, so timing does not tell
 _DUMMY = _hasher.hash("not a password of anyone")

@@ -58,8 +58,9 @@ class Sender(Protocol):
 
 @dataclass
 class DeliveryRun:
-    """What one pass did. Keys: claimed; per notice delivered, retried, dead, no_channel or lost
-    (its claim was taken over); per channel attempt sent or failed."""
+    """What one pass did. Keys: claimed; per notice delivered, retried, dead, no_channel, lost
+    (its claim was taken over) or released (given back unstarted: the worker is stopping); per
+    channel attempt sent or failed."""
 
     counts: Counter[str] = field(default_factory=Counter)
 
@@ -86,10 +87,13 @@ def deliver_due(
     max_attempts: int = MAX_ATTEMPTS,
     lease: timedelta = LEASE,
     signer: Signer | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> DeliveryRun:
     """One pass: claims up to `batch` due notices and delivers each on every channel of its
     recipient, with the receipt of its change (checkpointing first, with `signer`, where no
-    checkpoint covers it yet). `uow` makes a fresh unit of work for each step."""
+    checkpoint covers it yet). `uow` makes a fresh unit of work for each step. Once `stopping()`
+    (the worker was asked to stop), the notice being delivered is finished and the claims not
+    yet started are given back (`released`), so another worker takes them at once."""
     if not 0 < len(worker_id) <= 64:
         raise ValueError("a worker id is 1 to 64 characters")
     if lease.total_seconds() <= sender.timeout:
@@ -108,12 +112,24 @@ def deliver_due(
         receipts = proofs(uow(), claimed, signer, clock())
         claimed = [replace(n, receipt=receipts.get(n.id)) for n in claimed]
     step = _Pass(uow, sender, clock, worker_id, max_attempts, lease)
-    for notice in claimed:
+    for n, notice in enumerate(claimed):
+        if stopping():
+            _release(step, claimed[n:], run)
+            break
         run.counts[_deliver(step, notice, run)] += 1
     if claimed:
         summary = " ".join(f"{k}={v}" for k, v in sorted(run.counts.items()))
         log.info("pass done worker=%s %s", worker_id, summary)
     return run
+
+
+def _release(step: _Pass, unstarted: list[ClaimedNotice], run: DeliveryRun) -> None:
+    with step.uow() as work:
+        for notice in unstarted:
+            if work.outbox.release_claim(notice, step.worker_id):
+                run.counts["released"] += 1
+                log.info("notice released notice=%s worker=%s", notice.id, step.worker_id)
+        work.commit()
 
 
 def _deliver(step: _Pass, notice: ClaimedNotice, run: DeliveryRun) -> str:

@@ -226,6 +226,7 @@ class OutboxRepository(Protocol):
     def extend_claim(
         self, notice: ClaimedNotice, worker_id: str, now: datetime, lease: timedelta
     ) -> bool: ...
+    def release_claim(self, notice: ClaimedNotice, worker_id: str) -> bool: ...
     def wait_for_channel(
         self, notice: ClaimedNotice, worker_id: str, now: datetime, wait: timedelta
     ) -> bool:

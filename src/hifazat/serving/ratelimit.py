@@ -23,7 +23,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.routing import BaseRoute
 
-from hifazat.serving.errors import error_body
+from hifazat.serving.errors import answers_json, error_body
 from hifazat.settings import ServerSettings
 
 LOGIN, REPORT, PUBLIC = "login", "report", "public"
@@ -136,7 +136,7 @@ def install(app: FastAPI, sign_in: SignIn, html: HtmlError | None = None) -> Non
     def refused(request: Request, error: Exception) -> Response:
         assert isinstance(error, RateLimited)
         headers = {"Retry-After": str(error.wait)}
-        if html is not None and not request.url.path.startswith("/api"):
+        if html is not None and not answers_json(request.url.path):
             response = html(request, 429, str(error))
             response.headers.update(headers)
             return response

@@ -247,6 +247,17 @@ def extend_claim(
     return result.rowcount == 1
 
 
+def release_claim(c: Connection, notice: ClaimedNotice, worker_id: str) -> bool:
+    """Gives a claimed notice back unsent (a worker stopping): due again at once, to any worker,
+    rather than when the lease runs out. False when the claim was no longer this worker's."""
+    result = c.execute(
+        update(t.notices)
+        .where(_held(notice, worker_id))
+        .values(claimed_by=None, claimed_until=None)
+    )
+    return result.rowcount == 1
+
+
 # --- attempts and outcomes -------------------------------------------------------------------
 # Each write returns the ledger key of what it wrote (None: the claim was lost, nothing was
 # written); the caller enters it. The delivery service records it in its unit of work, which
@@ -675,6 +686,9 @@ class OutboxStore:
         self, notice: ClaimedNotice, worker_id: str, now: datetime, lease: timedelta
     ) -> bool:
         return extend_claim(self.c, notice, worker_id, now, lease)
+
+    def release_claim(self, notice: ClaimedNotice, worker_id: str) -> bool:
+        return release_claim(self.c, notice, worker_id)
 
     def wait_for_channel(
         self, notice: ClaimedNotice, worker_id: str, now: datetime, wait: timedelta

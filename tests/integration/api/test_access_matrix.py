@@ -22,6 +22,7 @@ R = {"reason": "A reason that says why, at length"}
 ROUTES: list[tuple[str, str, dict[str, Any] | None, set[str]]] = [
     ("GET", "/api/v1/health", None, EVERYONE),
     ("GET", "/api/v1/ready", None, EVERYONE),
+    ("GET", "/metrics", None, {"admin"}),
     ("GET", "/api/v1/reports/transparency", None, EVERYONE),
     ("GET", "/api/v1/ledger/public-key", None, EVERYONE),
     ("GET", "/api/v1/ledger/log/checkpoint", None, EVERYONE),
