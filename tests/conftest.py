@@ -248,6 +248,14 @@ class Api:
 
 
 GENEROUS = "10000/minute"
+#: a lawful proposal a desk makes over the API: the Sindh cover of Farooq Sattar withdrawn
+WITHDRAWAL = {
+    "action": "withdraw",
+    "protectee": "farooq-sattar",
+    "provider": "sindh-police",
+    "reason_code": "court-order",
+    "reason": "A court ordered a security review",
+}
 
 
 def make_api(reg: Registry, scopes: tuple[str, ...] = ("read", "write")) -> Api:

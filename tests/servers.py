@@ -43,3 +43,15 @@ def start_server(reg: Registry, port: int, **env: str) -> subprocess.Popen[bytes
             time.sleep(0.05)
     server.kill()
     raise AssertionError(f"the server did not answer within {START_WITHIN:.0f} s")
+
+
+def stop_servers(servers: list[subprocess.Popen[bytes]], within: float = 15.0) -> None:
+    """SIGTERM to each, then a wait of `within` seconds each, then SIGKILL for any still up."""
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        try:
+            server.wait(timeout=within)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

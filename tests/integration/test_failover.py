@@ -30,20 +30,14 @@ from hifazat.services.importer import import_scenario
 from hifazat.store.engine import make_engine
 from hifazat.store.migrate import upgrade
 from hifazat.store.uow import UnitOfWork
-from tests.conftest import SCENARIO, FakeClock, missing
+from tests.conftest import SCENARIO, WITHDRAWAL, FakeClock, missing
 from tests.pgcluster import Cluster, skip_reason
-from tests.servers import START_WITHIN, free_port
+from tests.servers import START_WITHIN, free_port, stop_servers
 
 pytestmark = pytest.mark.postgres
 
 DATABASE = "hifazat"
-PROPOSAL = {
-    "action": "withdraw",
-    "protectee": "farooq-sattar",
-    "provider": "sindh-police",
-    "reason_code": "court-order",
-    "reason": "A court ordered a security review",
-}
+PROPOSAL = WITHDRAWAL
 #: decisions acknowledged before the primary is killed
 BEFORE_KILL = 10
 #: seconds between the kill and the promotion, while the nodes keep trying
@@ -136,14 +130,7 @@ def test_nodes_survive_failover_to_the_standby(cluster: Cluster, tmp_path: Path)
         stop.set()
         for writer in writers:
             writer.join(timeout=15)
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        stop_servers(servers)
 
     assert not writes.unexpected, f"{writes.unexpected}{writes.tails()}"
     assert acknowledged_before >= BEFORE_KILL

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from hifazat.cli.delivery import deliver_due
 from hifazat.services import auth
 from hifazat.store.tables import decisions, notices
-from tests.conftest import Registry
+from tests.conftest import WITHDRAWAL, Registry
 from tests.integration.test_notify_support import (
     LOOPBACK,
     add_channel,
@@ -30,14 +30,6 @@ from tests.integration.test_notify_support import (
     notice_ids,
 )
 from tests.servers import free_port, start_server
-
-WITHDRAW = {
-    "action": "withdraw",
-    "protectee": "farooq-sattar",
-    "provider": "sindh-police",
-    "reason_code": "court-order",
-    "reason": "The court ordered the cover withdrawn pending the hearing",
-}
 
 
 def _refused(port: int) -> bool:
@@ -56,7 +48,7 @@ def test_serve_finishes_the_request_in_flight_and_takes_no_new_one(demo: Registr
     port = free_port()
     server = start_server(demo, port, HIFAZAT_SHUTDOWN_SECONDS="20")
     try:
-        body = json.dumps(WITHDRAW).encode()
+        body = json.dumps(WITHDRAWAL).encode()
         head = (
             f"POST /api/v1/decisions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"

@@ -25,16 +25,10 @@ from hifazat.bootstrap.app import create_app
 from hifazat.settings import ServerSettings
 from hifazat.store.engine import make_engine
 from hifazat.store.faults import fault_of
-from tests.conftest import GENEROUS, Api, Registry, make_api
+from tests.conftest import GENEROUS, WITHDRAWAL, Api, Registry, make_api
 from tests.servers import free_port
 
-PROPOSAL = {
-    "action": "withdraw",
-    "protectee": "farooq-sattar",
-    "provider": "sindh-police",
-    "reason_code": "court-order",
-    "reason": "A court ordered a security review",
-}
+PROPOSAL = WITHDRAWAL
 #: what an answer must never hold: SQL, driver names, stack traces
 NEVER = ("SELECT", "INSERT", "UPDATE ", "Traceback", "sqlite3", "psycopg", "sqlalchemy")
 

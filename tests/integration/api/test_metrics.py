@@ -16,10 +16,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hifazat.services import auth
 from hifazat.serving import logs
-from tests.conftest import Api
+from tests.conftest import WITHDRAWAL, Api
 
 OPERATIONS = Path(__file__).parents[3] / "docs" / "operations.md"
-WITHDRAW = {"action": "withdraw", "protectee": "farooq-sattar", "provider": "sindh-police"}
+WITHDRAW = {k: v for k, v in WITHDRAWAL.items() if k not in ("reason", "reason_code")}
 
 
 def documented() -> set[str]:
@@ -119,7 +119,7 @@ def test_the_notice_queue_and_the_checkpoint_are_figures(api: Api) -> None:
         "POST",
         "/api/v1/decisions",
         "operator",
-        json={**WITHDRAW, "reason": "The court ordered it withdrawn", "reason_code": "court-order"},
+        json=WITHDRAWAL,
     )
     assert made.status_code == 201, made.text
     decided = api.call(

@@ -12,19 +12,13 @@ from fastapi.testclient import TestClient
 from hifazat.bootstrap.app import create_app
 from hifazat.services import auth
 from hifazat.settings import ServerSettings
-from tests.conftest import GENEROUS, Api, Registry
+from tests.conftest import GENEROUS, WITHDRAWAL, Api, Registry
 
 if TYPE_CHECKING:
     from hifazat.serving.public_reports import PublicReports
 
 PASSWORD = "correct horse battery staple"
-PROPOSAL = {
-    "action": "withdraw",
-    "protectee": "farooq-sattar",
-    "provider": "sindh-police",
-    "reason_code": "court-order",
-    "reason": "A court ordered a security review",
-}
+PROPOSAL = WITHDRAWAL
 
 
 def _client(reg: Registry, client: tuple[str, int] = ("192.0.2.1", 4000), **rates: Any) -> Any:
