@@ -38,11 +38,14 @@ def request_id() -> str | None:
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts the current request's id on every record ('-' outside a request)."""
+    """Puts the current request's id on every record ('-' outside a request), and takes off
+    uvicorn's coloured copy of its message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = _request_id.get() or "-"
+        # uvicorn's terminal colouring of its own messages: noise in a JSON line
+        record.__dict__.pop("color_message", None)
         return True
 
 

@@ -251,3 +251,14 @@ def test_a_server_error_is_counted_and_logged_with_its_id(
 
 def _broken(*_: object, **__: object) -> None:
     raise RuntimeError("a bug")
+
+
+def test_a_line_outside_a_request_has_no_id_and_no_terminal_colours(
+    json_lines: io.StringIO,
+) -> None:
+    logging.getLogger("hifazat.api").info(
+        "server started", extra={"color_message": "\x1b[1mserver started\x1b[0m"}
+    )
+    (line,) = [json.loads(text) for text in json_lines.getvalue().splitlines()]
+    assert line["request_id"] == "-" and line["message"] == "server started"
+    assert "color_message" not in line
