@@ -116,6 +116,8 @@ def test_a_backup_restores_into_a_new_database_that_verifies(
 
     restored = _ok(target.cli("db", "restore", str(folder)))
     out = restored.stdout
+    # when it was made, in the deployment's zone (the clock's 10:00 UTC is 15:00 in Karachi)
+    assert out.startswith("backup of 2026-01-27 15:00 PKT ("), out
     assert "contains: the checkpoint kept beside the key when the backup was made" in out
     assert f"wrote the ledger key to {target.key_path} (mode 600)" in out
     assert f"ledger verifies: {entries} entries, 1 checkpoints" in out

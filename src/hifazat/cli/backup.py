@@ -17,6 +17,7 @@ from hifazat.bootstrap.backups import (
     restore,
 )
 from hifazat.cli.core import JsonOpt, db_app, emit, fail, state, translating
+from hifazat.domain.times import local_text
 from hifazat.ledger.lineage import Relation, Verdict
 
 
@@ -79,10 +80,10 @@ def _said(v: Verdict) -> str:
     )
 
 
-def _say(done: Restored, folder: Path, target: str) -> None:
+def _say(done: Restored, folder: Path, target: str, zone: str) -> None:
     m = done.manifest
     typer.echo(
-        f"backup of {m.created_at.isoformat()} ({m.backend}, schema {m.schema_revision}): "
+        f"backup of {local_text(m.created_at, zone)} ({m.backend}, schema {m.schema_revision}): "
         f"ledger of {m.ledger.entries} entries, checkpoint at size {m.ledger.size}"
     )
     for verdict in done.verdicts:
@@ -142,7 +143,8 @@ def db_restore(
     if json_:
         emit(done.as_dict())
     else:
-        _say(done, folder, target)
+        # the restored registry's zone (its policy came back with it), UTC where it has none
+        _say(done, folder, target, s.zone() if done.restored else "UTC")
     if not done.restored:
         fork = next(v for v in done.verdicts if v.relation is Relation.FORK)
         raise fail(f"not restored: {fork.source} is not of this backup's log (a fork)", 1)

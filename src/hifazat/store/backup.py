@@ -239,16 +239,7 @@ def _copy_sqlite(engine: Engine, target: Path) -> _Log:
         raise BackupError(f"there is no database at {source}")
     _private(target, b"")
     try:
-        src = sqlite3.connect(source, timeout=30)
-        try:
-            dst = sqlite3.connect(target)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        _online_backup(str(source), target, one_file=True)
     except sqlite3.Error as error:
         raise BackupError(f"the online backup of {source} failed: {error}") from None
     copy = _read_only_copy(target)
@@ -257,6 +248,22 @@ def _copy_sqlite(engine: Engine, target: Path) -> _Log:
             return _log_state(c)
     finally:
         copy.dispose()
+
+
+def _online_backup(source: str, target: Path, one_file: bool = False) -> None:
+    """SQLite's online backup of `source` (a path, or a `file:` URI) onto `target`, one step;
+    `one_file` leaves the copy in rollback-journal mode (no -wal beside it)."""
+    src = sqlite3.connect(source, timeout=30, uri=source.startswith("file:"))
+    try:
+        dst = sqlite3.connect(target, timeout=30)
+        try:
+            src.backup(dst)
+            if one_file:
+                dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 def _dump_postgres(engine: Engine, target: Path) -> _Log:
@@ -296,7 +303,6 @@ def _is_empty(engine: Engine) -> bool:
             c.execute(select(literal(1)).select_from(table).limit(1)).first() is None
             for table in tables
         )
-    return True
 
 
 def _replace_database(engine: Engine, backend: str, file: Path) -> None:
@@ -305,15 +311,7 @@ def _replace_database(engine: Engine, backend: str, file: Path) -> None:
         target = _sqlite_file(engine)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            src = sqlite3.connect(f"file:{quote(str(file.resolve()))}?mode=ro", uri=True)
-            try:
-                dst = sqlite3.connect(target, timeout=30)
-                try:
-                    src.backup(dst)
-                finally:
-                    dst.close()
-            finally:
-                src.close()
+            _online_backup(f"file:{quote(str(file.resolve()))}?mode=ro", target)
         except sqlite3.Error as error:
             raise BackupError(f"restoring into {target} failed: {error}") from None
     else:

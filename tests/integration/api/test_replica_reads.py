@@ -58,9 +58,3 @@ def test_lagging_reads_go_to_the_replica_and_the_rest_to_the_primary(
     status = client.get("/api/v1/protectees/farooq-sattar", headers=bearer)
     assert status.status_code == 200, status.text
     assert client.get("/api/v1/capacity", headers=bearer).status_code == 200
-
-
-def test_without_a_replica_every_read_is_the_primary_s(api: Api) -> None:
-    assert api.client.get(REPORT).status_code == 200
-    bearer = {"Authorization": f"Bearer {api.tokens['committee']}"}
-    assert api.client.get("/api/v1/audit/fairness", headers=bearer).status_code == 200
